@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# lkvm-sev build. Outputs go under $(O) (empty, or a directory ending in
+# '/'), so that the sanitizer build can live beside the normal one:
+#   make                  lkvm-sev, test guests, test runner, bench tools
+#   make check            build and run every test
+#   make check-sanitize   the same under AddressSanitizer + UBSan (build/sanitize/)
+#   make bench            start-up benchmark (BENCHMARKS.md)
+
+O ?=
+CC ?= gcc
+AS := as
+LD := ld
+PKG_CONFIG ?= pkg-config
+VERSION := 0.1.0$(shell git describe --always --dirty 2>/dev/null | sed 's/^/-g/')
+
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-missing-field-initializers -pthread -I.
+CPPFLAGS := -MMD -MP -D_GNU_SOURCE -DLKVM_VERSION='"$(VERSION)"'
+LDFLAGS := -pthread -Wl,--as-needed
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+# Libraries come from pkg-config; --as-needed links only those in use.
+# Debian 12's libfdt-dev ships no .pc file: fall back to -lfdt there.
+PKGS := nettle
+PKGS_CHECK := check
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
+pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
+FDT_LIBS := $(shell $(PKG_CONFIG) --libs libfdt 2>/dev/null || echo -lfdt)
+
+LIB_SRCS := cli.c \
+	util/err.c util/parse.c util/stop.c util/term.c \
+	kvm/host.c kvm/vm.c kvm/memslot.c kvm/ro_region.c kvm/vcpu.c kvm/run.c \
+	devices/bus.c devices/serial.c devices/debugcon.c devices/debug_exit.c \
+	devices/reset.c devices/cmos.c devices/acpi_pm.c devices/rom.c \
+	machine/layout.c machine/machine.c \
+	firmware/image.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)%.o) $(O)firmware/default_blob.o
+TEST_SRCS := $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
+TEST_OBJS := $(TEST_SRCS:%.c=$(O)%.o)
+DEFAULT_FW := $(O)firmware/default.bin
+
+all: $(O)lkvm-sev guests $(O)tests/run-tests bench-tools
+
+include tests/guests/guests.mk
+include bench/bench.mk
+
+guests: $(GUEST_BINS)
+bench-tools: $(BENCH_BINS)
+
+.PHONY: all guests bench-tools check check-sanitize bench clean deps-check
+
+deps-check:
+	@$(PKG_CONFIG) --exists $(PKGS) $(PKGS_CHECK) && test -f /usr/include/libfdt.h || \
+	{ echo "missing libraries: ./dev.sh installs libfdt-dev, nettle-dev, check" >&2; exit 1; }
+
+$(O)%.o: %.c | deps-check
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS)) -c -o $@ $<
+
+$(O)tests/%.o: tests/%.c | deps-check
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS_CHECK)) \
+		-DLKVM_BIN='"$(abspath $(O)lkvm-sev)"' \
+		-DGUEST_DIR='"$(abspath $(O)tests/guests)"' -c -o $@ $<
+
+$(DEFAULT_FW): firmware/default.S
+	@mkdir -p $(@D)
+	$(AS) --32 -o $(@:.bin=.o) $<
+	$(LD) -m elf_i386 -z noexecstack -Ttext=0 -e 0 -o $(@:.bin=.elf) $(@:.bin=.o)
+	objcopy -O binary -j .text $(@:.bin=.elf) $@
+	@test "$$(wc -c < $@)" -eq 65536 || { echo "$@: not 64 KiB" >&2; rm -f $@; exit 1; }
+
+$(O)firmware/default_blob.o: firmware/default_blob.S $(DEFAULT_FW)
+	@mkdir -p $(@D)
+	$(CC) -c -DDEFAULT_FIRMWARE_BIN='"$(DEFAULT_FW)"' -o $@ $<
+
+$(O)lkvm-sev: $(O)main.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(call pkg_libs,$(PKGS)) $(FDT_LIBS)
+
+$(O)tests/run-tests: $(TEST_OBJS) $(LIB_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(call pkg_libs,$(PKGS) $(PKGS_CHECK)) $(FDT_LIBS)
+
+check: all
+	$(O)tests/run-tests
+
+check-sanitize:
+	$(MAKE) O=build/sanitize/ SANITIZE=1 check
+
+bench: all
+	bench/startup.sh
+
+clean:
+	rm -rf build lkvm-sev $(O)*.o $(O)*.d cli.o $(GUEST_CLEAN) $(BENCH_BINS) \
+		$(addprefix $(O),$(LIB_OBJS:.o=.d) $(LIB_OBJS)) tests/run-tests \
+		$(TEST_OBJS) $(TEST_OBJS:.o=.d) firmware/default.bin firmware/default.o \
+		firmware/default.elf
+
+-include $(shell find . -name '*.d' -not -path './.git/*' 2>/dev/null)

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Option parsing for `lkvm-sev run`: strict, one message per mistake. */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+#include "machine/layout.h"
+#include "util/parse.h"
+
+const char cli_run_usage[] =
+"usage: lkvm-sev run [options]\n"
+"\n"
+"Runs a VM from a firmware image on /dev/kvm. Without --firmware, boots the\n"
+"embedded default firmware, which prints a banner and powers off.\n"
+"\n"
+"options:\n"
+"  --firmware FILE      firmware image (a multiple of 4 KiB, at most 16 MiB),\n"
+"                       mapped read-only so that it ends at 4 GiB\n"
+"  -m, --mem SIZE       guest RAM: 512M, 4G, ... (bare number: MiB; default 256M)\n"
+"  -c, --cpus N         vCPUs, 1 to 255 (default 1)\n"
+"  --ro-mode MODE       how firmware is kept read-only: auto (default: a\n"
+"                       read-only memory slot where the VM offers one, else\n"
+"                       mprotect), memslot, or mprotect\n"
+"  --debugcon FILE      write the debug console (port 0x402) to FILE\n"
+"  --timeout SECONDS    stop the guest after SECONDS (status 124)\n"
+"  -h, --help           this text\n"
+"\n"
+"exit status (even: lkvm-sev's, odd: the guest's):\n"
+"  0    the guest powered off\n"
+"  N    odd: (V << 1) | 1 for a write of V to the debug-exit port 0xf4\n"
+"       (V >= 62 collides with the statuses below or wraps past 255)\n"
+"  2    bad options or input files\n"
+"  4    the guest reset itself (port 0xcf9 or the i8042)\n"
+"  124  --timeout expired\n"
+"  125  the host cannot run this VM, or a KVM call failed\n"
+"  126  the guest crashed (triple fault, KVM internal error, write to\n"
+"       protected firmware)\n"
+"  130, 143  stopped by SIGINT, SIGTERM\n";
+
+enum {
+	OPT_FIRMWARE = 256,
+	OPT_RO_MODE,
+	OPT_DEBUGCON,
+	OPT_TIMEOUT,
+};
+
+static const struct option cli_run_options[] = {
+	{ "firmware", required_argument, NULL, OPT_FIRMWARE },
+	{ "mem", required_argument, NULL, 'm' },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "ro-mode", required_argument, NULL, OPT_RO_MODE },
+	{ "debugcon", required_argument, NULL, OPT_DEBUGCON },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int cli_option(int opt, const char *arg, struct machine_cfg *cfg, struct lk_err *err)
+{
+	unsigned long n;
+
+	switch (opt) {
+	case 'm':
+		if (!parse_size(arg, SZ_1M, &cfg->mem_size))
+			return err_set(err, LK_EXIT_USAGE, "-m %s: not a memory size (e.g. 512M, "
+				       "4G; a bare number is MiB)", arg);
+		return layout_check_mem(cfg->mem_size, err);
+	case 'c':
+		if (!parse_uint(arg, 1, CLI_MAX_CPUS, &n))
+			return err_set(err, LK_EXIT_USAGE,
+				       "-c %s: not a vCPU count from 1 to %d", arg, CLI_MAX_CPUS);
+		cfg->nr_cpus = (unsigned int)n;
+		return 0;
+	case OPT_FIRMWARE:
+		if (!*arg)
+			return err_set(err, LK_EXIT_USAGE, "--firmware: empty file name");
+		cfg->firmware = arg;
+		return 0;
+	case OPT_RO_MODE:
+		if (!ro_mode_parse(arg, &cfg->ro_mode))
+			return err_set(err, LK_EXIT_USAGE,
+				       "--ro-mode %s: not one of auto, memslot, mprotect", arg);
+		return 0;
+	case OPT_DEBUGCON:
+		if (!*arg)
+			return err_set(err, LK_EXIT_USAGE, "--debugcon: empty file name");
+		cfg->debugcon = arg;
+		return 0;
+	case OPT_TIMEOUT:
+		if (!parse_seconds(arg, &cfg->timeout))
+			return err_set(err, LK_EXIT_USAGE,
+				       "--timeout %s: not a number of seconds", arg);
+		return 0;
+	}
+	return err_set(err, LK_EXIT_USAGE, "internal: unhandled option %d", opt);
+}
+
+static int cli_getopt_error(int argc, char **argv, struct lk_err *err)
+{
+	const char *bad = optind - 1 < argc ? argv[optind - 1] : "?";
+
+	if (optopt == 'm' || optopt == 'c')
+		return err_set(err, LK_EXIT_USAGE, "-%c needs a value (see lkvm-sev run --help)",
+			       optopt);
+	if (optopt >= OPT_FIRMWARE)
+		return err_set(err, LK_EXIT_USAGE, "%s needs a value (see lkvm-sev run --help)",
+			       bad);
+	return err_set(err, LK_EXIT_USAGE, "unknown option '%s' (see lkvm-sev run --help)",
+		       bad);
+}
+
+enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
+			      struct lk_err *err)
+{
+	int opt;
+
+	*cfg = (struct machine_cfg){ .mem_size = LAYOUT_MEM_DEFAULT, .nr_cpus = 1,
+				     .ro_mode = RO_MODE_AUTO };
+	optind = 0;	/* glibc: full re-initialisation */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+m:c:h", cli_run_options, NULL)) != -1) {
+		if (opt == 'h')
+			return CLI_HELP;
+		if (opt == '?' || opt == ':')
+			return cli_getopt_error(argc, argv, err);
+		if (cli_option(opt, optarg, cfg, err))
+			return CLI_ERROR;
+	}
+	if (optind < argc)
+		return err_set(err, LK_EXIT_USAGE, "unexpected argument '%s' (see lkvm-sev run "
+			       "--help)", argv[optind]);
+	return CLI_OK;
+}

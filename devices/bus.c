@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Port-I/O and MMIO range registry with lock-free lookups after freeze. */
+#include <string.h>
+
+#include "devices/bus.h"
+
+void bus_init(struct bus *bus, const char *name)
+{
+	memset(bus, 0, sizeof(*bus));
+	bus->name = name;
+}
+
+int bus_register(struct bus *bus, uint64_t base, uint64_t len, bus_handler_fn fn,
+		 void *opaque, const char *name, struct lk_err *err)
+{
+	int i, pos;
+
+	if (bus->frozen)
+		return err_set(err, LK_EXIT_HOST, "%s: %s bus registry is frozen", name,
+			       bus->name);
+	if (!len || base + len < base)
+		return err_set(err, LK_EXIT_HOST, "%s: bad %s range 0x%llx+0x%llx", name,
+			       bus->name, (unsigned long long)base, (unsigned long long)len);
+	if (bus->n >= BUS_MAX_RANGES)
+		return err_set(err, LK_EXIT_HOST, "%s: %s bus is full", name, bus->name);
+	for (pos = 0; pos < bus->n && bus->r[pos].base < base; pos++)
+		;
+	if ((pos > 0 && bus->r[pos - 1].base + bus->r[pos - 1].len > base) ||
+	    (pos < bus->n && base + len > bus->r[pos].base)) {
+		const struct bus_range *o = pos > 0 && bus->r[pos - 1].base +
+			bus->r[pos - 1].len > base ? &bus->r[pos - 1] : &bus->r[pos];
+
+		return err_set(err, LK_EXIT_HOST,
+			       "%s: %s range 0x%llx-0x%llx overlaps %s at 0x%llx-0x%llx",
+			       name, bus->name, (unsigned long long)base,
+			       (unsigned long long)(base + len - 1), o->name,
+			       (unsigned long long)o->base,
+			       (unsigned long long)(o->base + o->len - 1));
+	}
+	for (i = bus->n; i > pos; i--)
+		bus->r[i] = bus->r[i - 1];
+	bus->r[pos] = (struct bus_range){ base, len, fn, opaque, name };
+	bus->n++;
+	return 0;
+}
+
+void bus_freeze(struct bus *bus)
+{
+	bus->frozen = true;
+}
+
+const struct bus_range *bus_find(const struct bus *bus, uint64_t addr)
+{
+	int lo = 0, hi = bus->n - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		const struct bus_range *r = &bus->r[mid];
+
+		if (addr < r->base)
+			hi = mid - 1;
+		else if (addr - r->base >= r->len)
+			lo = mid + 1;
+		else
+			return r;
+	}
+	return NULL;
+}
+
+bool bus_access(const struct bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
+		bool is_write)
+{
+	const struct bus_range *r = bus_find(bus, addr);
+
+	if (!r) {
+		if (!is_write)
+			memset(data, 0xff, len);
+		return false;
+	}
+	r->fn(r->opaque, addr - r->base, data, len, is_write);
+	return true;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The registry of port-I/O and MMIO ranges. Devices register their ranges
+ * while the machine is built; the registry is frozen before the first vCPU
+ * runs, so the run loop's lookups (binary search) take no lock.
+ */
+#ifndef LKVM_DEVICES_BUS_H
+#define LKVM_DEVICES_BUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+#define BUS_MAX_RANGES 64
+
+/*
+ * One handler for both directions. @offset is relative to the range's base;
+ * @data holds @len bytes, little-endian, to fill on a read.
+ */
+typedef void (*bus_handler_fn)(void *opaque, uint64_t offset, uint8_t *data,
+			       uint32_t len, bool is_write);
+
+struct bus_range {
+	uint64_t base;
+	uint64_t len;
+	bus_handler_fn fn;
+	void *opaque;
+	const char *name;
+};
+
+struct bus {
+	const char *name;	/* "port" or "mmio", for messages */
+	int n;
+	bool frozen;
+	struct bus_range r[BUS_MAX_RANGES];	/* sorted by base, disjoint */
+};
+
+void bus_init(struct bus *bus, const char *name);
+int bus_register(struct bus *bus, uint64_t base, uint64_t len, bus_handler_fn fn,
+		 void *opaque, const char *name, struct lk_err *err);
+/* No registrations after this: the run loop reads without locking. */
+void bus_freeze(struct bus *bus);
+
+const struct bus_range *bus_find(const struct bus *bus, uint64_t addr);
+
+/*
+ * Dispatches one access. Returns false when no device claims @addr; a read
+ * then returns all-ones, as on real hardware with nothing decoding it.
+ */
+bool bus_access(const struct bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
+		bool is_write);
+
+/* Little-endian helpers for handlers. */
+static inline uint32_t bus_data_get(const uint8_t *data, uint32_t len)
+{
+	uint32_t v = 0;
+
+	while (len--)
+		v = (v << 8) | data[len];
+	return v;
+}
+
+static inline void bus_data_put(uint8_t *data, uint32_t len, uint32_t v)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++, v >>= 8)
+		data[i] = (uint8_t)(i < 4 ? v : 0);
+}
+
+#endif

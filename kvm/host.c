@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Opening /dev/kvm and reading its system-wide capabilities. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "kvm/host.h"
+#include "kvm/uapi.h"
+
+int kvm_host_check(const struct kvm_host *host, long cap)
+{
+	int r = ioctl(host->fd, KVM_CHECK_EXTENSION, cap);
+
+	return r < 0 ? 0 : r;
+}
+
+static int kvm_host_probe(struct kvm_host *host, struct lk_err *err)
+{
+	int types;
+
+	host->api_version = ioctl(host->fd, KVM_GET_API_VERSION, 0);
+	if (host->api_version != KVM_API_VERSION)
+		return err_set(err, LK_EXIT_HOST,
+			       "%s: KVM API version %d, lkvm-sev needs %d",
+			       KVM_DEVICE_PATH, host->api_version, KVM_API_VERSION);
+	host->vcpu_mmap_size = ioctl(host->fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (host->vcpu_mmap_size < (int)sizeof(struct kvm_run))
+		return err_sys(err, "ioctl(%s, KVM_GET_VCPU_MMAP_SIZE)", KVM_DEVICE_PATH);
+
+	host->max_vcpus = kvm_host_check(host, KVM_CAP_MAX_VCPUS);
+	if (host->max_vcpus <= 0)
+		host->max_vcpus = kvm_host_check(host, KVM_CAP_NR_VCPUS);
+	if (host->max_vcpus <= 0)
+		host->max_vcpus = 4;	/* the documented default when neither cap exists */
+
+	types = kvm_host_check(host, KVM_CAP_VM_TYPES);
+	host->vm_types = types > 0 ? (uint32_t)types : 1u << LK_KVM_X86_DEFAULT_VM;
+	host->user_memory2 = kvm_host_check(host, KVM_CAP_USER_MEMORY2) > 0;
+	host->memory_fault_info = kvm_host_check(host, KVM_CAP_MEMORY_FAULT_INFO) > 0;
+	host->guest_memfd = kvm_host_check(host, KVM_CAP_GUEST_MEMFD) > 0;
+	host->irqchip = kvm_host_check(host, KVM_CAP_IRQCHIP) > 0;
+	host->set_tss_addr = kvm_host_check(host, KVM_CAP_SET_TSS_ADDR) > 0;
+	host->readonly_mem = kvm_host_check(host, KVM_CAP_READONLY_MEM) > 0;
+	return 0;
+}
+
+int kvm_host_open(struct kvm_host *host, struct lk_err *err)
+{
+	*host = (struct kvm_host){ .fd = -1 };
+	host->fd = open(KVM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (host->fd < 0) {
+		if (errno == ENOENT)
+			return err_set(err, LK_EXIT_HOST,
+				       "%s does not exist: this host has no KVM "
+				       "(load kvm_amd or kvm_intel)", KVM_DEVICE_PATH);
+		return err_sys(err, "cannot open %s", KVM_DEVICE_PATH);
+	}
+	if (kvm_host_probe(host, err)) {
+		kvm_host_close(host);
+		return -1;
+	}
+	return 0;
+}
+
+void kvm_host_close(struct kvm_host *host)
+{
+	if (host->fd >= 0)
+		close(host->fd);
+	host->fd = -1;
+}

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vCPU threads and exit dispatch. The exit path allocates nothing and takes
+ * no lock of its own: range lookups read a frozen registry, and a device
+ * that shares state with other threads (the UART) has its own lock.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "kvm/run.h"
+#include "kvm/ro_region.h"
+#include "kvm/uapi.h"
+#include "kvm/vm.h"
+
+#define VCPU_KICK_SIGNAL	SIGUSR1
+#define VCPU_STACK_SIZE		(256 * 1024)
+
+static void vcpu_kick_handler(int sig)
+{
+	(void)sig;	/* only here to make KVM_RUN return EINTR */
+}
+
+int run_init_signals(struct lk_err *err)
+{
+	struct sigaction sa = { .sa_handler = vcpu_kick_handler };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(VCPU_KICK_SIGNAL, &sa, NULL))
+		return err_sys(err, "sigaction(SIGUSR1)");
+	return 0;
+}
+
+static void run_crash(struct vcpu *v, const struct run_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void run_crash(struct vcpu *v, const struct run_ctx *ctx, const char *fmt, ...)
+{
+	struct lk_err e;
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vset(&e, LK_EXIT_CRASH, fmt, ap);
+	va_end(ap);
+	if (ctx->dump_regs)
+		vcpu_dump_regs(v, &e);
+	stop_request_err(ctx->stop, &e);
+}
+
+static void run_io(struct vcpu *v, const struct run_ctx *ctx)
+{
+	struct kvm_run *run = v->run;
+	uint8_t *p = (uint8_t *)run + run->io.data_offset;
+	bool out = run->io.direction == KVM_EXIT_IO_OUT;
+	uint32_t i;
+
+	/* "rep ins/outs" arrive as one exit with count > 1. */
+	for (i = 0; i < run->io.count; i++, p += run->io.size)
+		bus_access(ctx->pio, run->io.port, p, run->io.size, out);
+}
+
+static void run_internal_error(struct vcpu *v, const struct run_ctx *ctx)
+{
+	const struct kvm_run *run = v->run;
+	uint32_t sub = run->internal.suberror;
+
+	run_crash(v, ctx, "guest crashed: KVM internal error on vCPU %u, suberror %u%s",
+		  v->id, sub, sub == KVM_INTERNAL_ERROR_EMULATION ?
+		  " (instruction emulation failed)" : "");
+}
+
+static void run_system_event(struct vcpu *v, const struct run_ctx *ctx)
+{
+	switch (v->run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		stop_request_quiet(ctx->stop, LK_EXIT_POWEROFF);
+		break;
+	case KVM_SYSTEM_EVENT_RESET:
+		stop_request(ctx->stop, LK_EXIT_RESET, "guest reset (KVM system event) on vCPU %u",
+			     v->id);
+		break;
+	default:
+		run_crash(v, ctx, "guest crashed: KVM system event %u on vCPU %u",
+			  v->run->system_event.type, v->id);
+	}
+}
+
+/* Returns false when the loop must end. */
+static bool run_exit(struct vcpu *v, const struct run_ctx *ctx)
+{
+	struct kvm_run *run = v->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		run_io(v, ctx);
+		return true;
+	case KVM_EXIT_MMIO:
+		bus_access(ctx->mmio, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
+			   run->mmio.is_write);
+		return true;
+	case KVM_EXIT_INTR:
+		return true;
+	case KVM_EXIT_SHUTDOWN:
+		run_crash(v, ctx, "guest crashed: triple fault (KVM_EXIT_SHUTDOWN) on vCPU %u",
+			  v->id);
+		return false;
+	case KVM_EXIT_INTERNAL_ERROR:
+		run_internal_error(v, ctx);
+		return false;
+	case KVM_EXIT_FAIL_ENTRY:
+		run_crash(v, ctx, "guest crashed: KVM could not enter vCPU %u "
+			  "(hardware entry failure reason 0x%llx)", v->id,
+			  (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		return false;
+	case KVM_EXIT_SYSTEM_EVENT:
+		run_system_event(v, ctx);
+		return false;
+	default:
+		stop_request(ctx->stop, LK_EXIT_HOST,
+			     "KVM_RUN on vCPU %u: unexpected exit reason %u", v->id,
+			     run->exit_reason);
+		return false;
+	}
+}
+
+/*
+ * EFAULT: the guest touched memory KVM cannot map for it. With the
+ * mprotect fallback, that is a write to protected firmware (seed 000: such a
+ * guest is stopped). KVM_EXIT_MEMORY_FAULT, where the host has it, says
+ * where (SEV-KVM-API.md §5, the KVM_EXIT_MEMORY_FAULT row).
+ */
+static void run_efault(struct vcpu *v, const struct run_ctx *ctx)
+{
+	const struct lk_kvm_memory_fault *mf = lk_memory_fault(v->run);
+	const struct ro_region *ro;
+
+	if (v->run->exit_reason != KVM_EXIT_MEMORY_FAULT) {
+		run_crash(v, ctx, "guest crashed: KVM_RUN on vCPU %u failed with EFAULT and no "
+			  "fault address (a guest write to protected firmware?)", v->id);
+		return;
+	}
+	ro = vm_find_ro(v->vm, mf->gpa);
+	if (ro)
+		run_crash(v, ctx, "guest crashed: vCPU %u wrote to protected %s at GPA 0x%llx "
+			  "(%s mode): the VM is stopped", v->id, ro->name,
+			  (unsigned long long)mf->gpa, ro_mode_name(ro->mode));
+	else
+		run_crash(v, ctx, "guest crashed: vCPU %u faulted on GPA 0x%llx (%llu bytes, "
+			  "%s), which the host cannot map", v->id,
+			  (unsigned long long)mf->gpa, (unsigned long long)mf->size,
+			  (mf->flags & LK_KVM_MEMORY_EXIT_FLAG_PRIVATE) ? "private" : "shared");
+}
+
+static void vcpu_loop(struct vcpu *v, const struct run_ctx *ctx)
+{
+	while (!stop_requested(ctx->stop)) {
+		if (vcpu_enter(v) == 0) {
+			if (!run_exit(v, ctx))
+				return;
+			continue;
+		}
+		switch (errno) {
+		case EINTR:	/* a kick, or a signal meant for someone else */
+		case EAGAIN:	/* an AP leaving wait-for-SIPI */
+			continue;
+		case EFAULT:
+			run_efault(v, ctx);
+			return;
+		default:
+			stop_request(ctx->stop, LK_EXIT_HOST, "KVM_RUN on vCPU %u: %s", v->id,
+				     strerror(errno));
+			return;
+		}
+	}
+}
+
+static void *vcpu_thread(void *p)
+{
+	struct vcpu *vcpu = p;
+
+	vcpu_loop(vcpu, vcpu->ctx);
+	return NULL;
+}
+
+int vcpu_start(struct vcpu *vcpu, const struct run_ctx *ctx, struct lk_err *err)
+{
+	pthread_attr_t attr;
+	int r;
+
+	vcpu->ctx = ctx;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, VCPU_STACK_SIZE);
+	r = pthread_create(&vcpu->thread, &attr, vcpu_thread, vcpu);
+	pthread_attr_destroy(&attr);
+	if (r) {
+		errno = r;
+		return err_sys(err, "pthread_create for vCPU %u", vcpu->id);
+	}
+	vcpu->started = true;
+	return 0;
+}
+
+void vcpus_stop(struct vcpu *vcpus, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!vcpus[i].started)
+			continue;
+		vcpus[i].run->immediate_exit = 1;
+		pthread_kill(vcpus[i].thread, VCPU_KICK_SIGNAL);
+	}
+	for (i = 0; i < n; i++) {
+		if (vcpus[i].started)
+			pthread_join(vcpus[i].thread, NULL);
+		vcpus[i].started = false;
+	}
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The vCPU run loop: one thread per vCPU enters KVM_RUN and dispatches each
+ * exit to the device registries. Stopping is by stop request, then a kick
+ * (immediate_exit plus a signal) that gets every thread out of KVM_RUN.
+ */
+#ifndef LKVM_KVM_RUN_H
+#define LKVM_KVM_RUN_H
+
+#include "devices/bus.h"
+#include "kvm/vcpu.h"
+#include "util/stop.h"
+
+/* What the exit handlers need; shared read-only by all vCPU threads. */
+struct run_ctx {
+	const struct bus *pio;
+	const struct bus *mmio;
+	struct stop *stop;
+	bool dump_regs;		/* guest state readable for crash dumps */
+};
+
+/* Installs the kick signal's handler; call once before starting vCPUs. */
+int run_init_signals(struct lk_err *err);
+
+int vcpu_start(struct vcpu *vcpu, const struct run_ctx *ctx, struct lk_err *err);
+/* Kicks and joins every started vCPU; the stop must already be requested. */
+void vcpus_stop(struct vcpu *vcpus, unsigned int n);
+
+#endif

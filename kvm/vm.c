@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* VM creation, per-VM capabilities and the in-kernel interrupt controller. */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "kvm/ro_region.h"
+#include "kvm/uapi.h"
+#include "kvm/vm.h"
+
+/* QEMU's addresses: one page each, just below the IOAPIC/firmware area. */
+#define VM_IDENTITY_MAP_ADDR	0xfeffc000ULL
+#define VM_TSS_ADDR		0xfeffd000UL
+
+int vm_check(const struct vm *vm, long cap)
+{
+	int r = ioctl(vm->fd, KVM_CHECK_EXTENSION, cap);
+
+	return r < 0 ? 0 : r;
+}
+
+int vm_create(struct vm *vm, const struct kvm_host *host, unsigned long type,
+	      struct lk_err *err)
+{
+	*vm = (struct vm){ .host = host, .fd = -1, .type = type };
+	if (type >= 32 || !(host->vm_types & (1u << type)))
+		return err_set(err, LK_EXIT_HOST,
+			       "this host's KVM offers VM types 0x%x: no VM type %lu",
+			       host->vm_types, type);
+	do {
+		vm->fd = ioctl(host->fd, KVM_CREATE_VM, type);
+	} while (vm->fd < 0 && errno == EINTR);
+	if (vm->fd < 0)
+		return err_sys(err, "KVM_CREATE_VM (type %lu)", type);
+	vm->readonly_mem = vm_check(vm, KVM_CAP_READONLY_MEM) > 0;
+	memslots_init(&vm->slots, vm->fd, host->user_memory2);
+	return 0;
+}
+
+int vm_create_irqchip(struct vm *vm, struct lk_err *err)
+{
+	uint64_t identity = VM_IDENTITY_MAP_ADDR;
+
+	if (!vm->host->irqchip)
+		return err_set(err, LK_EXIT_HOST,
+			       "this host's KVM has no in-kernel irqchip (KVM_CAP_IRQCHIP)");
+	/*
+	 * Intel hosts need both pages for real-mode guests, and their default
+	 * places lie inside a large firmware image; AMD ignores them.
+	 */
+	if (vm->host->set_tss_addr) {
+		if (ioctl(vm->fd, KVM_SET_IDENTITY_MAP_ADDR, &identity))
+			return err_sys(err, "KVM_SET_IDENTITY_MAP_ADDR");
+		if (ioctl(vm->fd, KVM_SET_TSS_ADDR, VM_TSS_ADDR))
+			return err_sys(err, "KVM_SET_TSS_ADDR");
+	}
+	if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0))
+		return err_sys(err, "KVM_CREATE_IRQCHIP");
+	return 0;
+}
+
+void vm_irq_line(struct vm *vm, unsigned int irq, int level)
+{
+	struct kvm_irq_level l = { .irq = irq, .level = (uint32_t)level };
+
+	/* Cannot fail for a valid line on a VM with an irqchip. */
+	(void)ioctl(vm->fd, KVM_IRQ_LINE, &l);
+}
+
+struct ro_region *vm_find_ro(const struct vm *vm, uint64_t gpa)
+{
+	int i;
+
+	for (i = 0; i < vm->nr_ro; i++)
+		if (ro_region_contains(vm->ro[i], gpa))
+			return vm->ro[i];
+	return NULL;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	free(vm->cpuid);
+	vm->cpuid = NULL;
+	if (vm->fd >= 0)
+		close(vm->fd);
+	vm->fd = -1;
+}

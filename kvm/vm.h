@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A KVM VM: its fd, the per-VM capabilities, the in-kernel devices, its
+ * memory slots and its read-only regions. VM-fd ioctls live here (memory
+ * slots in kvm/memslot.c).
+ */
+#ifndef LKVM_KVM_VM_H
+#define LKVM_KVM_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kvm/host.h"
+#include "kvm/memslot.h"
+#include "util/err.h"
+
+#define VM_MAX_RO_REGIONS 4
+
+struct ro_region;
+struct kvm_cpuid2;
+
+struct vm {
+	const struct kvm_host *host;
+	int fd;
+	unsigned long type;
+	bool readonly_mem;		/* KVM_CAP_READONLY_MEM asked on this VM's fd */
+	struct memslots slots;
+	struct ro_region *ro[VM_MAX_RO_REGIONS];
+	int nr_ro;
+	struct kvm_cpuid2 *cpuid;	/* KVM_GET_SUPPORTED_CPUID, fetched once */
+};
+
+int vm_create(struct vm *vm, const struct kvm_host *host, unsigned long type,
+	      struct lk_err *err);
+void vm_destroy(struct vm *vm);
+
+/* KVM_CHECK_EXTENSION on the VM fd: the answer for this VM's type. */
+int vm_check(const struct vm *vm, long cap);
+
+/*
+ * The in-kernel devices the machine needs: local APICs (INIT/SIPI for APs),
+ * the IOAPIC and PIC for device interrupts. No PIT: it costs ~15-20 ms of
+ * start-up on the build hosts and stock OVMF uses the ACPI PM timer.
+ */
+int vm_create_irqchip(struct vm *vm, struct lk_err *err);
+
+/* Drives an interrupt line of the in-kernel irqchip. */
+void vm_irq_line(struct vm *vm, unsigned int irq, int level);
+
+/* The read-only region covering @gpa, if any. */
+struct ro_region *vm_find_ro(const struct vm *vm, uint64_t gpa);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The guest-physical memory map, as QEMU's pc machine lays it out: RAM from
+ * 0 up to 3 GiB, the rest of RAM from 4 GiB up, the firmware (at most
+ * 16 MiB) ending at 4 GiB, and devices (IOAPIC, local APIC, ...) in the hole
+ * between. Pure arithmetic: both `run` and later the e820 table use it.
+ */
+#ifndef LKVM_MACHINE_LAYOUT_H
+#define LKVM_MACHINE_LAYOUT_H
+
+#include <stdint.h>
+
+#include "util/err.h"
+
+#define SZ_1K			(1ULL << 10)
+#define SZ_4K			(4ULL << 10)
+#define SZ_1M			(1ULL << 20)
+#define SZ_1G			(1ULL << 30)
+#define SZ_1T			(1ULL << 40)
+
+#define LAYOUT_LOW_RAM_END	(3 * SZ_1G)	/* 0xc0000000, as QEMU's pc */
+#define LAYOUT_HIGH_RAM_BASE	(4 * SZ_1G)
+#define LAYOUT_FIRMWARE_END	(4 * SZ_1G)
+#define LAYOUT_FIRMWARE_MAX	(16 * SZ_1M)
+#define LAYOUT_MEM_DEFAULT	(256 * SZ_1M)
+#define LAYOUT_MEM_MIN		SZ_1M
+#define LAYOUT_MEM_ALIGN	SZ_1M
+/* A sanity bound: far above any test VM, far below the 47-bit host VA space. */
+#define LAYOUT_MEM_MAX		SZ_1T
+
+struct layout {
+	uint64_t mem_size;
+	uint64_t ram_low_size;		/* at GPA 0 */
+	uint64_t ram_high_size;		/* at LAYOUT_HIGH_RAM_BASE, may be 0 */
+	uint64_t fw_base;
+	uint64_t fw_size;
+};
+
+/* Checks @mem (status 2 with the reason) and splits it around the hole. */
+int layout_check_mem(uint64_t mem, struct lk_err *err);
+int layout_compute(struct layout *l, uint64_t mem, uint64_t fw_size, struct lk_err *err);
+
+#endif

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Building, running and tearing down a VM. machine_build() is the start-up
+ * order, in one place; machine_wait() is what the main thread does while
+ * the vCPU threads run: console input, the timeout, and waiting for a stop.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "devices/acpi_pm.h"
+#include "devices/bus.h"
+#include "devices/cmos.h"
+#include "devices/debug_exit.h"
+#include "devices/debugcon.h"
+#include "devices/reset.h"
+#include "devices/rom.h"
+#include "devices/serial.h"
+#include "firmware/image.h"
+#include "kvm/host.h"
+#include "kvm/ro_region.h"
+#include "kvm/run.h"
+#include "kvm/uapi.h"
+#include "kvm/vcpu.h"
+#include "kvm/vm.h"
+#include "machine/layout.h"
+#include "machine/machine.h"
+#include "util/stop.h"
+#include "util/term.h"
+
+struct machine {
+	const struct machine_cfg *cfg;
+	struct stop stop;
+	struct kvm_host host;
+	struct fw_image fw;
+	struct layout layout;
+	struct vm vm;
+	void *ram;
+	struct ro_region fw_ro;
+	struct bus pio, mmio;
+	struct serial serial;
+	struct debugcon debugcon;
+	struct reset_dev reset;
+	struct cmos cmos;
+	struct acpi_pm acpi_pm;
+	struct rom fw_rom;
+	struct run_ctx run_ctx;
+	struct vcpu *vcpus;
+	unsigned int nr_vcpus;	/* created so far */
+	bool stdin_open;
+};
+
+/* Signal handlers can reach only this. */
+static struct stop *machine_signal_stop;
+
+static void machine_signal(int sig)
+{
+	if (machine_signal_stop)
+		stop_request_quiet(machine_signal_stop,
+				   sig == SIGINT ? LK_EXIT_SIGINT : LK_EXIT_SIGTERM);
+}
+
+static int machine_signals(struct machine *m, struct lk_err *err)
+{
+	struct sigaction sa = { .sa_handler = machine_signal };
+
+	machine_signal_stop = &m->stop;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+		return err_sys(err, "sigaction");
+	signal(SIGPIPE, SIG_IGN);	/* a closed stdout must not kill the VMM */
+	return run_init_signals(err);
+}
+
+static void machine_serial_irq(void *ctx, int level)
+{
+	vm_irq_line(ctx, SERIAL_COM1_IRQ, level);
+}
+
+static int machine_memory(struct machine *m, struct lk_err *err)
+{
+	const struct layout *l = &m->layout;
+
+	/* Lazy: nothing is allocated until the guest touches it. */
+	m->ram = mmap(NULL, l->mem_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->ram == MAP_FAILED) {
+		m->ram = NULL;
+		return err_sys(err, "mmap of %llu MiB of guest RAM",
+			       (unsigned long long)(l->mem_size >> 20));
+	}
+	if (memslot_add(&m->vm.slots, "ram-low", 0, l->ram_low_size, m->ram, 0, err) < 0)
+		return -1;
+	if (l->ram_high_size &&
+	    memslot_add(&m->vm.slots, "ram-high", LAYOUT_HIGH_RAM_BASE, l->ram_high_size,
+			(uint8_t *)m->ram + l->ram_low_size, 0, err) < 0)
+		return -1;
+	return ro_region_map(&m->vm, &m->fw_ro, "firmware", l->fw_base, m->fw.data,
+			     l->fw_size, m->cfg->ro_mode, err);
+}
+
+static int machine_devices(struct machine *m, struct lk_err *err)
+{
+	const struct layout *l = &m->layout;
+
+	bus_init(&m->pio, "port");
+	bus_init(&m->mmio, "mmio");
+	serial_init(&m->serial, STDOUT_FILENO, machine_serial_irq, &m->vm);
+	cmos_init(&m->cmos, l->ram_low_size, l->ram_high_size, m->cfg->nr_cpus);
+	m->debugcon.fd = -1;
+	if (serial_register(&m->serial, &m->pio, SERIAL_COM1_BASE, err) ||
+	    cmos_register(&m->cmos, &m->pio, err) ||
+	    debug_exit_init(&m->stop, &m->pio, err) ||
+	    reset_init(&m->reset, &m->stop, &m->pio, err) ||
+	    acpi_pm_init(&m->acpi_pm, &m->stop, &m->pio, err) ||
+	    rom_init(&m->fw_rom, "firmware", l->fw_base, m->fw.data, l->fw_size, &m->mmio, err))
+		return -1;
+	if (m->cfg->debugcon && debugcon_init(&m->debugcon, m->cfg->debugcon, &m->pio, err))
+		return -1;
+	bus_freeze(&m->pio);
+	bus_freeze(&m->mmio);
+	return 0;
+}
+
+static int machine_vcpus(struct machine *m, struct lk_err *err)
+{
+	unsigned int i;
+
+	m->vcpus = calloc(m->cfg->nr_cpus, sizeof(*m->vcpus));
+	if (!m->vcpus)
+		return err_sys(err, "allocating %u vCPUs", m->cfg->nr_cpus);
+	for (i = 0; i < m->cfg->nr_cpus; i++) {
+		struct vcpu *v = &m->vcpus[i];
+
+		m->nr_vcpus = i + 1;
+		if (vcpu_create(v, &m->vm, i, err) || vcpu_set_cpuid(v, err))
+			return -1;
+	}
+	/* APs wait for INIT/SIPI in the in-kernel local APIC. */
+	return vcpu_reset_state(&m->vcpus[0], err);
+}
+
+static int machine_build(struct machine *m, struct lk_err *err)
+{
+	const struct machine_cfg *cfg = m->cfg;
+
+	if (cfg->firmware ? fw_image_open(&m->fw, cfg->firmware, err)
+			  : fw_image_embedded(&m->fw, err))
+		return -1;
+	if (layout_compute(&m->layout, cfg->mem_size, m->fw.size, err))
+		return -1;
+	if (stop_init(&m->stop, err) || machine_signals(m, err))
+		return -1;
+	if (kvm_host_open(&m->host, err))
+		return -1;
+	if (cfg->nr_cpus > (unsigned int)m->host.max_vcpus)
+		return err_set(err, LK_EXIT_HOST, "-c %u: this host's KVM allows at most %d vCPUs",
+			       cfg->nr_cpus, m->host.max_vcpus);
+	if (vm_create(&m->vm, &m->host, LK_KVM_X86_DEFAULT_VM, err) ||
+	    vm_create_irqchip(&m->vm, err) ||
+	    machine_memory(m, err) ||
+	    machine_devices(m, err) ||
+	    machine_vcpus(m, err))
+		return -1;
+	m->run_ctx = (struct run_ctx){ .pio = &m->pio, .mmio = &m->mmio, .stop = &m->stop,
+				       .dump_regs = true };
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Moves what stdin has into the UART, as far as its FIFO has room. */
+static void machine_console_input(struct machine *m)
+{
+	uint8_t buf[SERIAL_FIFO_SIZE];
+	unsigned int room = serial_rx_room(&m->serial);
+	ssize_t n;
+
+	if (!room)
+		return;
+	n = read(STDIN_FILENO, buf, room);
+	if (n > 0)
+		serial_rx_push(&m->serial, buf, (unsigned int)n);
+	else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+		m->stdin_open = false;
+}
+
+static void machine_wait(struct machine *m)
+{
+	int64_t deadline = m->cfg->timeout > 0 ? now_ms() + (int64_t)(m->cfg->timeout * 1000) : 0;
+
+	while (!stop_requested(&m->stop)) {
+		struct pollfd fds[2] = {
+			{ .fd = m->stop.efd, .events = POLLIN },
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+		};
+		bool want_input = m->stdin_open && serial_rx_room(&m->serial);
+		int timeout = -1;
+
+		if (deadline) {
+			int64_t left = deadline - now_ms();
+
+			if (left <= 0) {
+				stop_request(&m->stop, LK_EXIT_TIMEOUT,
+					     "timeout: the guest was still running after %g s "
+					     "(--timeout)", m->cfg->timeout);
+				break;
+			}
+			timeout = left > 1000000 ? 1000000 : (int)left;
+		}
+		/* A full FIFO: look again soon instead of spinning on stdin. */
+		if (m->stdin_open && !want_input && (timeout < 0 || timeout > 10))
+			timeout = 10;
+		if (poll(fds, want_input ? 2 : 1, timeout) > 0 && want_input &&
+		    (fds[1].revents & (POLLIN | POLLHUP | POLLERR)))
+			machine_console_input(m);
+	}
+}
+
+static void machine_teardown(struct machine *m)
+{
+	struct lk_err ignored;
+	unsigned int i;
+
+	vcpus_stop(m->vcpus, m->nr_vcpus);
+	term_restore();
+	for (i = 0; i < m->nr_vcpus; i++)
+		vcpu_destroy(&m->vcpus[i]);
+	free(m->vcpus);
+	if (m->vm.fd >= 0)
+		ro_region_unmap(&m->vm, &m->fw_ro, &ignored);
+	debugcon_destroy(&m->debugcon);
+	vm_destroy(&m->vm);
+	if (m->ram)
+		munmap(m->ram, m->layout.mem_size);
+	fw_image_close(&m->fw);
+	kvm_host_close(&m->host);
+	machine_signal_stop = NULL;
+	stop_destroy(&m->stop);
+	serial_destroy(&m->serial);
+	cmos_destroy(&m->cmos);
+}
+
+static const char *const machine_signal_names[] = {
+	[LK_EXIT_SIGINT - 128] = "SIGINT", [LK_EXIT_SIGTERM - 128] = "SIGTERM",
+};
+
+static int machine_start(struct machine *m, struct lk_err *err)
+{
+	unsigned int i;
+
+	m->stdin_open = true;
+	term_raw_begin();
+	for (i = 0; i < m->nr_vcpus; i++)
+		if (vcpu_start(&m->vcpus[i], &m->run_ctx, err))
+			return -1;
+	return 0;
+}
+
+int machine_run(const struct machine_cfg *cfg, struct lk_err *err)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+	int status;
+
+	if (!m)
+		return err_sys(err, "allocating the machine"), LK_EXIT_HOST;
+	m->cfg = cfg;
+	m->vm.fd = -1;
+	m->host.fd = -1;
+	m->stop.efd = -1;
+	m->debugcon.fd = -1;
+	m->fw_ro.slot = -1;
+	err->msg[0] = '\0';
+	if (machine_build(m, err) || machine_start(m, err)) {
+		status = err->status;
+		if (m->stop.efd >= 0)
+			stop_request_quiet(&m->stop, status);
+	} else {
+		machine_wait(m);
+		status = atomic_load(&m->stop.status);
+		*err = m->stop.err;
+		err->status = status;
+		if (!err->msg[0] && (status == LK_EXIT_SIGINT || status == LK_EXIT_SIGTERM))
+			err_set(err, status, "stopped by %s",
+				machine_signal_names[status - 128]);
+	}
+	machine_teardown(m);
+	free(m);
+	return status;
+}

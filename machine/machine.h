@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The machine: builds a VM from a configuration in one visible order (host,
+ * firmware, layout, VM, memory, devices, vCPUs), runs it until something
+ * stops it, and tears it down.
+ */
+#ifndef LKVM_MACHINE_MACHINE_H
+#define LKVM_MACHINE_MACHINE_H
+
+#include <stdint.h>
+
+#include "kvm/ro_region.h"
+#include "util/err.h"
+
+struct machine_cfg {
+	uint64_t mem_size;
+	unsigned int nr_cpus;
+	const char *firmware;	/* NULL: the embedded default firmware */
+	enum ro_mode ro_mode;
+	const char *debugcon;	/* NULL: no debug console */
+	double timeout;		/* seconds; 0: none */
+};
+
+/*
+ * Runs the VM to its end. Returns the exit status; @err->msg is the line to
+ * print, empty when the status needs no explanation (power-off, the
+ * guest's own debug-exit code).
+ */
+int machine_run(const struct machine_cfg *cfg, struct lk_err *err);
+
+#endif

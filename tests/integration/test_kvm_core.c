@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kvm/ against the real /dev/kvm: probing, VM types, memory slots and the
+ * two ways of keeping firmware read-only (the page protection is checked in
+ * /proc/self/maps, as the kernel sees it).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "kvm/host.h"
+#include "kvm/ro_region.h"
+#include "kvm/uapi.h"
+#include "kvm/vm.h"
+#include "tests/tests.h"
+
+static struct kvm_host host;
+static struct vm vm;
+
+static void setup(void)
+{
+	struct lk_err err;
+
+	ck_assert_msg(kvm_host_open(&host, &err) == 0, "%s", err.msg);
+	ck_assert_msg(vm_create(&vm, &host, LK_KVM_X86_DEFAULT_VM, &err) == 0, "%s", err.msg);
+}
+
+static void teardown(void)
+{
+	vm_destroy(&vm);
+	kvm_host_close(&host);
+}
+
+/* The permissions ("r--p") of the mapping that holds @addr. */
+static void maps_perms(const void *addr, char perms[5])
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long lo, hi;
+	char line[512];
+
+	strcpy(perms, "none");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) == 3 &&
+		    (unsigned long)addr >= lo && (unsigned long)addr < hi)
+			break;
+		strcpy(perms, "none");
+	}
+	fclose(f);
+}
+
+static void *map_pages(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert_ptr_ne(p, MAP_FAILED);
+	return p;
+}
+
+START_TEST(probe)
+{
+	ck_assert_int_eq(host.api_version, 12);
+	ck_assert_int_ge(host.vcpu_mmap_size, 4096);
+	ck_assert_int_ge(host.max_vcpus, 1);
+	ck_assert(host.vm_types & 1);
+	ck_assert(host.irqchip);
+	/* The per-VM answer agrees with a direct question on the VM fd. */
+	ck_assert_int_eq(vm.readonly_mem, vm_check(&vm, KVM_CAP_READONLY_MEM) > 0);
+}
+END_TEST
+
+START_TEST(missing_vm_type)
+{
+	struct vm v2;
+	struct lk_err err;
+	char want[128];
+
+	if (host.vm_types & (1u << LK_KVM_X86_SEV_ES_VM))
+		return;	/* this host has SEV-ES: nothing to refuse */
+	ck_assert_int_eq(vm_create(&v2, &host, LK_KVM_X86_SEV_ES_VM, &err), -1);
+	ck_assert_int_eq(err.status, LK_EXIT_HOST);
+	snprintf(want, sizeof(want), "this host's KVM offers VM types 0x%x: no VM type 3",
+		 host.vm_types);
+	ck_assert_str_eq(err.msg, want);
+}
+END_TEST
+
+START_TEST(memslots)
+{
+	struct lk_err err;
+	void *ram = map_pages(1 << 20);
+	int a, b;
+
+	a = memslot_add(&vm.slots, "ram", 0, 1 << 20, ram, 0, &err);
+	ck_assert_int_ge(a, 0);
+	ck_assert_int_eq(memslot_add(&vm.slots, "overlap", 0x80000, 1 << 20, ram, 0, &err), -1);
+	ck_assert_str_eq(err.msg, "memory slot overlap [0x80000, 0x180000) overlaps ram");
+	b = memslot_add(&vm.slots, "rom", 0x100000, 1 << 20, ram, KVM_MEM_READONLY, &err);
+	ck_assert_msg(b >= 0, "%s", err.msg);
+	ck_assert_str_eq(memslot_find(&vm.slots, 0x1fffff)->name, "rom");
+	ck_assert_ptr_null(memslot_find(&vm.slots, 0x200000));
+	/* Flipping READONLY re-creates the slot under the same number. */
+	ck_assert_int_eq(memslot_set_flags(&vm.slots, b, 0, &err), 0);
+	ck_assert_uint_eq(vm.slots.slot[b].flags, 0);
+	ck_assert_int_eq(memslot_set_flags(&vm.slots, b, KVM_MEM_READONLY, &err), 0);
+	ck_assert_uint_eq(memslot_find(&vm.slots, 0x100000)->flags, KVM_MEM_READONLY);
+	ck_assert_int_eq(memslot_delete(&vm.slots, b, &err), 0);
+	ck_assert_ptr_null(memslot_find(&vm.slots, 0x100000));
+	ck_assert_int_eq(memslot_delete(&vm.slots, b, &err), -1);
+	ck_assert_int_eq(memslot_delete(&vm.slots, a, &err), 0);
+	munmap(ram, 1 << 20);
+}
+END_TEST
+
+START_TEST(ro_mprotect)
+{
+	struct ro_region r;
+	struct lk_err err;
+	uint8_t *fw = map_pages(0x10000);
+	char perms[5];
+
+	ck_assert_int_eq(ro_region_map(&vm, &r, "firmware", 0xffff0000, fw, 0x10000,
+				       RO_MODE_MPROTECT, &err), 0);
+	ck_assert_int_eq(r.mode, RO_MODE_MPROTECT);
+	/* The slot itself is read-write in KVM; the host mapping is not. */
+	ck_assert_uint_eq(vm.slots.slot[r.slot].flags, 0);
+	maps_perms(fw, perms);
+	ck_assert_str_eq(perms, "r--p");
+	ck_assert_ptr_eq(vm_find_ro(&vm, 0xffffffff), &r);
+	ck_assert_ptr_null(vm_find_ro(&vm, 0xfffeffff));
+	/* Writable exactly between make_writable and make_readonly. */
+	ck_assert_int_eq(ro_region_make_writable(&r, &err), 0);
+	maps_perms(fw, perms);
+	ck_assert_str_eq(perms, "rw-p");
+	fw[0] = 0x90;
+	ck_assert_int_eq(ro_region_make_readonly(&r, &err), 0);
+	maps_perms(fw, perms);
+	ck_assert_str_eq(perms, "r--p");
+	/* Teardown leaves the pages writable again, as KVM needs. */
+	ck_assert_int_eq(ro_region_unmap(&vm, &r, &err), 0);
+	maps_perms(fw, perms);
+	ck_assert_str_eq(perms, "rw-p");
+	ck_assert_ptr_null(vm_find_ro(&vm, 0xffffffff));
+	ck_assert_int_eq(vm.nr_ro, 0);
+	munmap(fw, 0x10000);
+}
+END_TEST
+
+START_TEST(ro_memslot)
+{
+	struct ro_region r;
+	struct lk_err err;
+	uint8_t *fw = map_pages(0x10000);
+	char perms[5];
+
+	if (!vm.readonly_mem) {
+		ck_assert_int_eq(ro_region_map(&vm, &r, "firmware", 0xffff0000, fw, 0x10000,
+					       RO_MODE_MEMSLOT, &err), -1);
+		ck_assert_int_eq(err.status, LK_EXIT_HOST);
+		return;
+	}
+	ck_assert_int_eq(ro_region_map(&vm, &r, "firmware", 0xffff0000, fw, 0x10000,
+				       RO_MODE_AUTO, &err), 0);
+	ck_assert_int_eq(r.mode, RO_MODE_MEMSLOT);
+	ck_assert_str_eq(r.why, "KVM_CAP_READONLY_MEM is 1 on the VM fd");
+	ck_assert_uint_eq(vm.slots.slot[r.slot].flags, KVM_MEM_READONLY);
+	maps_perms(fw, perms);
+	ck_assert_str_eq(perms, "rw-p");
+	ck_assert_int_eq(ro_region_unmap(&vm, &r, &err), 0);
+	munmap(fw, 0x10000);
+}
+END_TEST
+
+START_TEST(ro_auto_falls_back)
+{
+	struct ro_region r;
+	struct lk_err err;
+	uint8_t *fw = map_pages(0x10000);
+	char perms[5];
+
+	/* As on an SEV-ES VM type: the VM says no read-only memory. */
+	vm.readonly_mem = false;
+	ck_assert_int_eq(ro_region_map(&vm, &r, "firmware", 0xffff0000, fw, 0x10000,
+				       RO_MODE_MEMSLOT, &err), -1);
+	ck_assert_str_eq(err.msg, "--ro-mode memslot: KVM does not offer read-only memory "
+			 "for this VM (KVM_CAP_READONLY_MEM is 0 on the VM fd)");
+	ck_assert_int_eq(ro_region_map(&vm, &r, "firmware", 0xffff0000, fw, 0x10000,
+				       RO_MODE_AUTO, &err), 0);
+	ck_assert_int_eq(r.mode, RO_MODE_MPROTECT);
+	ck_assert_str_eq(r.why, "KVM_CAP_READONLY_MEM is 0 on the VM fd");
+	maps_perms(fw, perms);
+	ck_assert_str_eq(perms, "r--p");
+	ck_assert_int_eq(ro_region_unmap(&vm, &r, &err), 0);
+	munmap(fw, 0x10000);
+}
+END_TEST
+
+Suite *kvm_core_suite(void)
+{
+	Suite *s = suite_create("kvm-core");
+	TCase *tc = tcase_create("dev-kvm");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, probe);
+	tcase_add_test(tc, missing_vm_type);
+	tcase_add_test(tc, memslots);
+	tcase_add_test(tc, ro_mprotect);
+	tcase_add_test(tc, ro_memslot);
+	tcase_add_test(tc, ro_auto_falls_back);
+	suite_add_tcase(s, tc);
+	return s;
+}

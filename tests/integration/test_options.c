@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Bad input to the binary: each gives status 2, one line on stderr naming
+ * what and where, nothing on stdout. None of these reach /dev/kvm.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/tests.h"
+
+static char tmpdir[] = "/tmp/lkvm-test-XXXXXX";
+
+static void setup(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+	strcpy(tmpdir, "/tmp/lkvm-test-XXXXXX");
+}
+
+static const char *tmpfile_of(const char *name, size_t size)
+{
+	static char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)size), 0);
+	close(fd);
+	return path;
+}
+
+static void refused(const char *const *args, const char *msg)
+{
+	struct vmm_proc p;
+	char want[1024];
+
+	vmm_run(&p, args, 10);
+	snprintf(want, sizeof(want), "lkvm-sev: %s\n", msg);
+	ck_assert_msg(p.status == 2, "status %d for %s", p.status, msg);
+	ck_assert_str_eq(p.err, want);
+	ck_assert_str_eq(p.out, "");
+}
+
+START_TEST(bad_options)
+{
+	refused((const char *[]){ "run", "-m", "0", NULL },
+		"-m 0: not a memory size (e.g. 512M, 4G; a bare number is MiB)");
+	refused((const char *[]){ "run", "-m", "lots", NULL },
+		"-m lots: not a memory size (e.g. 512M, 4G; a bare number is MiB)");
+	refused((const char *[]){ "run", "-m", "5T", NULL },
+		"-m 5242880 MiB: more than lkvm-sev's limit of 1048576 MiB");
+	refused((const char *[]){ "run", "-c", "0", NULL },
+		"-c 0: not a vCPU count from 1 to 255");
+	refused((const char *[]){ "run", "-c", "1000", NULL },
+		"-c 1000: not a vCPU count from 1 to 255");
+	refused((const char *[]){ "run", "--ro-mode", "never", NULL },
+		"--ro-mode never: not one of auto, memslot, mprotect");
+	refused((const char *[]){ "run", "--timeout", "soon", NULL },
+		"--timeout soon: not a number of seconds");
+	refused((const char *[]){ "run", "--frimware", "x", NULL },
+		"unknown option '--frimware' (see lkvm-sev run --help)");
+	refused((const char *[]){ "frobnicate", NULL },
+		"unknown command 'frobnicate' (see lkvm-sev --help)");
+}
+END_TEST
+
+START_TEST(bad_firmware)
+{
+	char path[512], msg[1024];
+
+	snprintf(path, sizeof(path), "%s/missing.fd", tmpdir);
+	snprintf(msg, sizeof(msg), "--firmware %s: no such file", path);
+	refused((const char *[]){ "run", "--firmware", path, NULL }, msg);
+
+	snprintf(msg, sizeof(msg), "--firmware %s: not a regular file", tmpdir);
+	refused((const char *[]){ "run", "--firmware", tmpdir, NULL }, msg);
+
+	snprintf(path, sizeof(path), "%s/fifo", tmpdir);
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	snprintf(msg, sizeof(msg), "--firmware %s: not a regular file", path);
+	refused((const char *[]){ "run", "--firmware", path, NULL }, msg);
+
+	snprintf(path, sizeof(path), "%s", tmpfile_of("empty.fd", 0));
+	snprintf(msg, sizeof(msg), "--firmware %s: empty file", path);
+	refused((const char *[]){ "run", "--firmware", path, NULL }, msg);
+
+	snprintf(path, sizeof(path), "%s", tmpfile_of("odd.fd", 5000));
+	snprintf(msg, sizeof(msg), "--firmware %s: size 5000 bytes is not a multiple of 4 KiB",
+		 path);
+	refused((const char *[]){ "run", "--firmware", path, NULL }, msg);
+
+	snprintf(path, sizeof(path), "%s", tmpfile_of("huge.fd", (16 << 20) + 4096));
+	snprintf(msg, sizeof(msg), "--firmware %s: 16781312 bytes is too large: firmware must "
+		 "fit in the 16 MiB below 4 GiB", path);
+	refused((const char *[]){ "run", "--firmware", path, NULL }, msg);
+}
+END_TEST
+
+START_TEST(bad_debugcon)
+{
+	char path[512], msg[1024];
+
+	if (!tests_have_kvm())
+		return;	/* the debug console is opened after /dev/kvm */
+	snprintf(path, sizeof(path), "%s/no/such/dir/log", tmpdir);
+	snprintf(msg, sizeof(msg), "--debugcon %s: No such file or directory", path);
+	refused((const char *[]){ "run", "--debugcon", path, NULL }, msg);
+}
+END_TEST
+
+START_TEST(help_and_version)
+{
+	struct vmm_proc p;
+
+	vmm_run(&p, (const char *[]){ "--version", NULL }, 10);
+	ck_assert_int_eq(p.status, 0);
+	ck_assert_int_eq(strncmp(p.out, "lkvm-sev 0.1.0", 14), 0);
+	vmm_run(&p, (const char *[]){ "run", "--help", NULL }, 10);
+	ck_assert_int_eq(p.status, 0);
+	ck_assert_int_eq(strncmp(p.out, "usage: lkvm-sev run [options]\n", 30), 0);
+	ck_assert_ptr_nonnull(strstr(p.out, "  126  the guest crashed"));
+	vmm_run(&p, (const char *[]){ NULL }, 10);
+	ck_assert_int_eq(p.status, 2);
+	ck_assert_int_eq(strncmp(p.err, "usage: lkvm-sev <command>", 25), 0);
+}
+END_TEST
+
+Suite *options_suite(void)
+{
+	Suite *s = suite_create("options");
+	TCase *tc = tcase_create("bad-input");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, bad_options);
+	tcase_add_test(tc, bad_firmware);
+	tcase_add_test(tc, bad_debugcon);
+	tcase_add_test(tc, help_and_version);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The test runner: every suite in one Check run, so CI reads one summary.
+ * Suites that need /dev/kvm are skipped, with the reason printed, only where
+ * /dev/kvm does not exist; where it exists but cannot be used, they run and
+ * fail.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tests/tests.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(unit_parse_suite());
+	int failed;
+
+	srunner_add_suite(sr, unit_cli_suite());
+	srunner_add_suite(sr, unit_layout_suite());
+	srunner_add_suite(sr, unit_bus_suite());
+	srunner_add_suite(sr, unit_serial_suite());
+	srunner_add_suite(sr, unit_devices_suite());
+	srunner_add_suite(sr, options_suite());
+	if (tests_have_kvm()) {
+		srunner_add_suite(sr, kvm_core_suite());
+		srunner_add_suite(sr, guest_suite());
+	} else {
+		printf("SKIP kvm-core, guests: /dev/kvm does not exist on this host\n");
+	}
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

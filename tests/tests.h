@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The test runner's suites and the helpers integration tests share:
+ * spawning lkvm-sev with pipes on its standard streams, and the rule for
+ * tests that need /dev/kvm (they skip, saying why, only where it is missing).
+ */
+#ifndef LKVM_TESTS_H
+#define LKVM_TESTS_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+Suite *unit_parse_suite(void);
+Suite *unit_cli_suite(void);
+Suite *unit_layout_suite(void);
+Suite *unit_bus_suite(void);
+Suite *unit_serial_suite(void);
+Suite *unit_devices_suite(void);
+Suite *kvm_core_suite(void);
+Suite *guest_suite(void);
+Suite *options_suite(void);
+
+/* Whether /dev/kvm exists; when it does not, KVM suites are skipped. */
+bool tests_have_kvm(void);
+
+#define VMM_OUT_MAX (64 * 1024)
+
+struct vmm_proc {
+	pid_t pid;
+	int in_fd, out_fd, err_fd;
+	char out[VMM_OUT_MAX];
+	size_t out_len;
+	char err[VMM_OUT_MAX];
+	size_t err_len;
+	int status;		/* exit status, 128 + signal, or -1 if killed by us */
+	double secs;		/* wall time from spawn to exit */
+	double t0;
+};
+
+/* Starts LKVM_BIN with @args (NULL-terminated, without argv[0]). */
+void vmm_spawn(struct vmm_proc *p, const char *const *args);
+/* Pumps output until stdout contains @needle; false on exit or timeout. */
+bool vmm_wait_stdout(struct vmm_proc *p, const char *needle, double timeout);
+/* Closes stdin, pumps until exit (killing it after @timeout); returns status. */
+int vmm_finish(struct vmm_proc *p, double timeout);
+int vmm_run(struct vmm_proc *p, const char *const *args, double timeout);
+
+/* Path of a test guest image. */
+const char *guest(const char *name);
+double now_sec(void);
+size_t count_substr(const char *hay, const char *needle);
+
+#endif

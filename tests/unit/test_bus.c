@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The port-I/O/MMIO range registry. */
+#include <string.h>
+
+#include "devices/bus.h"
+#include "tests/tests.h"
+
+struct probe {
+	uint64_t offset;
+	uint32_t len;
+	bool is_write;
+	uint8_t last;
+	int calls;
+};
+
+static void probe_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
+		     bool is_write)
+{
+	struct probe *p = opaque;
+
+	p->offset = offset;
+	p->len = len;
+	p->is_write = is_write;
+	p->calls++;
+	if (is_write)
+		p->last = data[0];
+	else
+		memset(data, 0x5a, len);
+}
+
+START_TEST(dispatch)
+{
+	struct bus bus;
+	struct probe a = { 0 }, b = { 0 };
+	struct lk_err err;
+	uint8_t data[4] = { 0x11, 0, 0, 0 };
+
+	bus_init(&bus, "port");
+	/* Registered out of order: the registry keeps them sorted. */
+	ck_assert_int_eq(bus_register(&bus, 0x3f8, 8, probe_io, &b, "serial", &err), 0);
+	ck_assert_int_eq(bus_register(&bus, 0x70, 2, probe_io, &a, "cmos", &err), 0);
+	ck_assert_int_eq(bus_register(&bus, 0x402, 1, probe_io, &a, "debugcon", &err), 0);
+	ck_assert_uint_eq(bus.r[0].base, 0x70);
+	ck_assert_uint_eq(bus.r[1].base, 0x3f8);
+	ck_assert_uint_eq(bus.r[2].base, 0x402);
+
+	ck_assert(bus_access(&bus, 0x3fd, data, 1, false));
+	ck_assert_int_eq(b.calls, 1);
+	ck_assert_uint_eq(b.offset, 5);
+	ck_assert_uint_eq(data[0], 0x5a);
+	ck_assert(bus_access(&bus, 0x3f8, (uint8_t[]){ 'A' }, 1, true));
+	ck_assert(b.is_write);
+	ck_assert_uint_eq(b.last, 'A');
+	ck_assert(bus_access(&bus, 0x71, data, 1, false));
+	ck_assert_uint_eq(a.offset, 1);
+	/* Range edges: one past the end belongs to nobody. */
+	ck_assert_ptr_null(bus_find(&bus, 0x3f7));
+	ck_assert_ptr_null(bus_find(&bus, 0x400));
+	ck_assert_ptr_nonnull(bus_find(&bus, 0x3ff));
+	ck_assert_ptr_null(bus_find(&bus, 0x6f));
+	ck_assert_ptr_null(bus_find(&bus, 0x72));
+}
+END_TEST
+
+START_TEST(unclaimed_reads_all_ones)
+{
+	struct bus bus;
+	uint8_t data[4] = { 0 };
+
+	bus_init(&bus, "port");
+	ck_assert(!bus_access(&bus, 0xaf00, data, 4, false));
+	ck_assert_uint_eq(bus_data_get(data, 4), 0xffffffff);
+	ck_assert(!bus_access(&bus, 0x2ff, data, 1, true));
+}
+END_TEST
+
+START_TEST(overlaps_refused)
+{
+	struct bus bus;
+	struct probe p = { 0 };
+	struct lk_err err;
+
+	bus_init(&bus, "port");
+	ck_assert_int_eq(bus_register(&bus, 0x3f8, 8, probe_io, &p, "serial", &err), 0);
+	ck_assert_int_eq(bus_register(&bus, 0x3ff, 1, probe_io, &p, "late", &err), -1);
+	ck_assert_str_eq(err.msg, "late: port range 0x3ff-0x3ff overlaps serial at 0x3f8-0x3ff");
+	ck_assert_int_eq(bus_register(&bus, 0x3f0, 9, probe_io, &p, "early", &err), -1);
+	ck_assert_str_eq(err.msg, "early: port range 0x3f0-0x3f8 overlaps serial at 0x3f8-0x3ff");
+	ck_assert_int_eq(bus_register(&bus, 0x3f0, 8, probe_io, &p, "adjacent", &err), 0);
+	ck_assert_int_eq(bus_register(&bus, 0x400, 0, probe_io, &p, "empty", &err), -1);
+	bus_freeze(&bus);
+	ck_assert_int_eq(bus_register(&bus, 0x500, 1, probe_io, &p, "late", &err), -1);
+	ck_assert_str_eq(err.msg, "late: port bus registry is frozen");
+}
+END_TEST
+
+START_TEST(full)
+{
+	struct bus bus;
+	struct probe p = { 0 };
+	struct lk_err err;
+	int i;
+
+	bus_init(&bus, "mmio");
+	for (i = 0; i < BUS_MAX_RANGES; i++)
+		ck_assert_int_eq(bus_register(&bus, (uint64_t)i * 16, 16, probe_io, &p, "r",
+					      &err), 0);
+	ck_assert_int_eq(bus_register(&bus, 0x100000, 1, probe_io, &p, "one-more", &err), -1);
+	ck_assert_str_eq(err.msg, "one-more: mmio bus is full");
+	for (i = 0; i < BUS_MAX_RANGES; i++)
+		ck_assert_uint_eq(bus_find(&bus, (uint64_t)i * 16 + 15)->base, (uint64_t)i * 16);
+}
+END_TEST
+
+START_TEST(data_helpers)
+{
+	uint8_t d[4];
+
+	bus_data_put(d, 4, 0x11223344);
+	ck_assert_uint_eq(d[0], 0x44);
+	ck_assert_uint_eq(d[3], 0x11);
+	ck_assert_uint_eq(bus_data_get(d, 2), 0x3344);
+	ck_assert_uint_eq(bus_data_get(d, 4), 0x11223344);
+}
+END_TEST
+
+Suite *unit_bus_suite(void)
+{
+	Suite *s = suite_create("bus");
+	TCase *tc = tcase_create("registry");
+
+	tcase_add_test(tc, dispatch);
+	tcase_add_test(tc, unclaimed_reads_all_ones);
+	tcase_add_test(tc, overlaps_refused);
+	tcase_add_test(tc, full);
+	tcase_add_test(tc, data_helpers);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* 16550A UART registers, as a driver sees them. */
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "devices/serial.h"
+#include "tests/tests.h"
+
+static struct serial uart;
+static int out_pipe[2];
+static int irq_level = -1, irq_changes;
+
+static void irq_cb(void *ctx, int level)
+{
+	(void)ctx;
+	irq_level = level;
+	irq_changes++;
+}
+
+static void setup(void)
+{
+	ck_assert_int_eq(pipe2(out_pipe, O_NONBLOCK), 0);
+	serial_init(&uart, out_pipe[1], irq_cb, NULL);
+	irq_level = 0;
+	irq_changes = 0;
+}
+
+static void teardown(void)
+{
+	serial_destroy(&uart);
+	close(out_pipe[0]);
+	close(out_pipe[1]);
+}
+
+static uint8_t rd(unsigned int reg)
+{
+	uint8_t v = 0;
+
+	serial_io(&uart, reg, &v, 1, false);
+	return v;
+}
+
+static void wr(unsigned int reg, uint8_t v)
+{
+	serial_io(&uart, reg, &v, 1, true);
+}
+
+START_TEST(transmit)
+{
+	char buf[8] = { 0 };
+
+	ck_assert_uint_eq(rd(UART_LSR), UART_LSR_THRE | UART_LSR_TEMT);
+	wr(UART_THR, 'h');
+	wr(UART_THR, 'i');
+	ck_assert_int_eq(read(out_pipe[0], buf, sizeof(buf)), 2);
+	ck_assert_str_eq(buf, "hi");
+	ck_assert_uint_eq(rd(UART_LSR), UART_LSR_THRE | UART_LSR_TEMT);
+}
+END_TEST
+
+START_TEST(divisor_latch)
+{
+	char buf[4];
+
+	wr(UART_LCR, UART_LCR_DLAB | 0x03);
+	wr(UART_DLL, 0x01);
+	wr(UART_DLM, 0x00);
+	ck_assert_uint_eq(rd(UART_DLL), 0x01);
+	ck_assert_uint_eq(rd(UART_DLM), 0x00);
+	wr(UART_LCR, 0x03);
+	ck_assert_uint_eq(rd(UART_LCR), 0x03);
+	/* With DLAB set, offset 0 was the divisor: nothing was transmitted. */
+	ck_assert_int_eq(read(out_pipe[0], buf, sizeof(buf)), -1);
+	ck_assert_uint_eq(rd(UART_IER), 0);
+}
+END_TEST
+
+START_TEST(thr_empty_interrupt)
+{
+	ck_assert_uint_eq(rd(UART_IIR) & 0x0f, UART_IIR_NO_INT);
+	wr(UART_IER, UART_IER_THRI);
+	ck_assert_int_eq(irq_level, 1);
+	ck_assert_uint_eq(rd(UART_IIR) & 0x0f, UART_IIR_THRI);
+	/* Reading IIR acknowledged it. */
+	ck_assert_uint_eq(rd(UART_IIR) & 0x0f, UART_IIR_NO_INT);
+	ck_assert_int_eq(irq_level, 0);
+	wr(UART_THR, 'x');
+	ck_assert_int_eq(irq_level, 1);
+	wr(UART_IER, 0);
+	ck_assert_int_eq(irq_level, 0);
+}
+END_TEST
+
+START_TEST(receive)
+{
+	uint8_t in[20];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)('a' + i);
+	wr(UART_IER, UART_IER_RDI);
+	ck_assert_uint_eq(serial_rx_room(&uart), SERIAL_FIFO_SIZE);
+	ck_assert_uint_eq(serial_rx_push(&uart, in, sizeof(in)), SERIAL_FIFO_SIZE);
+	ck_assert_uint_eq(serial_rx_room(&uart), 0);
+	ck_assert_int_eq(irq_level, 1);
+	ck_assert_uint_eq(rd(UART_LSR) & UART_LSR_DR, UART_LSR_DR);
+	ck_assert_uint_eq(rd(UART_IIR) & 0x0f, UART_IIR_RDI);
+	for (i = 0; i < SERIAL_FIFO_SIZE; i++)
+		ck_assert_uint_eq(rd(UART_RBR), 'a' + i);
+	ck_assert_uint_eq(rd(UART_LSR) & UART_LSR_DR, 0);
+	ck_assert_int_eq(irq_level, 0);
+	/* FCR can clear the receive FIFO. */
+	serial_rx_push(&uart, in, 3);
+	wr(UART_FCR, UART_FCR_ENABLE | UART_FCR_CLR_RX);
+	ck_assert_uint_eq(rd(UART_LSR) & UART_LSR_DR, 0);
+	ck_assert_uint_eq(rd(UART_IIR) & 0xc0, UART_IIR_FIFO);
+}
+END_TEST
+
+START_TEST(loopback_and_scratch)
+{
+	char buf[4];
+
+	ck_assert_uint_eq(rd(UART_MSR), UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS);
+	/* Linux's 8250 probe: loopback with OUT2|RTS must read back DCD|CTS. */
+	wr(UART_MCR, UART_MCR_LOOP | UART_MCR_OUT2 | UART_MCR_RTS);
+	ck_assert_uint_eq(rd(UART_MSR) & 0xf0, UART_MSR_DCD | UART_MSR_CTS);
+	wr(UART_THR, 'L');
+	ck_assert_uint_eq(rd(UART_RBR), 'L');
+	ck_assert_int_eq(read(out_pipe[0], buf, sizeof(buf)), -1);
+	wr(UART_MCR, 0);
+	wr(UART_SCR, 0xa5);
+	ck_assert_uint_eq(rd(UART_SCR), 0xa5);
+}
+END_TEST
+
+START_TEST(wide_access)
+{
+	uint8_t d[2] = { 0x03, 0x0b };
+
+	/* A 16-bit write at LCR sets LCR and MCR, one byte each. */
+	serial_io(&uart, UART_LCR, d, 2, true);
+	ck_assert_uint_eq(rd(UART_LCR), 0x03);
+	ck_assert_uint_eq(rd(UART_MCR), 0x0b);
+}
+END_TEST
+
+Suite *unit_serial_suite(void)
+{
+	Suite *s = suite_create("serial");
+	TCase *tc = tcase_create("16550");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, transmit);
+	tcase_add_test(tc, divisor_latch);
+	tcase_add_test(tc, thr_empty_interrupt);
+	tcase_add_test(tc, receive);
+	tcase_add_test(tc, loopback_and_scratch);
+	tcase_add_test(tc, wide_access);
+	suite_add_tcase(s, tc);
+	return s;
+}

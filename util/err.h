@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Errors as values. Library code fills a struct lk_err and returns -1; only
+ * main.c prints it and turns it into the process exit status. The exit
+ * status contract (README, --help) lives here so every module uses the same
+ * numbers: even statuses are the VMM's, odd ones the guest's.
+ */
+#ifndef LKVM_UTIL_ERR_H
+#define LKVM_UTIL_ERR_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+enum lk_status {
+	LK_EXIT_POWEROFF = 0,	/* guest powered off */
+	LK_EXIT_USAGE = 2,	/* bad options or input files */
+	LK_EXIT_RESET = 4,	/* guest asked for a reset */
+	LK_EXIT_TIMEOUT = 124,	/* --timeout expired */
+	LK_EXIT_HOST = 125,	/* host cannot run the VM, or a KVM call failed */
+	LK_EXIT_CRASH = 126,	/* guest crashed */
+	LK_EXIT_SIGINT = 130,
+	LK_EXIT_SIGTERM = 143,
+};
+
+struct lk_err {
+	int status;
+	char msg[512];		/* one line: what and where */
+	char detail[2048];	/* optional further lines (register dump) */
+};
+
+/* Records a one-line message and status; returns -1 for "return err_set()". */
+int err_set(struct lk_err *e, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int err_vset(struct lk_err *e, int status, const char *fmt, va_list ap);
+
+/* A failed system or KVM call: status 125, "CALL: strerror(errno)". */
+int err_sys(struct lk_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Appends a line to the detail block. */
+void err_detail(struct lk_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Warnings print at once: they do not change the outcome. */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
