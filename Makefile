@@ -18,10 +18,16 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-missing-field-initializers -pthread -I.
 CPPFLAGS := -MMD -MP -D_GNU_SOURCE -DLKVM_VERSION='"$(VERSION)"'
 LDFLAGS := -pthread -Wl,--as-needed
+# lkvm-sev itself links statically: half the resident memory of a dynamic
+# glibc (no loader, only the libc pages it uses; see BENCHMARKS.md).
+# STATIC=0 links dynamically; sanitizer builds always do.
+STATIC ?= 1
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
+STATIC := 0
 endif
+BIN_LDFLAGS := $(if $(filter 1,$(STATIC)),-static)
 
 # Libraries come from pkg-config; --as-needed links only those in use.
 # Debian 12's libfdt-dev ships no .pc file: fall back to -lfdt there.
@@ -79,7 +85,7 @@ $(O)firmware/default_blob.o: firmware/default_blob.S $(DEFAULT_FW)
 	$(CC) -c -DDEFAULT_FIRMWARE_BIN='"$(DEFAULT_FW)"' -o $@ $<
 
 $(O)lkvm-sev: $(O)main.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(call pkg_libs,$(PKGS)) $(FDT_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(BIN_LDFLAGS) $(call pkg_libs,$(PKGS)) $(FDT_LIBS)
 
 $(O)tests/run-tests: $(TEST_OBJS) $(LIB_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(call pkg_libs,$(PKGS) $(PKGS_CHECK)) $(FDT_LIBS)

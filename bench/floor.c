@@ -19,7 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define RAM_SIZE		(64UL << 20)
+#define RAM_SIZE		(64UL << 20)	/* default; --mem MiB overrides */
+#define LOW_RAM_END		(3ULL << 30)
+#define HIGH_RAM_BASE		(4ULL << 30)
 #define IMAGE_MAX		(16UL << 20)
 #define IMAGE_TOP		(1ULL << 32)
 #define IDENTITY_MAP_ADDR	0xfeffc000ULL
@@ -101,16 +103,24 @@ int main(int argc, char **argv)
 	int kvm, vm, vcpu, image_fd, irqchip = 0, run_size;
 	struct stat st;
 	void *ram, *image;
+	uint64_t ram_size = RAM_SIZE, low_size;
+	int i;
 
-	if (argc == 3 && !strcmp(argv[1], "--irqchip")) {
-		irqchip = 1;
-		image_path = argv[2];
-	} else if (argc == 2 && argv[1][0] != '-') {
-		image_path = argv[1];
-	} else {
-		fprintf(stderr, "usage: floor [--irqchip] IMAGE\n");
+	for (i = 1; i < argc - 1; i++) {
+		if (!strcmp(argv[i], "--irqchip"))
+			irqchip = 1;
+		else if (!strcmp(argv[i], "--mem") && i + 1 < argc - 1)
+			ram_size = strtoull(argv[++i], NULL, 10) << 20;
+		else
+			break;
+	}
+	if (i != argc - 1 || argv[i][0] == '-' || !ram_size) {
+		fprintf(stderr, "usage: floor [--irqchip] [--mem MiB] IMAGE\n");
 		return EXIT_ERROR;
 	}
+	image_path = argv[i];
+	/* RAM is split around the PCI hole as lkvm-sev does: 3 GiB low, rest at 4 GiB. */
+	low_size = ram_size < LOW_RAM_END ? ram_size : LOW_RAM_END;
 
 	image_fd = open(image_path, O_RDONLY | O_CLOEXEC);
 	if (image_fd < 0)
@@ -139,17 +149,26 @@ int main(int argc, char **argv)
 		xioctl(vm, KVM_CREATE_IRQCHIP, 0);
 	}
 
-	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+	ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (ram == MAP_FAILED)
 		die("mmap RAM");
 	region = (struct kvm_userspace_memory_region) {
 		.slot = 0,
 		.guest_phys_addr = 0,
-		.memory_size = RAM_SIZE,
+		.memory_size = low_size,
 		.userspace_addr = (uintptr_t)ram,
 	};
 	xioctl(vm, KVM_SET_USER_MEMORY_REGION, &region);
+	if (ram_size > low_size) {
+		region = (struct kvm_userspace_memory_region) {
+			.slot = 2,
+			.guest_phys_addr = HIGH_RAM_BASE,
+			.memory_size = ram_size - low_size,
+			.userspace_addr = (uintptr_t)ram + low_size,
+		};
+		xioctl(vm, KVM_SET_USER_MEMORY_REGION, &region);
+	}
 
 	region = (struct kvm_userspace_memory_region) {
 		.slot = 1,

@@ -44,7 +44,7 @@ done
 [ -r "$IMAGE" ] || die "guest image $IMAGE is missing (build it first: make bench)"
 [ -r /dev/kvm ] && [ -w /dev/kvm ] || die "/dev/kvm is missing or not read-writable"
 
-CONFIGS="floor_bare floor_irqchip lkvm_64M lkvm_64G lkvm_default"
+CONFIGS="floor_bare floor_irqchip floor_irqchip_64G lkvm_64M lkvm_64G lkvm_default"
 QEMU_NOTE=
 if command -v "$QEMU" >/dev/null 2>&1; then
 	CONFIGS="$CONFIGS qemu"
@@ -57,6 +57,7 @@ set_cmd() {
 	case $1 in
 	floor_bare)	CMD=("$FLOOR" "$IMAGE") ;;
 	floor_irqchip)	CMD=("$FLOOR" --irqchip "$IMAGE") ;;
+	floor_irqchip_64G) CMD=("$FLOOR" --irqchip --mem 65536 "$IMAGE") ;;
 	lkvm_64M)	CMD=("$LKVM" run --firmware "$IMAGE" -m 64M) ;;
 	lkvm_64G)	CMD=("$LKVM" run --firmware "$IMAGE" -m 64G) ;;
 	lkvm_default)	CMD=("$LKVM" run --firmware "$IMAGE") ;;
@@ -161,6 +162,8 @@ for c in $CONFIGS; do
 done
 echo
 echo "lkvm_64G/lkvm_64M = $(ratio "${MED[lkvm_64G]}" "${MED[lkvm_64M]}")"
+echo "floor_irqchip_64G/floor_irqchip = $(ratio "${MED[floor_irqchip_64G]}" "${MED[floor_irqchip]}")"
+echo "lkvm_64G/floor_irqchip_64G = $(ratio "${MED[lkvm_64G]}" "${MED[floor_irqchip_64G]}")"
 [ -n "$QEMU_NOTE" ] && echo "$QEMU_NOTE"
 echo
 CPU=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)

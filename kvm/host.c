@@ -41,7 +41,6 @@ static int kvm_host_probe(struct kvm_host *host, struct lk_err *err)
 	host->guest_memfd = kvm_host_check(host, KVM_CAP_GUEST_MEMFD) > 0;
 	host->irqchip = kvm_host_check(host, KVM_CAP_IRQCHIP) > 0;
 	host->set_tss_addr = kvm_host_check(host, KVM_CAP_SET_TSS_ADDR) > 0;
-	host->readonly_mem = kvm_host_check(host, KVM_CAP_READONLY_MEM) > 0;
 	return 0;
 }
 

@@ -26,7 +26,6 @@ struct kvm_host {
 	bool guest_memfd;
 	bool irqchip;
 	bool set_tss_addr;
-	bool readonly_mem;		/* system-wide answer; VMs may differ */
 };
 
 /* Opens and probes /dev/kvm. A host that cannot run VMs gives status 125. */
