@@ -66,24 +66,25 @@ static int ro_region_choose(const struct vm *vm, struct ro_region *r,
 	return 0;
 }
 
+static int ro_region_set_writable(struct ro_region *r, bool writable, struct lk_err *err)
+{
+	if (r->mode != RO_MODE_MPROTECT || r->writable == writable)
+		return 0;
+	if (mprotect(r->hva, r->size, writable ? PROT_READ | PROT_WRITE : PROT_READ))
+		return err_sys(err, "mprotect(%s, %s)", r->name,
+			       writable ? "PROT_READ|PROT_WRITE" : "PROT_READ");
+	r->writable = writable;
+	return 0;
+}
+
 int ro_region_make_writable(struct ro_region *r, struct lk_err *err)
 {
-	if (r->mode != RO_MODE_MPROTECT || r->writable)
-		return 0;
-	if (mprotect(r->hva, r->size, PROT_READ | PROT_WRITE))
-		return err_sys(err, "mprotect(%s, PROT_READ|PROT_WRITE)", r->name);
-	r->writable = true;
-	return 0;
+	return ro_region_set_writable(r, true, err);
 }
 
 int ro_region_make_readonly(struct ro_region *r, struct lk_err *err)
 {
-	if (r->mode != RO_MODE_MPROTECT || !r->writable)
-		return 0;
-	if (mprotect(r->hva, r->size, PROT_READ))
-		return err_sys(err, "mprotect(%s, PROT_READ)", r->name);
-	r->writable = false;
-	return 0;
+	return ro_region_set_writable(r, false, err);
 }
 
 int ro_region_map(struct vm *vm, struct ro_region *r, const char *name, uint64_t gpa,

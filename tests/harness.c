@@ -2,11 +2,13 @@
 /* Running lkvm-sev as a child process with captured output, for tests. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -48,7 +50,30 @@ size_t count_substr(const char *hay, const char *needle)
 	return n;
 }
 
+static void vmm_spawn_flags(struct vmm_proc *p, const char *const *args, bool no_dac);
+
 void vmm_spawn(struct vmm_proc *p, const char *const *args)
+{
+	vmm_spawn_flags(p, args, false);
+}
+
+void vmm_spawn_no_dac(struct vmm_proc *p, const char *const *args)
+{
+	vmm_spawn_flags(p, args, true);
+}
+
+/* Dropped from the bounding set, they stay dropped across execve even for root. */
+static int drop_dac_caps(void)
+{
+	if (getuid() != 0)
+		return 0;
+	if (prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) ||
+	    prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0))
+		return -1;
+	return 0;
+}
+
+static void vmm_spawn_flags(struct vmm_proc *p, const char *const *args, bool no_dac)
 {
 	int in[2], out[2], err[2];
 	const char *argv[64];
@@ -69,6 +94,8 @@ void vmm_spawn(struct vmm_proc *p, const char *const *args)
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		dup2(err[1], 2);
+		if (no_dac && drop_dac_caps())
+			_exit(127);
 		execv(LKVM_BIN, (char *const *)argv);
 		_exit(127);
 	}

@@ -41,6 +41,11 @@ struct vmm_proc {
 
 /* Starts LKVM_BIN with @args (NULL-terminated, without argv[0]). */
 void vmm_spawn(struct vmm_proc *p, const char *const *args);
+/*
+ * The same without the capabilities that let root read any file
+ * (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so permissions apply as to a user.
+ */
+void vmm_spawn_no_dac(struct vmm_proc *p, const char *const *args);
 /* Pumps output until stdout contains @needle; false on exit or timeout. */
 bool vmm_wait_stdout(struct vmm_proc *p, const char *needle, double timeout);
 /* Closes stdin, pumps until exit (killing it after @timeout); returns status. */

@@ -108,6 +108,21 @@ START_TEST(bad_firmware)
 }
 END_TEST
 
+START_TEST(unreadable_firmware)
+{
+	struct vmm_proc p;
+	char path[512], want[1024];
+
+	snprintf(path, sizeof(path), "%s", tmpfile_of("secret.fd", 65536));
+	ck_assert_int_eq(chmod(path, 0), 0);
+	vmm_spawn_no_dac(&p, (const char *[]){ "run", "--firmware", path, NULL });
+	ck_assert_int_eq(vmm_finish(&p, 10), 2);
+	snprintf(want, sizeof(want), "lkvm-sev: --firmware %s: cannot open it: Permission "
+		 "denied\n", path);
+	ck_assert_str_eq(p.err, want);
+}
+END_TEST
+
 START_TEST(bad_debugcon)
 {
 	char path[512], msg[1024];
@@ -146,6 +161,7 @@ Suite *options_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, bad_options);
 	tcase_add_test(tc, bad_firmware);
+	tcase_add_test(tc, unreadable_firmware);
 	tcase_add_test(tc, bad_debugcon);
 	tcase_add_test(tc, help_and_version);
 	suite_add_tcase(s, tc);
