@@ -42,6 +42,7 @@ LIB_SRCS := cli.c \
 	kvm/host.c kvm/vm.c kvm/memslot.c kvm/ro_region.c kvm/vcpu.c kvm/run.c \
 	devices/bus.c devices/serial.c devices/debugcon.c devices/debug_exit.c \
 	devices/reset.c devices/cmos.c devices/acpi_pm.c devices/rom.c \
+	devices/pci.c devices/i440fx.c devices/piix3.c devices/piix4_pm.c devices/port92.c \
 	machine/layout.c machine/machine.c \
 	firmware/image.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)%.o) $(O)firmware/default_blob.o

@@ -71,5 +71,12 @@ static void acpi_pm_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t le
 int acpi_pm_init(struct acpi_pm *pm, struct stop *stop, struct bus *pio, struct lk_err *err)
 {
 	*pm = (struct acpi_pm){ .stop = stop };
-	return bus_register(pio, ACPI_PM_BASE, ACPI_PM_SIZE, acpi_pm_io, pm, "acpi-pm", err);
+	pm->window = bus_add_window(pio, ACPI_PM_BASE, true, ACPI_PM_SIZE, acpi_pm_io, pm,
+				    "acpi-pm", err);
+	return pm->window ? 0 : -1;
+}
+
+void acpi_pm_move(struct acpi_pm *pm, uint16_t base, bool enabled)
+{
+	bus_window_move(pm->window, base, enabled);
 }

@@ -4,8 +4,10 @@
  * and the 24-bit, 3.579545 MHz PM timer. Writing SLP_EN with sleep type 0
  * (S5 on QEMU's PIIX4, and in our DSDT) powers the VM off with status 0.
  *
- * It sits at 0xb000, where OVMF programs PIIX4's PMBA; until the PCI
- * function exists to move it, the base is fixed there.
+ * The block moves where the guest programs PIIX4's PMBA (devices/piix4_pm.c).
+ * It starts enabled at 0xb000, where OVMF and SeaBIOS put it, so that
+ * simple guests can power off without programming PCI first (a real PIIX4
+ * starts disabled).
  */
 #ifndef LKVM_DEVICES_ACPI_PM_H
 #define LKVM_DEVICES_ACPI_PM_H
@@ -29,12 +31,15 @@
 
 struct acpi_pm {
 	struct stop *stop;
+	struct bus_window *window;
 	uint16_t pm1_sts;
 	uint16_t pm1_en;
 	uint16_t pm1_cnt;
 };
 
 int acpi_pm_init(struct acpi_pm *pm, struct stop *stop, struct bus *pio, struct lk_err *err);
+/* Where the guest put the block (PMBA), and whether it is decoded (PMREGMISC). */
+void acpi_pm_move(struct acpi_pm *pm, uint16_t base, bool enabled);
 
 /* The timer's value at @ns nanoseconds of CLOCK_MONOTONIC. */
 uint32_t acpi_pm_timer_at(uint64_t ns);

@@ -44,6 +44,31 @@ int bus_register(struct bus *bus, uint64_t base, uint64_t len, bus_handler_fn fn
 	return 0;
 }
 
+struct bus_window *bus_add_window(struct bus *bus, uint64_t base, bool on, uint64_t len,
+				  bus_handler_fn fn, void *opaque, const char *name,
+				  struct lk_err *err)
+{
+	struct bus_window *w;
+
+	if (bus->frozen || bus->nr_windows >= BUS_MAX_WINDOWS || !len) {
+		err_set(err, LK_EXIT_HOST, "%s: cannot add a %s bus window", name, bus->name);
+		return NULL;
+	}
+	w = &bus->w[bus->nr_windows++];
+	w->len = len;
+	w->fn = fn;
+	w->opaque = opaque;
+	w->name = name;
+	bus_window_move(w, base, on);
+	return w;
+}
+
+void bus_window_move(struct bus_window *w, uint64_t base, bool on)
+{
+	atomic_store_explicit(&w->state, (base & ~BUS_WINDOW_ON) | (on ? BUS_WINDOW_ON : 0),
+			      memory_order_release);
+}
+
 void bus_freeze(struct bus *bus)
 {
 	bus->frozen = true;
@@ -67,10 +92,32 @@ const struct bus_range *bus_find(const struct bus *bus, uint64_t addr)
 	return NULL;
 }
 
+static bool bus_window_access(const struct bus *bus, uint64_t addr, uint8_t *data,
+			      uint32_t len, bool is_write)
+{
+	int i;
+
+	for (i = 0; i < bus->nr_windows; i++) {
+		const struct bus_window *w = &bus->w[i];
+		uint64_t state = atomic_load_explicit(&w->state, memory_order_acquire);
+		uint64_t base = state & ~BUS_WINDOW_ON;
+
+		if ((state & BUS_WINDOW_ON) && addr >= base && addr - base < w->len) {
+			w->fn(w->opaque, addr - base, data, len, is_write);
+			return true;
+		}
+	}
+	return false;
+}
+
 bool bus_access(const struct bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
 		bool is_write)
 {
-	const struct bus_range *r = bus_find(bus, addr);
+	const struct bus_range *r;
+
+	if (bus->nr_windows && bus_window_access(bus, addr, data, len, is_write))
+		return true;
+	r = bus_find(bus, addr);
 
 	if (!r) {
 		if (!is_write)

@@ -7,12 +7,14 @@
 #ifndef LKVM_DEVICES_BUS_H
 #define LKVM_DEVICES_BUS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "util/err.h"
 
 #define BUS_MAX_RANGES 64
+#define BUS_MAX_WINDOWS 4
 
 /*
  * One handler for both directions. @offset is relative to the range's base;
@@ -29,16 +31,41 @@ struct bus_range {
 	const char *name;
 };
 
+/*
+ * A range whose base the guest moves at run time (a BAR-like register,
+ * e.g. PIIX4's PMBA). The base and the enable bit live in one atomic word,
+ * so a lookup never sees a half-moved window. Windows take precedence over
+ * the fixed ranges.
+ */
+struct bus_window {
+	_Atomic uint64_t state;	/* base | BUS_WINDOW_ON */
+	uint64_t len;
+	bus_handler_fn fn;
+	void *opaque;
+	const char *name;
+};
+
+#define BUS_WINDOW_ON (1ULL << 63)
+
 struct bus {
 	const char *name;	/* "port" or "mmio", for messages */
 	int n;
+	int nr_windows;
 	bool frozen;
 	struct bus_range r[BUS_MAX_RANGES];	/* sorted by base, disjoint */
+	struct bus_window w[BUS_MAX_WINDOWS];
 };
 
 void bus_init(struct bus *bus, const char *name);
 int bus_register(struct bus *bus, uint64_t base, uint64_t len, bus_handler_fn fn,
 		 void *opaque, const char *name, struct lk_err *err);
+/* A movable range, initially at @base (enabled or not); NULL when full or frozen. */
+struct bus_window *bus_add_window(struct bus *bus, uint64_t base, bool on, uint64_t len,
+				  bus_handler_fn fn, void *opaque, const char *name,
+				  struct lk_err *err);
+/* Safe while vCPUs run: an access racing with the move goes to either place. */
+void bus_window_move(struct bus_window *w, uint64_t base, bool on);
+
 /* No registrations after this: the run loop reads without locking. */
 void bus_freeze(struct bus *bus);
 

@@ -18,6 +18,11 @@
 #include "devices/cmos.h"
 #include "devices/debug_exit.h"
 #include "devices/debugcon.h"
+#include "devices/i440fx.h"
+#include "devices/pci.h"
+#include "devices/piix3.h"
+#include "devices/piix4_pm.h"
+#include "devices/port92.h"
 #include "devices/reset.h"
 #include "devices/rom.h"
 #include "devices/serial.h"
@@ -48,12 +53,18 @@ struct machine {
 	struct reset_dev reset;
 	struct cmos cmos;
 	struct acpi_pm acpi_pm;
+	struct port92 port92;
+	struct pci_bus pci;
+	struct pci_func host_bridge, isa_bridge, pm_func;
 	struct rom fw_rom;
 	struct run_ctx run_ctx;
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;	/* created so far */
 	bool stdin_open;
 };
+
+/* The ACPI SCI, as on QEMU's pc: ISA IRQ 9, level-triggered. */
+#define MACHINE_SCI_IRQ 9
 
 /* Signal handlers can reach only this. */
 static struct stop *machine_signal_stop;
@@ -118,6 +129,11 @@ static int machine_devices(struct machine *m, struct lk_err *err)
 	    debug_exit_init(&m->stop, &m->pio, err) ||
 	    reset_init(&m->reset, &m->stop, &m->pio, err) ||
 	    acpi_pm_init(&m->acpi_pm, &m->stop, &m->pio, err) ||
+	    port92_init(&m->port92, &m->stop, &m->pio, err) ||
+	    pci_bus_init(&m->pci, &m->pio, err) ||
+	    i440fx_init(&m->host_bridge, &m->pci, err) ||
+	    piix3_init(&m->isa_bridge, &m->pci, err) ||
+	    piix4_pm_init(&m->pm_func, &m->acpi_pm, MACHINE_SCI_IRQ, &m->pci, err) ||
 	    rom_init(&m->fw_rom, "firmware", l->fw_base, m->fw.data, l->fw_size, &m->mmio, err))
 		return -1;
 	if (m->cfg->debugcon && debugcon_init(&m->debugcon, m->cfg->debugcon, &m->pio, err))
@@ -250,6 +266,7 @@ static void machine_teardown(struct machine *m)
 	stop_destroy(&m->stop);
 	serial_destroy(&m->serial);
 	cmos_destroy(&m->cmos);
+	pci_bus_destroy(&m->pci);
 }
 
 static const char *const machine_signal_names[] = {

@@ -20,6 +20,7 @@ int main(void)
 	srunner_add_suite(sr, unit_bus_suite());
 	srunner_add_suite(sr, unit_serial_suite());
 	srunner_add_suite(sr, unit_devices_suite());
+	srunner_add_suite(sr, unit_pci_suite());
 	srunner_add_suite(sr, options_suite());
 	if (tests_have_kvm()) {
 		srunner_add_suite(sr, kvm_core_suite());

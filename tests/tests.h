@@ -18,6 +18,7 @@ Suite *unit_layout_suite(void);
 Suite *unit_bus_suite(void);
 Suite *unit_serial_suite(void);
 Suite *unit_devices_suite(void);
+Suite *unit_pci_suite(void);
 Suite *kvm_core_suite(void);
 Suite *guest_suite(void);
 Suite *options_suite(void);
