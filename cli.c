@@ -16,6 +16,14 @@ const char cli_run_usage[] =
 "options:\n"
 "  --firmware FILE      firmware image (a multiple of 4 KiB, at most 16 MiB),\n"
 "                       mapped read-only so that it ends at 4 GiB\n"
+"  --vars FILE          UEFI variable store (e.g. a copy of OVMF_VARS_4M.fd):\n"
+"                       a writable CFI flash directly below the firmware;\n"
+"                       the guest's writes reach FILE before it sees them done\n"
+"  -k, --kernel FILE    boot this bzImage through the firmware (fw_cfg)\n"
+"  -i, --initrd FILE    its initrd\n"
+"  -p, --params TEXT    its command line\n"
+"  --pit                create the in-kernel PIT (implied by -k: Linux wants it)\n"
+"  --dump-dtb FILE      write the machine description as a flattened device tree\n"
 "  -m, --mem SIZE       guest RAM: 512M, 4G, ... (bare number: MiB; default 256M)\n"
 "  -c, --cpus N         vCPUs, 1 to 255 (default 1)\n"
 "  --ro-mode MODE       how firmware is kept read-only: auto (default: a\n"
@@ -42,6 +50,9 @@ enum {
 	OPT_RO_MODE,
 	OPT_DEBUGCON,
 	OPT_TIMEOUT,
+	OPT_VARS,
+	OPT_PIT,
+	OPT_DUMP_DTB,
 };
 
 static const struct option cli_run_options[] = {
@@ -51,9 +62,23 @@ static const struct option cli_run_options[] = {
 	{ "ro-mode", required_argument, NULL, OPT_RO_MODE },
 	{ "debugcon", required_argument, NULL, OPT_DEBUGCON },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "vars", required_argument, NULL, OPT_VARS },
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "initrd", required_argument, NULL, 'i' },
+	{ "params", required_argument, NULL, 'p' },
+	{ "pit", no_argument, NULL, OPT_PIT },
+	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+static int cli_file(const char *arg, const char *opt, const char **out, struct lk_err *err)
+{
+	if (!*arg)
+		return err_set(err, LK_EXIT_USAGE, "%s: empty file name", opt);
+	*out = arg;
+	return 0;
+}
 
 static int cli_option(int opt, const char *arg, struct machine_cfg *cfg, struct lk_err *err)
 {
@@ -72,20 +97,28 @@ static int cli_option(int opt, const char *arg, struct machine_cfg *cfg, struct 
 		cfg->nr_cpus = (unsigned int)n;
 		return 0;
 	case OPT_FIRMWARE:
-		if (!*arg)
-			return err_set(err, LK_EXIT_USAGE, "--firmware: empty file name");
-		cfg->firmware = arg;
-		return 0;
+		return cli_file(arg, "--firmware", &cfg->firmware, err);
 	case OPT_RO_MODE:
 		if (!ro_mode_parse(arg, &cfg->ro_mode))
 			return err_set(err, LK_EXIT_USAGE,
 				       "--ro-mode %s: not one of auto, memslot, mprotect", arg);
 		return 0;
 	case OPT_DEBUGCON:
-		if (!*arg)
-			return err_set(err, LK_EXIT_USAGE, "--debugcon: empty file name");
-		cfg->debugcon = arg;
+		return cli_file(arg, "--debugcon", &cfg->debugcon, err);
+	case OPT_VARS:
+		return cli_file(arg, "--vars", &cfg->vars, err);
+	case 'k':
+		return cli_file(arg, "-k", &cfg->kernel, err);
+	case 'i':
+		return cli_file(arg, "-i", &cfg->initrd, err);
+	case 'p':
+		cfg->cmdline = arg;
 		return 0;
+	case OPT_PIT:
+		cfg->pit = true;
+		return 0;
+	case OPT_DUMP_DTB:
+		return cli_file(arg, "--dump-dtb", &cfg->dump_dtb, err);
 	case OPT_TIMEOUT:
 		if (!parse_seconds(arg, &cfg->timeout))
 			return err_set(err, LK_EXIT_USAGE,
@@ -99,7 +132,7 @@ static int cli_getopt_error(int argc, char **argv, struct lk_err *err)
 {
 	const char *bad = optind - 1 < argc ? argv[optind - 1] : "?";
 
-	if (optopt == 'm' || optopt == 'c')
+	if (optopt && optopt < OPT_FIRMWARE && strchr("mckip", optopt))
 		return err_set(err, LK_EXIT_USAGE, "-%c needs a value (see lkvm-sev run --help)",
 			       optopt);
 	if (optopt >= OPT_FIRMWARE)
@@ -118,7 +151,7 @@ enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 				     .ro_mode = RO_MODE_AUTO };
 	optind = 0;	/* glibc: full re-initialisation */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+m:c:h", cli_run_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+m:c:k:i:p:h", cli_run_options, NULL)) != -1) {
 		if (opt == 'h')
 			return CLI_HELP;
 		if (opt == '?' || opt == ':')
@@ -129,5 +162,11 @@ enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 	if (optind < argc)
 		return err_set(err, LK_EXIT_USAGE, "unexpected argument '%s' (see lkvm-sev run "
 			       "--help)", argv[optind]);
+	if ((cfg->initrd || cfg->cmdline) && !cfg->kernel)
+		return err_set(err, LK_EXIT_USAGE, "%s needs a kernel to go with it (-k)",
+			       cfg->initrd ? "-i" : "-p");
+	if (cfg->vars && !cfg->firmware)
+		return err_set(err, LK_EXIT_USAGE, "--vars needs the firmware it belongs to "
+			       "(--firmware)");
 	return CLI_OK;
 }

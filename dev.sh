@@ -4,11 +4,12 @@
 # The README's two commands. Each installs what is missing (Debian 12, as
 # root or through sudo), builds, and then:
 #   ./dev.sh run    boots the embedded default firmware
-#   ./dev.sh test   runs every test, then again under ASan + UBSan
+#   ./dev.sh test   runs every test under ASan + UBSan, the hardware boot
+#                   test where the host can run it, then every test again
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="gcc make binutils pkg-config libfdt-dev nettle-dev check"
+PACKAGES="gcc make binutils pkg-config libfdt-dev nettle-dev check ovmf acpica-tools"
 
 install_missing() {
 	missing=""
@@ -37,6 +38,8 @@ test)
 	make -j"$jobs" O=build/sanitize/ SANITIZE=1 all >/dev/null
 	echo "== tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 	build/sanitize/tests/run-tests
+	echo "== hardware boot test"
+	make -s check-hw
 	echo "== tests"
 	exec tests/run-tests
 	;;

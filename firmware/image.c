@@ -1,27 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Loading and validating firmware images. */
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "firmware/image.h"
+#include "util/file.h"
 
 /* Assembled from firmware/default.S at build time (firmware/default_blob.S). */
 extern const unsigned char lkvm_default_firmware[];
 extern const unsigned char lkvm_default_firmware_end[];
 
-static int fw_bad(struct lk_err *err, const char *path, const char *why)
-{
-	return err_set(err, LK_EXIT_USAGE, "--firmware %s: %s", path, why);
-}
-
 static int fw_check_size(struct lk_err *err, const char *path, uint64_t size)
 {
 	if (size == 0)
-		return fw_bad(err, path, "empty file");
+		return err_set(err, LK_EXIT_USAGE, "--firmware %s: empty file", path);
 	if (size % FIRMWARE_ALIGN)
 		return err_set(err, LK_EXIT_USAGE,
 			       "--firmware %s: size %llu bytes is not a multiple of 4 KiB",
@@ -35,39 +27,21 @@ static int fw_check_size(struct lk_err *err, const char *path, uint64_t size)
 
 int fw_image_open(struct fw_image *fw, const char *path, struct lk_err *err)
 {
-	struct stat st;
+	size_t size;
 	void *p;
-	int fd;
 
 	*fw = (struct fw_image){ .path = path };
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);	/* a FIFO must not block */
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return fw_bad(err, path, "no such file");
-		err_sys(err, "--firmware %s: cannot open it", path);
-		err->status = LK_EXIT_USAGE;
-		return -1;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return fw_bad(err, path, "not a regular file");
-	}
-	if (fw_check_size(err, path, (uint64_t)st.st_size)) {
-		close(fd);
-		return -1;
-	}
 	/*
 	 * Private and writable: KVM may need to write the pages (SEV launch
 	 * updates encrypt in place), and copy-on-write keeps the file intact.
 	 */
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED) {
-		err_sys(err, "--firmware %s: cannot map it", path);
-		err->status = LK_EXIT_USAGE;
+	if (file_map("--firmware", path, PROT_READ | PROT_WRITE, &p, &size, err))
+		return -1;
+	if (fw_check_size(err, path, size)) {
+		file_unmap(p, size);
 		return -1;
 	}
-	fw->size = (uint64_t)st.st_size;
+	fw->size = size;
 	fw->data = p;
 	return 0;
 }

@@ -87,19 +87,14 @@ int ro_region_make_readonly(struct ro_region *r, struct lk_err *err)
 	return ro_region_set_writable(r, false, err);
 }
 
-int ro_region_map(struct vm *vm, struct ro_region *r, const char *name, uint64_t gpa,
-		  void *hva, uint64_t size, enum ro_mode requested, struct lk_err *err)
+/* Slot in, host mapping protected, region findable; with the VM's lock held. */
+static int ro_region_attach(struct vm *vm, struct ro_region *r, struct lk_err *err)
 {
-	uint32_t flags;
+	uint32_t flags = r->mode == RO_MODE_MEMSLOT ? KVM_MEM_READONLY : 0;
 
-	*r = (struct ro_region){ .name = name, .gpa = gpa, .size = size, .hva = hva,
-				 .slot = -1, .writable = true };
 	if (vm->nr_ro >= VM_MAX_RO_REGIONS)
-		return err_set(err, LK_EXIT_HOST, "too many read-only regions (%s)", name);
-	if (ro_region_choose(vm, r, requested, err))
-		return -1;
-	flags = r->mode == RO_MODE_MEMSLOT ? KVM_MEM_READONLY : 0;
-	r->slot = memslot_add(&vm->slots, name, gpa, size, hva, flags, err);
+		return err_set(err, LK_EXIT_HOST, "too many read-only regions (%s)", r->name);
+	r->slot = memslot_add(&vm->slots, r->name, r->gpa, r->size, r->hva, flags, err);
 	if (r->slot < 0)
 		return -1;
 	/* As in the seed: the mapping becomes read-only when the slot is added. */
@@ -109,7 +104,33 @@ int ro_region_map(struct vm *vm, struct ro_region *r, const char *name, uint64_t
 	return 0;
 }
 
-int ro_region_unmap(struct vm *vm, struct ro_region *r, struct lk_err *err)
+int ro_region_map(struct vm *vm, struct ro_region *r, const char *name, uint64_t gpa,
+		  void *hva, uint64_t size, enum ro_mode requested, struct lk_err *err)
+{
+	int ret;
+
+	*r = (struct ro_region){ .name = name, .gpa = gpa, .size = size, .hva = hva,
+				 .slot = -1, .writable = true };
+	if (ro_region_choose(vm, r, requested, err))
+		return -1;
+	pthread_mutex_lock(&vm->lock);
+	ret = ro_region_attach(vm, r, err);
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
+}
+
+int ro_region_remap(struct vm *vm, struct ro_region *r, struct lk_err *err)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&vm->lock);
+	if (r->slot < 0)
+		ret = ro_region_attach(vm, r, err);
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
+}
+
+static int ro_region_detach(struct vm *vm, struct ro_region *r, struct lk_err *err)
 {
 	int i;
 
@@ -127,4 +148,14 @@ int ro_region_unmap(struct vm *vm, struct ro_region *r, struct lk_err *err)
 		}
 	}
 	return 0;
+}
+
+int ro_region_unmap(struct vm *vm, struct ro_region *r, struct lk_err *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&vm->lock);
+	ret = ro_region_detach(vm, r, err);
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
 }

@@ -44,6 +44,12 @@ int ro_region_map(struct vm *vm, struct ro_region *r, const char *name, uint64_t
 		  void *hva, uint64_t size, enum ro_mode requested, struct lk_err *err);
 /* Removes the slot (host pages writable again first, as KVM needs). */
 int ro_region_unmap(struct vm *vm, struct ro_region *r, struct lk_err *err);
+/*
+ * Adds the slot again in the mode chosen at the first map, silently: a
+ * flash device goes back and forth between read-only memory (read-array
+ * mode) and MMIO (command modes) while vCPUs run.
+ */
+int ro_region_remap(struct vm *vm, struct ro_region *r, struct lk_err *err);
 
 /* Host mapping writable, e.g. around a launch update; no-op in memslot mode. */
 int ro_region_make_writable(struct ro_region *r, struct lk_err *err);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kvm/run.h"
@@ -63,10 +64,26 @@ static void run_internal_error(struct vcpu *v, const struct run_ctx *ctx)
 {
 	const struct kvm_run *run = v->run;
 	uint32_t sub = run->internal.suberror;
+	struct lk_err e;
+	unsigned int i;
 
-	run_crash(v, ctx, "guest crashed: KVM internal error on vCPU %u, suberror %u%s",
-		  v->id, sub, sub == KVM_INTERNAL_ERROR_EMULATION ?
-		  " (instruction emulation failed)" : "");
+	err_set(&e, LK_EXIT_CRASH, "guest crashed: KVM internal error on vCPU %u, suberror %u%s",
+		v->id, sub, sub == KVM_INTERNAL_ERROR_EMULATION ?
+		" (instruction emulation failed)" : "");
+	/* The bytes KVM could not emulate: what to look up first. */
+	if (sub == KVM_INTERNAL_ERROR_EMULATION &&
+	    (run->emulation_failure.flags & KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES)) {
+		char bytes[15 * 3 + 1] = "";
+		unsigned int n = run->emulation_failure.insn_size;
+
+		for (i = 0; i < n && i < 15; i++)
+			snprintf(bytes + 3 * i, sizeof(bytes) - 3 * i, " %02x",
+				 run->emulation_failure.insn_bytes[i]);
+		err_detail(&e, "instruction bytes:%s", bytes);
+	}
+	if (ctx->dump_regs)
+		vcpu_dump_regs(v, &e);
+	stop_request_err(ctx->stop, &e);
 }
 
 static void run_system_event(struct vcpu *v, const struct run_ctx *ctx)

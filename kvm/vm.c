@@ -24,6 +24,7 @@ int vm_create(struct vm *vm, const struct kvm_host *host, unsigned long type,
 	      struct lk_err *err)
 {
 	*vm = (struct vm){ .host = host, .fd = -1, .type = type };
+	pthread_mutex_init(&vm->lock, NULL);
 	if (type >= 32 || !(host->vm_types & (1u << type)))
 		return err_set(err, LK_EXIT_HOST,
 			       "this host's KVM offers VM types 0x%x: no VM type %lu",
@@ -60,6 +61,19 @@ int vm_create_irqchip(struct vm *vm, struct lk_err *err)
 	return 0;
 }
 
+int vm_create_pit(struct vm *vm, struct lk_err *err)
+{
+	/*
+	 * Port 0x61 goes to KVM too (as with QEMU): Linux gates PIT channel 2
+	 * through it to calibrate the TSC.
+	 */
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+
+	if (ioctl(vm->fd, KVM_CREATE_PIT2, &pit))
+		return err_sys(err, "KVM_CREATE_PIT2");
+	return 0;
+}
+
 void vm_irq_line(struct vm *vm, unsigned int irq, int level)
 {
 	struct kvm_irq_level l = { .irq = irq, .level = (uint32_t)level };
@@ -68,18 +82,23 @@ void vm_irq_line(struct vm *vm, unsigned int irq, int level)
 	(void)ioctl(vm->fd, KVM_IRQ_LINE, &l);
 }
 
-struct ro_region *vm_find_ro(const struct vm *vm, uint64_t gpa)
+struct ro_region *vm_find_ro(struct vm *vm, uint64_t gpa)
 {
+	struct ro_region *r = NULL;
 	int i;
 
-	for (i = 0; i < vm->nr_ro; i++)
+	pthread_mutex_lock(&vm->lock);
+	for (i = 0; i < vm->nr_ro && !r; i++)
 		if (ro_region_contains(vm->ro[i], gpa))
-			return vm->ro[i];
-	return NULL;
+			r = vm->ro[i];
+	pthread_mutex_unlock(&vm->lock);
+	return r;
 }
 
 void vm_destroy(struct vm *vm)
 {
+	if (vm->fd >= 0)
+		pthread_mutex_destroy(&vm->lock);
 	free(vm->cpuid);
 	vm->cpuid = NULL;
 	if (vm->fd >= 0)

@@ -7,6 +7,7 @@
 #ifndef LKVM_KVM_VM_H
 #define LKVM_KVM_VM_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -20,6 +21,7 @@ struct ro_region;
 struct kvm_cpuid2;
 
 struct vm {
+	pthread_mutex_t lock;		/* slots and read-only regions that change at run time */
 	const struct kvm_host *host;
 	int fd;
 	unsigned long type;
@@ -44,10 +46,17 @@ int vm_check(const struct vm *vm, long cap);
  */
 int vm_create_irqchip(struct vm *vm, struct lk_err *err);
 
+/*
+ * The in-kernel i8254 PIT: Linux calibrates against it; OVMF does not use
+ * it. Created only when asked: it costs ~15-20 ms of start-up on the build
+ * hosts.
+ */
+int vm_create_pit(struct vm *vm, struct lk_err *err);
+
 /* Drives an interrupt line of the in-kernel irqchip. */
 void vm_irq_line(struct vm *vm, unsigned int irq, int level);
 
 /* The read-only region covering @gpa, if any. */
-struct ro_region *vm_find_ro(const struct vm *vm, uint64_t gpa);
+struct ro_region *vm_find_ro(struct vm *vm, uint64_t gpa);
 
 #endif

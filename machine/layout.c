@@ -20,19 +20,53 @@ int layout_check_mem(uint64_t mem, struct lk_err *err)
 	return 0;
 }
 
-int layout_compute(struct layout *l, uint64_t mem, uint64_t fw_size, struct lk_err *err)
+/*
+ * OVMF on i440FX puts its 32-bit PCI window at 4 GiB minus the largest
+ * power of two that fits between low RAM and 4 GiB (OVMF-PLATFORM.md §2.1,
+ * step 7); the DSDT's window must cover it.
+ */
+static uint64_t layout_pci_hole(uint64_t ram_low_end)
+{
+	uint64_t gap = LAYOUT_FIRMWARE_END - ram_low_end, p = 1ULL << 31;
+
+	while (p > gap)
+		p >>= 1;
+	return LAYOUT_FIRMWARE_END - p;
+}
+
+int layout_compute(struct layout *l, uint64_t mem, uint64_t fw_size, uint64_t vars_size,
+		   struct lk_err *err)
 {
 	if (layout_check_mem(mem, err))
 		return -1;
-	if (!fw_size || fw_size % SZ_4K || fw_size > LAYOUT_FIRMWARE_MAX)
+	if (!fw_size || fw_size % SZ_4K || vars_size % SZ_4K ||
+	    fw_size + vars_size > LAYOUT_FIRMWARE_MAX)
 		return err_set(err, LK_EXIT_USAGE,
-			       "firmware of %llu bytes does not fit: it must be a non-zero "
-			       "multiple of 4 KiB of at most 16 MiB",
-			       (unsigned long long)fw_size);
+			       "firmware of %llu bytes%s does not fit: code and variables must "
+			       "be multiples of 4 KiB, together at most 16 MiB",
+			       (unsigned long long)fw_size, vars_size ? " with its variables" : "");
 	l->mem_size = mem;
 	l->ram_low_size = mem < LAYOUT_LOW_RAM_END ? mem : LAYOUT_LOW_RAM_END;
 	l->ram_high_size = mem - l->ram_low_size;
 	l->fw_size = fw_size;
 	l->fw_base = LAYOUT_FIRMWARE_END - fw_size;
+	l->vars_size = vars_size;
+	l->vars_base = l->fw_base - vars_size;
+	l->pci_hole_base = layout_pci_hole(l->ram_low_size);
 	return 0;
+}
+
+/* As QEMU's pc: all of low and high RAM, and the pages KVM keeps for itself. */
+int layout_e820(const struct layout *l, struct e820_entry *e, int max)
+{
+	int n = 0;
+
+	if (max < 3)
+		return 0;
+	e[n++] = (struct e820_entry){ 0, l->ram_low_size, E820_RAM };
+	e[n++] = (struct e820_entry){ LAYOUT_KVM_PAGES_BASE, LAYOUT_KVM_PAGES_SIZE,
+				      E820_RESERVED };
+	if (l->ram_high_size)
+		e[n++] = (struct e820_entry){ LAYOUT_HIGH_RAM_BASE, l->ram_high_size, E820_RAM };
+	return n;
 }

@@ -28,16 +28,39 @@
 /* A sanity bound: far above any test VM, far below the 47-bit host VA space. */
 #define LAYOUT_MEM_MAX		SZ_1T
 
+/* KVM's identity-map and TSS pages (kvm/vm.c), reserved in the e820 map. */
+#define LAYOUT_KVM_PAGES_BASE	0xfeffc000ULL
+#define LAYOUT_KVM_PAGES_SIZE	0x4000ULL
+#define LAYOUT_IOAPIC_BASE	0xfec00000ULL
+#define LAYOUT_LAPIC_BASE	0xfee00000ULL
+
 struct layout {
 	uint64_t mem_size;
 	uint64_t ram_low_size;		/* at GPA 0 */
 	uint64_t ram_high_size;		/* at LAYOUT_HIGH_RAM_BASE, may be 0 */
-	uint64_t fw_base;
+	uint64_t fw_base;		/* the code: ends at 4 GiB */
 	uint64_t fw_size;
+	uint64_t vars_base;		/* the variable store flash, directly below the code */
+	uint64_t vars_size;		/* 0: none */
+	uint64_t pci_hole_base;		/* start of the 32-bit PCI MMIO window */
 };
 
 /* Checks @mem (status 2 with the reason) and splits it around the hole. */
 int layout_check_mem(uint64_t mem, struct lk_err *err);
-int layout_compute(struct layout *l, uint64_t mem, uint64_t fw_size, struct lk_err *err);
+int layout_compute(struct layout *l, uint64_t mem, uint64_t fw_size, uint64_t vars_size,
+		   struct lk_err *err);
+
+struct e820_entry {
+	uint64_t addr;
+	uint64_t size;
+	uint32_t type;
+} __attribute__((packed));
+
+#define E820_RAM	1
+#define E820_RESERVED	2
+#define E820_MAX	8
+
+/* The guest's memory map as fw_cfg's etc/e820 gives it; returns the count. */
+int layout_e820(const struct layout *l, struct e820_entry *e, int max);
 
 #endif

@@ -17,7 +17,9 @@
 #include "devices/bus.h"
 #include "devices/cmos.h"
 #include "devices/debug_exit.h"
+#include "devices/cfi_flash.h"
 #include "devices/debugcon.h"
+#include "devices/fw_cfg.h"
 #include "devices/i440fx.h"
 #include "devices/pci.h"
 #include "devices/piix3.h"
@@ -27,12 +29,16 @@
 #include "devices/rom.h"
 #include "devices/serial.h"
 #include "firmware/image.h"
+#include "firmware/ovmf.h"
 #include "kvm/host.h"
 #include "kvm/ro_region.h"
 #include "kvm/run.h"
 #include "kvm/uapi.h"
 #include "kvm/vcpu.h"
 #include "kvm/vm.h"
+#include "machine/acpi.h"
+#include "machine/dtb.h"
+#include "machine/kernel.h"
 #include "machine/layout.h"
 #include "machine/machine.h"
 #include "util/stop.h"
@@ -57,6 +63,14 @@ struct machine {
 	struct pci_bus pci;
 	struct pci_func host_bridge, isa_bridge, pm_func;
 	struct rom fw_rom;
+	struct fw_cfg fw_cfg;
+	struct e820_entry e820[E820_MAX];
+	struct acpi_blobs acpi;
+	struct kernel_image kernel;
+	void *vars_mem;
+	struct ro_region vars_ro;
+	struct cfi_flash flash;
+	bool flash_open;
 	struct run_ctx run_ctx;
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;	/* created so far */
@@ -93,6 +107,34 @@ static void machine_serial_irq(void *ctx, int level)
 	vm_irq_line(ctx, SERIAL_COM1_IRQ, level);
 }
 
+/* The flash device moves its region between read-only memory and MMIO. */
+static int machine_flash_mode(void *ctx, bool array_mode, struct lk_err *err)
+{
+	struct machine *m = ctx;
+
+	return array_mode ? ro_region_remap(&m->vm, &m->vars_ro, err)
+			  : ro_region_unmap(&m->vm, &m->vars_ro, err);
+}
+
+/* The variable store: a CFI flash directly below the code, backed by --vars. */
+static int machine_vars(struct machine *m, struct lk_err *err)
+{
+	const struct layout *l = &m->layout;
+
+	m->vars_mem = mmap(NULL, l->vars_size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m->vars_mem == MAP_FAILED) {
+		m->vars_mem = NULL;
+		return err_sys(err, "mmap for the variable store");
+	}
+	if (cfi_flash_open(&m->flash, m->cfg->vars, l->vars_base, m->vars_mem, l->vars_size,
+			   machine_flash_mode, m, &m->stop, err))
+		return -1;
+	m->flash_open = true;
+	return ro_region_map(&m->vm, &m->vars_ro, "variable store", l->vars_base, m->vars_mem,
+			     l->vars_size, m->cfg->ro_mode, err);
+}
+
 static int machine_memory(struct machine *m, struct lk_err *err)
 {
 	const struct layout *l = &m->layout;
@@ -111,8 +153,90 @@ static int machine_memory(struct machine *m, struct lk_err *err)
 	    memslot_add(&m->vm.slots, "ram-high", LAYOUT_HIGH_RAM_BASE, l->ram_high_size,
 			(uint8_t *)m->ram + l->ram_low_size, 0, err) < 0)
 		return -1;
-	return ro_region_map(&m->vm, &m->fw_ro, "firmware", l->fw_base, m->fw.data,
-			     l->fw_size, m->cfg->ro_mode, err);
+	if (ro_region_map(&m->vm, &m->fw_ro, "firmware", l->fw_base, m->fw.data,
+			  l->fw_size, m->cfg->ro_mode, err))
+		return -1;
+	return l->vars_size ? machine_vars(m, err) : 0;
+}
+
+/* Host memory behind a guest RAM range, for device DMA; NULL if not all RAM. */
+static void *machine_gpa_to_hva(void *ctx, uint64_t gpa, uint64_t len)
+{
+	const struct machine *m = ctx;
+	const struct layout *l = &m->layout;
+
+	if (len > l->mem_size)
+		return NULL;
+	if (gpa < l->ram_low_size && len <= l->ram_low_size - gpa)
+		return (uint8_t *)m->ram + gpa;
+	if (gpa >= LAYOUT_HIGH_RAM_BASE && gpa - LAYOUT_HIGH_RAM_BASE < l->ram_high_size &&
+	    len <= l->ram_high_size - (gpa - LAYOUT_HIGH_RAM_BASE))
+		return (uint8_t *)m->ram + l->ram_low_size + (gpa - LAYOUT_HIGH_RAM_BASE);
+	return NULL;
+}
+
+static int machine_acpi(struct machine *m, struct lk_err *err)
+{
+	const struct layout *l = &m->layout;
+	const struct acpi_machine am = {
+		.nr_cpus = m->cfg->nr_cpus,
+		.lapic_addr = LAYOUT_LAPIC_BASE,
+		.ioapic_addr = LAYOUT_IOAPIC_BASE,
+		.ioapic_id = 0,
+		.pm_base = ACPI_PM_BASE,
+		.sci_irq = MACHINE_SCI_IRQ,
+		.reset_port = RESET_CONTROL_PORT,
+		.reset_value = 0x06,
+		.serial_port = SERIAL_COM1_BASE,
+		.serial_irq = SERIAL_COM1_IRQ,
+		.pci_mmio_base = l->pci_hole_base,
+		.pci_mmio_end = LAYOUT_IOAPIC_BASE,
+	};
+
+	if (acpi_build(&am, &m->acpi, err))
+		return -1;
+	if (fw_cfg_add_file(&m->fw_cfg, ACPI_FILE_TABLES, m->acpi.tables,
+			    (uint32_t)m->acpi.tables_len, err) ||
+	    fw_cfg_add_file(&m->fw_cfg, ACPI_FILE_RSDP, m->acpi.rsdp,
+			    (uint32_t)m->acpi.rsdp_len, err))
+		return -1;
+	return fw_cfg_add_file(&m->fw_cfg, ACPI_FILE_LOADER, m->acpi.loader,
+			       (uint32_t)m->acpi.loader_len, err);
+}
+
+/* The items OVMF's kernel loader reads: setup and kernel apart, as QEMU splits them. */
+static int machine_kernel_items(struct machine *m, struct lk_err *err)
+{
+	const struct kernel_image *k = &m->kernel;
+	const uint8_t *file = k->file;
+	uint32_t kernel_size = (uint32_t)(k->file_size - k->setup_size);
+
+	return fw_cfg_add_u32(&m->fw_cfg, FW_CFG_SETUP_SIZE, k->setup_size, err) ||
+	       fw_cfg_add_item(&m->fw_cfg, FW_CFG_SETUP_DATA, file, k->setup_size, err) ||
+	       fw_cfg_add_u32(&m->fw_cfg, FW_CFG_KERNEL_SIZE, kernel_size, err) ||
+	       fw_cfg_add_item(&m->fw_cfg, FW_CFG_KERNEL_DATA, file + k->setup_size,
+			       kernel_size, err) ||
+	       fw_cfg_add_u32(&m->fw_cfg, FW_CFG_INITRD_SIZE, (uint32_t)k->initrd_size, err) ||
+	       fw_cfg_add_item(&m->fw_cfg, FW_CFG_INITRD_DATA, k->initrd,
+			       (uint32_t)k->initrd_size, err) ||
+	       fw_cfg_add_u32(&m->fw_cfg, FW_CFG_CMDLINE_SIZE, k->cmdline_size, err) ||
+	       fw_cfg_add_item(&m->fw_cfg, FW_CFG_CMDLINE_DATA, k->cmdline, k->cmdline_size,
+			       err) ? -1 : 0;
+}
+
+static int machine_fw_cfg(struct machine *m, struct lk_err *err)
+{
+	int n = layout_e820(&m->layout, m->e820, E820_MAX);
+
+	fw_cfg_init(&m->fw_cfg, machine_gpa_to_hva, m);
+	if (fw_cfg_add_u16(&m->fw_cfg, FW_CFG_NB_CPUS, (uint16_t)m->cfg->nr_cpus, err) ||
+	    fw_cfg_add_file(&m->fw_cfg, "etc/e820", m->e820,
+			    (uint32_t)(n * sizeof(m->e820[0])), err) ||
+	    machine_acpi(m, err))
+		return -1;
+	if (m->cfg->kernel && machine_kernel_items(m, err))
+		return -1;
+	return fw_cfg_register(&m->fw_cfg, &m->pio, err);
 }
 
 static int machine_devices(struct machine *m, struct lk_err *err)
@@ -138,6 +262,11 @@ static int machine_devices(struct machine *m, struct lk_err *err)
 		return -1;
 	if (m->cfg->debugcon && debugcon_init(&m->debugcon, m->cfg->debugcon, &m->pio, err))
 		return -1;
+	if (l->vars_size && bus_register(&m->mmio, l->vars_base, l->vars_size, cfi_flash_io,
+					 &m->flash, "variable-store", err))
+		return -1;
+	if (machine_fw_cfg(m, err))
+		return -1;
 	bus_freeze(&m->pio);
 	bus_freeze(&m->mmio);
 	return 0;
@@ -161,14 +290,65 @@ static int machine_vcpus(struct machine *m, struct lk_err *err)
 	return vcpu_reset_state(&m->vcpus[0], err);
 }
 
+/*
+ * The variable store's size comes from its file; for an OVMF image it must
+ * be the one the code was built for (VARS directly below CODE, filling a
+ * power-of-two flash), or OVMF would look for its variables elsewhere.
+ */
+static int machine_check_vars(struct machine *m, uint64_t *vars_size, struct lk_err *err)
+{
+	const struct machine_cfg *cfg = m->cfg;
+	bool ovmf = ovmf_has_footer(m->fw.data, m->fw.size);
+	uint64_t want = ovmf_expected_vars_size(m->fw.size);
+
+	if (!cfg->vars) {
+		if (ovmf && want)
+			return err_set(err, LK_EXIT_USAGE, "--firmware %s: this OVMF code image "
+				       "expects a %llu-byte variable store below it: add --vars "
+				       "FILE (a copy of the matching OVMF_VARS file)", cfg->firmware,
+				       (unsigned long long)want);
+		if (ovmf)
+			warn("no --vars: OVMF finds its variable store read-only and keeps "
+			     "variables in RAM: they will not persist");
+		return 0;
+	}
+	if (cfi_flash_file_size(cfg->vars, vars_size, err))
+		return -1;
+	if (ovmf && !want)
+		return err_set(err, LK_EXIT_USAGE, "--vars %s: %s holds its own variable store; "
+			       "use an OVMF_CODE image with --vars", cfg->vars, cfg->firmware);
+	if (ovmf && *vars_size != want)
+		return err_set(err, LK_EXIT_USAGE, "--vars %s: %llu bytes, but %s (%llu bytes) "
+			       "expects a variable store of %llu bytes below it", cfg->vars,
+			       (unsigned long long)*vars_size, cfg->firmware,
+			       (unsigned long long)m->fw.size, (unsigned long long)want);
+	return 0;
+}
+
+static int machine_dump_dtb(struct machine *m, struct lk_err *err)
+{
+	const struct dtb_machine d = {
+		.layout = &m->layout, .nr_cpus = m->cfg->nr_cpus,
+		.ro_mode = ro_mode_name(m->fw_ro.mode), .pio = &m->pio, .mmio = &m->mmio,
+	};
+
+	return dtb_write(&d, m->cfg->dump_dtb, err);
+}
+
 static int machine_build(struct machine *m, struct lk_err *err)
 {
 	const struct machine_cfg *cfg = m->cfg;
 
+	uint64_t vars_size = 0;
+
 	if (cfg->firmware ? fw_image_open(&m->fw, cfg->firmware, err)
 			  : fw_image_embedded(&m->fw, err))
 		return -1;
-	if (layout_compute(&m->layout, cfg->mem_size, m->fw.size, err))
+	if (machine_check_vars(m, &vars_size, err))
+		return -1;
+	if (cfg->kernel && kernel_load(&m->kernel, cfg->kernel, cfg->initrd, cfg->cmdline, err))
+		return -1;
+	if (layout_compute(&m->layout, cfg->mem_size, m->fw.size, vars_size, err))
 		return -1;
 	if (stop_init(&m->stop, err) || machine_signals(m, err))
 		return -1;
@@ -179,9 +359,12 @@ static int machine_build(struct machine *m, struct lk_err *err)
 			       cfg->nr_cpus, m->host.max_vcpus);
 	if (vm_create(&m->vm, &m->host, LK_KVM_X86_DEFAULT_VM, err) ||
 	    vm_create_irqchip(&m->vm, err) ||
+	    ((cfg->kernel || cfg->pit) && vm_create_pit(&m->vm, err)) ||
 	    machine_memory(m, err) ||
 	    machine_devices(m, err) ||
 	    machine_vcpus(m, err))
+		return -1;
+	if (cfg->dump_dtb && machine_dump_dtb(m, err))
 		return -1;
 	m->run_ctx = (struct run_ctx){ .pio = &m->pio, .mmio = &m->mmio, .stop = &m->stop,
 				       .dump_regs = true };
@@ -254,8 +437,21 @@ static void machine_teardown(struct machine *m)
 	for (i = 0; i < m->nr_vcpus; i++)
 		vcpu_destroy(&m->vcpus[i]);
 	free(m->vcpus);
-	if (m->vm.fd >= 0)
+	if (m->flash_open) {
+		/* What the guest wrote is already in the file; this makes it durable. */
+		if (cfi_flash_sync(&m->flash, &ignored))
+			warn("%s", ignored.msg);
+		cfi_flash_close(&m->flash);
+	}
+	if (m->vm.fd >= 0) {
 		ro_region_unmap(&m->vm, &m->fw_ro, &ignored);
+		ro_region_unmap(&m->vm, &m->vars_ro, &ignored);
+	}
+	if (m->vars_mem)
+		munmap(m->vars_mem, m->layout.vars_size);
+	fw_cfg_destroy(&m->fw_cfg);
+	acpi_blobs_free(&m->acpi);
+	kernel_unload(&m->kernel);
 	debugcon_destroy(&m->debugcon);
 	vm_destroy(&m->vm);
 	if (m->ram)
@@ -298,6 +494,7 @@ int machine_run(const struct machine_cfg *cfg, struct lk_err *err)
 	m->stop.efd = -1;
 	m->debugcon.fd = -1;
 	m->fw_ro.slot = -1;
+	m->vars_ro.slot = -1;
 	err->msg[0] = '\0';
 	if (machine_build(m, err) || machine_start(m, err)) {
 		status = err->status;

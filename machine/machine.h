@@ -7,6 +7,7 @@
 #ifndef LKVM_MACHINE_MACHINE_H
 #define LKVM_MACHINE_MACHINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kvm/ro_region.h"
@@ -16,6 +17,12 @@ struct machine_cfg {
 	uint64_t mem_size;
 	unsigned int nr_cpus;
 	const char *firmware;	/* NULL: the embedded default firmware */
+	const char *vars;	/* the variable store flash file, or NULL */
+	const char *kernel;	/* direct kernel boot: bzImage, initrd, command line */
+	const char *initrd;
+	const char *cmdline;
+	bool pit;		/* an in-kernel PIT even without a kernel */
+	const char *dump_dtb;	/* write the machine description here */
 	enum ro_mode ro_mode;
 	const char *debugcon;	/* NULL: no debug console */
 	double timeout;		/* seconds; 0: none */

@@ -21,10 +21,15 @@ int main(void)
 	srunner_add_suite(sr, unit_serial_suite());
 	srunner_add_suite(sr, unit_devices_suite());
 	srunner_add_suite(sr, unit_pci_suite());
+	srunner_add_suite(sr, unit_cfi_flash_suite());
+	srunner_add_suite(sr, unit_fw_cfg_suite());
+	srunner_add_suite(sr, unit_acpi_suite());
+	srunner_add_suite(sr, unit_images_suite());
 	srunner_add_suite(sr, options_suite());
 	if (tests_have_kvm()) {
 		srunner_add_suite(sr, kvm_core_suite());
 		srunner_add_suite(sr, guest_suite());
+		srunner_add_suite(sr, platform_suite());
 	} else {
 		printf("SKIP kvm-core, guests: /dev/kvm does not exist on this host\n");
 	}

@@ -19,12 +19,19 @@ Suite *unit_bus_suite(void);
 Suite *unit_serial_suite(void);
 Suite *unit_devices_suite(void);
 Suite *unit_pci_suite(void);
+Suite *unit_cfi_flash_suite(void);
+Suite *unit_fw_cfg_suite(void);
+Suite *unit_acpi_suite(void);
+Suite *unit_images_suite(void);
+Suite *platform_suite(void);
 Suite *kvm_core_suite(void);
 Suite *guest_suite(void);
 Suite *options_suite(void);
 
 /* Whether /dev/kvm exists; when it does not, KVM suites are skipped. */
 bool tests_have_kvm(void);
+/* Whether KVM executes guest code natively (timed with tests/guests/calibrate). */
+bool host_runs_natively(void);
 
 #define VMM_OUT_MAX (64 * 1024)
 

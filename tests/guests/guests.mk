@@ -14,8 +14,9 @@ GUEST_AS ?= $(AS)
 GUEST_LD ?= $(LD)
 GUEST_OBJCOPY ?= objcopy
 
-GUEST_NAMES := hello exit-0 exit-1 exit-42 exit-61 tiny reset-cf9 \
-	reset-kbd rom-write smp triple spin
+GUEST_NAMES := calibrate hello exit-0 exit-1 exit-42 exit-61 tiny reset-cf9 \
+	reset-kbd rom-write smp triple spin fwcfg fwcfg-dma pci pmtimer \
+	timerloop portloop flash
 GUEST_BINS := $(patsubst %,$(GUEST_OUT)/%.bin,$(GUEST_NAMES))
 GUEST_CLEAN := $(GUEST_BINS) $(GUEST_BINS:.bin=.o) $(GUEST_BINS:.bin=.elf)
 
@@ -40,6 +41,18 @@ $(GUEST_OUT)/exit-%.bin: $(GUEST_SRC)/exit.S $(GUEST_DEPS)
 
 $(GUEST_OUT)/reset-%.bin: $(GUEST_SRC)/reset.S $(GUEST_DEPS)
 	$(call guest_build,--defsym RESET_KBD=$(if $(filter kbd,$*),1,0))
+
+# The exit-path benchmark loop: reads of the PM timer (a device the VMM
+# emulates) and of an unassigned port (the bare exit cost).
+$(GUEST_OUT)/timerloop.bin: $(GUEST_SRC)/timerloop.S $(GUEST_DEPS)
+	$(call guest_build,--defsym PORT=0xb008)
+
+$(GUEST_OUT)/portloop.bin: $(GUEST_SRC)/timerloop.S $(GUEST_DEPS)
+	$(call guest_build,--defsym PORT=0x40f)
+
+# 128 KiB of VARS flash directly below the 64 KiB image: 0xfffd0000.
+$(GUEST_OUT)/flash.bin: $(GUEST_SRC)/flash.S $(GUEST_DEPS)
+	$(call guest_build,--defsym VARS_SIZE=0x20000)
 
 $(GUEST_OUT)/%.bin: $(GUEST_SRC)/%.S $(GUEST_DEPS)
 	$(call guest_build,)

@@ -8,11 +8,13 @@ START_TEST(small_vm)
 	struct layout l;
 	struct lk_err err;
 
-	ck_assert_int_eq(layout_compute(&l, 256 * SZ_1M, 64 * SZ_1K, &err), 0);
+	ck_assert_int_eq(layout_compute(&l, 256 * SZ_1M, 64 * SZ_1K, 0, &err), 0);
 	ck_assert_uint_eq(l.ram_low_size, 256 * SZ_1M);
 	ck_assert_uint_eq(l.ram_high_size, 0);
 	ck_assert_uint_eq(l.fw_base, 0xffff0000ULL);
 	ck_assert_uint_eq(l.fw_size, 0x10000);
+	/* OVMF's formula: 4G - 2^floor(log2(4G - 256M)) = 2 GiB. */
+	ck_assert_uint_eq(l.pci_hole_base, 0x80000000ULL);
 }
 END_TEST
 
@@ -21,12 +23,12 @@ START_TEST(split_at_3g)
 	struct layout l;
 	struct lk_err err;
 
-	ck_assert_int_eq(layout_compute(&l, 3 * SZ_1G, 2 * SZ_1M, &err), 0);
+	ck_assert_int_eq(layout_compute(&l, 3 * SZ_1G, 2 * SZ_1M, 0, &err), 0);
 	ck_assert_uint_eq(l.ram_low_size, 0xc0000000ULL);
 	ck_assert_uint_eq(l.ram_high_size, 0);
 	ck_assert_uint_eq(l.fw_base, 0xffe00000ULL);
 
-	ck_assert_int_eq(layout_compute(&l, 64 * SZ_1G, 16 * SZ_1M, &err), 0);
+	ck_assert_int_eq(layout_compute(&l, 64 * SZ_1G, 16 * SZ_1M, 0, &err), 0);
 	ck_assert_uint_eq(l.ram_low_size, 0xc0000000ULL);
 	ck_assert_uint_eq(l.ram_high_size, 61 * SZ_1G);
 	ck_assert_uint_eq(l.fw_base, 0xff000000ULL);
@@ -40,15 +42,56 @@ START_TEST(refused)
 	struct layout l;
 	struct lk_err err;
 
-	ck_assert_int_eq(layout_compute(&l, SZ_1M / 2, SZ_4K, &err), -1);
+	ck_assert_int_eq(layout_compute(&l, SZ_1M / 2, SZ_4K, 0, &err), -1);
 	ck_assert_int_eq(err.status, LK_EXIT_USAGE);
-	ck_assert_int_eq(layout_compute(&l, SZ_1M + SZ_4K, SZ_4K, &err), -1);
-	ck_assert_int_eq(layout_compute(&l, 2 * SZ_1T, SZ_4K, &err), -1);
-	ck_assert_int_eq(layout_compute(&l, SZ_1G, 0, &err), -1);
-	ck_assert_int_eq(layout_compute(&l, SZ_1G, 100, &err), -1);
-	ck_assert_int_eq(layout_compute(&l, SZ_1G, 16 * SZ_1M + SZ_4K, &err), -1);
+	ck_assert_int_eq(layout_compute(&l, SZ_1M + SZ_4K, SZ_4K, 0, &err), -1);
+	ck_assert_int_eq(layout_compute(&l, 2 * SZ_1T, SZ_4K, 0, &err), -1);
+	ck_assert_int_eq(layout_compute(&l, SZ_1G, 0, 0, &err), -1);
+	ck_assert_int_eq(layout_compute(&l, SZ_1G, 100, 0, &err), -1);
+	ck_assert_int_eq(layout_compute(&l, SZ_1G, 16 * SZ_1M + SZ_4K, 0, &err), -1);
 	ck_assert_int_eq(err.status, LK_EXIT_USAGE);
-	ck_assert_int_eq(layout_compute(&l, SZ_1M, 16 * SZ_1M, &err), 0);
+	ck_assert_int_eq(layout_compute(&l, SZ_1M, 16 * SZ_1M, 0, &err), 0);
+}
+END_TEST
+
+START_TEST(with_vars)
+{
+	struct layout l;
+	struct lk_err err;
+
+	/* Debian's 4M split images: VARS 0x84000 at 0xffc00000, CODE 0x37c000 above. */
+	ck_assert_int_eq(layout_compute(&l, SZ_1G, 0x37c000, 0x84000, &err), 0);
+	ck_assert_uint_eq(l.fw_base, 0xffc84000ULL);
+	ck_assert_uint_eq(l.vars_base, 0xffc00000ULL);
+	ck_assert_uint_eq(l.pci_hole_base, 0x80000000ULL);
+	ck_assert_int_eq(layout_compute(&l, 4 * SZ_1G, 0x37c000, 0x84000, &err), 0);
+	ck_assert_uint_eq(l.pci_hole_base, 0xc0000000ULL);
+	ck_assert_int_eq(layout_compute(&l, SZ_1G, 15 * SZ_1M, 2 * SZ_1M, &err), -1);
+	ck_assert_int_eq(err.status, LK_EXIT_USAGE);
+	ck_assert_int_eq(layout_compute(&l, SZ_1G, SZ_1M, 1000, &err), -1);
+}
+END_TEST
+
+START_TEST(e820)
+{
+	struct e820_entry e[E820_MAX];
+	struct layout l;
+	struct lk_err err;
+
+	ck_assert_uint_eq(sizeof(e[0]), 20);
+	ck_assert_int_eq(layout_compute(&l, 256 * SZ_1M, SZ_1M, 0, &err), 0);
+	ck_assert_int_eq(layout_e820(&l, e, E820_MAX), 2);
+	ck_assert_uint_eq(e[0].addr, 0);
+	ck_assert_uint_eq(e[0].size, 256 * SZ_1M);
+	ck_assert_uint_eq(e[0].type, E820_RAM);
+	ck_assert_uint_eq(e[1].addr, 0xfeffc000ULL);
+	ck_assert_uint_eq(e[1].size, 0x4000);
+	ck_assert_uint_eq(e[1].type, E820_RESERVED);
+	ck_assert_int_eq(layout_compute(&l, 5 * SZ_1G, SZ_1M, 0, &err), 0);
+	ck_assert_int_eq(layout_e820(&l, e, E820_MAX), 3);
+	ck_assert_uint_eq(e[0].size, 3 * SZ_1G);
+	ck_assert_uint_eq(e[2].addr, 4 * SZ_1G);
+	ck_assert_uint_eq(e[2].size, 2 * SZ_1G);
 }
 END_TEST
 
@@ -60,6 +103,8 @@ Suite *unit_layout_suite(void)
 	tcase_add_test(tc, small_vm);
 	tcase_add_test(tc, split_at_3g);
 	tcase_add_test(tc, refused);
+	tcase_add_test(tc, with_vars);
+	tcase_add_test(tc, e820);
 	suite_add_tcase(s, tc);
 	return s;
 }

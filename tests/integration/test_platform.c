@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The PC platform on the real /dev/kvm: the machine description, the
+ * variable store and kernel options, stock OVMF as far as this host runs
+ * it, and the guests that probe fw_cfg, PCI, the PM block and the flash.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/tests.h"
+
+#define OVMF_COMBINED	"/usr/share/ovmf/OVMF.fd"
+#define OVMF_CODE_4M	"/usr/share/OVMF/OVMF_CODE_4M.fd"
+#define OVMF_VARS_4M	"/usr/share/OVMF/OVMF_VARS_4M.fd"
+#define OVMF_VARS_2M	"/usr/share/OVMF/OVMF_VARS.fd"
+
+static char tmpdir[] = "/tmp/lkvm-platform-XXXXXX";
+
+static void setup(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+	strcpy(tmpdir, "/tmp/lkvm-platform-XXXXXX");
+}
+
+static void need_file(const char *path, const char *package)
+{
+	ck_assert_msg(access(path, R_OK) == 0, "%s is missing: install Debian's %s (./dev.sh "
+		      "test does)", path, package);
+}
+
+static void expect_refusal(const char *const *args, const char *msg)
+{
+	struct vmm_proc p;
+	char want[1024];
+
+	vmm_run(&p, args, 20);
+	snprintf(want, sizeof(want), "lkvm-sev: %s\n", msg);
+	ck_assert_msg(p.status == 2, "status %d: %s", p.status, p.err);
+	ck_assert_str_eq(p.err, want);
+}
+
+static void *read_file(const char *path, size_t *size)
+{
+	struct stat st;
+	void *buf;
+	int fd = open(path, O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	buf = malloc((size_t)st.st_size);
+	ck_assert_int_eq(read(fd, buf, (size_t)st.st_size), st.st_size);
+	close(fd);
+	*size = (size_t)st.st_size;
+	return buf;
+}
+
+static void expect_reg(const void *fdt, const char *path, uint64_t base, uint64_t size)
+{
+	int node = fdt_path_offset(fdt, path), len;
+	const void *prop;
+	fdt64_t reg[2];
+
+	ck_assert_msg(node >= 0, "%s: %s", path, fdt_strerror(node));
+	prop = fdt_getprop(fdt, node, "reg", &len);
+	ck_assert_ptr_nonnull(prop);
+	ck_assert_int_eq(len, 16);
+	/* Properties are only 4-byte aligned in the blob. */
+	memcpy(reg, prop, sizeof(reg));
+	ck_assert_uint_eq(fdt64_to_cpu(reg[0]), base);
+	ck_assert_uint_eq(fdt64_to_cpu(reg[1]), size);
+}
+
+START_TEST(dump_dtb)
+{
+	char path[256];
+	struct vmm_proc p;
+	const char *mode;
+	size_t size;
+	void *fdt;
+	int cpus, node, n = 0;
+
+	snprintf(path, sizeof(path), "%s/machine.dtb", tmpdir);
+	vmm_run(&p, (const char *[]){ "run", "-c", "2", "-m", "5G", "--dump-dtb", path, NULL },
+		30);
+	ck_assert_msg(p.status == 0, "status %d: %s", p.status, p.err);
+	fdt = read_file(path, &size);
+	ck_assert_int_eq(fdt_check_header(fdt), 0);
+	ck_assert_uint_eq(fdt_totalsize(fdt), size);
+	ck_assert_str_eq(fdt_getprop(fdt, 0, "compatible", NULL), "lkvm-sev,pc-i440fx");
+	cpus = fdt_path_offset(fdt, "/cpus");
+	ck_assert_int_ge(cpus, 0);
+	fdt_for_each_subnode(node, fdt, cpus)
+		n++;
+	ck_assert_int_eq(n, 2);
+	expect_reg(fdt, "/memory@0", 0, 3ULL << 30);
+	expect_reg(fdt, "/memory@100000000", 4ULL << 30, 2ULL << 30);
+	expect_reg(fdt, "/firmware@ffff0000", 0xffff0000, 0x10000);
+	mode = fdt_getprop(fdt, fdt_path_offset(fdt, "/firmware@ffff0000"), "lkvm,ro-mode", NULL);
+	ck_assert_str_eq(mode, "memslot");
+	expect_reg(fdt, "/ioports/serial@3f8", 0x3f8, 8);
+	expect_reg(fdt, "/ioports/acpi-pm@b000", 0xb000, 0x40);
+	expect_reg(fdt, "/ioports/cmos@70", 0x70, 2);
+	expect_reg(fdt, "/lapic@fee00000", 0xfee00000, 0x100000);
+	expect_reg(fdt, "/mmio/firmware@ffff0000", 0xffff0000, 0x10000);
+	free(fdt);
+}
+END_TEST
+
+START_TEST(vars_refused)
+{
+	char path[256], msg[1024];
+
+	need_file(OVMF_CODE_4M, "ovmf");
+	expect_refusal((const char *[]){ "run", "--vars", OVMF_VARS_4M, NULL },
+		       "--vars needs the firmware it belongs to (--firmware)");
+	snprintf(path, sizeof(path), "%s/none.fd", tmpdir);
+	snprintf(msg, sizeof(msg), "--vars %s: no such file", path);
+	expect_refusal((const char *[]){ "run", "--firmware", OVMF_CODE_4M, "--vars", path,
+					 NULL }, msg);
+	expect_refusal((const char *[]){ "run", "--firmware", OVMF_CODE_4M, "--vars",
+					 OVMF_VARS_2M, NULL },
+		       "--vars " OVMF_VARS_2M ": 131072 bytes, but " OVMF_CODE_4M
+		       " (3653632 bytes) expects a variable store of 540672 bytes below it");
+	expect_refusal((const char *[]){ "run", "--firmware", OVMF_COMBINED, "--vars",
+					 OVMF_VARS_2M, NULL },
+		       "--vars " OVMF_VARS_2M ": " OVMF_COMBINED " holds its own variable store; "
+		       "use an OVMF_CODE image with --vars");
+	expect_refusal((const char *[]){ "run", "--firmware", OVMF_CODE_4M, NULL },
+		       "--firmware " OVMF_CODE_4M ": this OVMF code image expects a 540672-byte "
+		       "variable store below it: add --vars FILE (a copy of the matching "
+		       "OVMF_VARS file)");
+}
+END_TEST
+
+START_TEST(kernel_refused)
+{
+	char msg[1024];
+
+	expect_refusal((const char *[]){ "run", "-i", guest("tiny"), NULL },
+		       "-i needs a kernel to go with it (-k)");
+	expect_refusal((const char *[]){ "run", "-p", "console=ttyS0", NULL },
+		       "-p needs a kernel to go with it (-k)");
+	snprintf(msg, sizeof(msg), "-k %s: not a bzImage: no boot flag 0xaa55 at offset 0x1fe",
+		 guest("tiny"));
+	expect_refusal((const char *[]){ "run", "-k", guest("tiny"), NULL }, msg);
+}
+END_TEST
+
+/*
+ * This host's KVM emulates guest instructions and stops OVMF in SEC at
+ * `fwait; fninit` (HOST-NOTES.md), exactly where QEMU stops here. On a host
+ * that runs guests natively, OVMF goes on: the hardware boot test covers it.
+ */
+START_TEST(ovmf_sec_phase)
+{
+	struct vmm_proc p;
+
+	need_file(OVMF_COMBINED, "ovmf");
+	if (host_runs_natively()) {
+		printf("SKIP ovmf-sec-phase: KVM runs guests natively here (make check-hw "
+		       "boots OVMF instead)\n");
+		return;
+	}
+	vmm_run(&p, (const char *[]){ "run", "--firmware", OVMF_COMBINED, "--timeout", "60",
+				      NULL }, 90);
+	ck_assert_int_eq(p.status, 126);
+	ck_assert_msg(strstr(p.err, "lkvm-sev: warning: no --vars: OVMF finds its variable "
+			     "store read-only and keeps variables in RAM: they will not persist\n"
+			     "lkvm-sev: guest crashed: KVM internal error on vCPU 0, "
+			     "suberror 1 (instruction emulation failed)\ninstruction bytes: "
+			     "9b db e3"), "stderr: %s", p.err);
+	ck_assert_msg(strstr(p.err, "  rip 0x00000000fffd27d4 "), "stderr: %s", p.err);
+}
+END_TEST
+
+static void expect_guest(const char *const *args, int status, const char *out)
+{
+	struct vmm_proc p;
+
+	vmm_run(&p, args, 60);
+	ck_assert_msg(p.status == status, "status %d, want %d: %s", p.status, status, p.err);
+	ck_assert_str_eq(p.out, out);
+}
+
+START_TEST(fw_cfg_by_port_and_dma)
+{
+	static const char want_64m[] =
+		"fw_cfg: QEMU\nfw_cfg: id 3\nfw_cfg: cpus 2\nfw_cfg: files 4\n"
+		"e820: 0000000000000000 0000000004000000 1\n"
+		"e820: 00000000feffc000 0000000000004000 2\n"
+		"fw_cfg: done\n";
+	static const char want_5g[] =
+		"fw_cfg: QEMU\nfw_cfg: id 3\nfw_cfg: cpus 1\nfw_cfg: files 4\n"
+		"e820: 0000000000000000 00000000c0000000 1\n"
+		"e820: 00000000feffc000 0000000000004000 2\n"
+		"e820: 0000000100000000 0000000080000000 1\n"
+		"fw_cfg: done\n";
+
+	/* debug-exit 0x10 after "done": status 33. */
+	expect_guest((const char *[]){ "run", "--firmware", guest("fwcfg"), "-m", "64M",
+				       "-c", "2", "--timeout", "30", NULL }, 33, want_64m);
+	expect_guest((const char *[]){ "run", "--firmware", guest("fwcfg-dma"), "-m", "64M",
+				       "-c", "2", "--timeout", "30", NULL }, 33, want_64m);
+	expect_guest((const char *[]){ "run", "--firmware", guest("fwcfg-dma"), "-m", "5G",
+				       "--timeout", "30", NULL }, 33, want_5g);
+}
+END_TEST
+
+START_TEST(pci_and_pm_block)
+{
+	expect_guest((const char *[]){ "run", "--firmware", guest("pci"), "--timeout", "30",
+				       NULL }, 0,
+		     "pci 00:00.0 8086:1237\npci 00:01.0 class 060100\npci 00:01.3 8086:7113\n"
+		     "pci 00:05.0 ffff\ncf8 80000000\npmtimer moved: ok\n"
+		     "old pm base: ffffffff\n");
+}
+END_TEST
+
+START_TEST(pm_timer_delay)
+{
+	struct vmm_proc p;
+	unsigned long ticks;
+
+	vmm_run(&p, (const char *[]){ "run", "--firmware", guest("pmtimer"), "--timeout", "30",
+				      NULL }, 60);
+	ck_assert_int_eq(p.status, 0);
+	ck_assert_int_eq(sscanf(p.out, "pmtimer: waited %lu ticks\n", &ticks), 1);
+	/* 10 ms is 35795 ticks; one slow poll of the emulated loop may add a few hundred. */
+	ck_assert_uint_ge(ticks, 35795);
+	ck_assert_uint_le(ticks, 35795 * 2);
+}
+END_TEST
+
+#define VARS_SIZE 0x20000
+
+static void make_vars(const char *path)
+{
+	uint8_t *buf = malloc(VARS_SIZE);
+	int fd, i;
+
+	memset(buf, 0xff, VARS_SIZE);
+	for (i = 0x1000; i < 0x2000; i++)
+		buf[i] = (uint8_t)i;	/* block 1: a pattern the erase must wipe */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, buf, VARS_SIZE), VARS_SIZE);
+	close(fd);
+	free(buf);
+}
+
+static void vars_check(const char *path, bool erased)
+{
+	size_t size;
+	uint8_t *d = read_file(path, &size);
+	int i;
+
+	ck_assert_uint_eq(size, VARS_SIZE);
+	ck_assert_uint_eq(d[0x100], 0x5a);
+	ck_assert_uint_eq(d[0x101], 0xa5);
+	for (i = 0x1000; i < 0x2000; i++)
+		ck_assert_uint_eq(d[i], erased ? 0xff : (uint8_t)i);
+	for (i = 0; i < VARS_SIZE; i++)
+		if (i != 0x100 && i != 0x101 && (i < 0x1000 || i >= 0x2000))
+			ck_assert_uint_eq(d[i], 0xff);
+	free(d);
+}
+
+static void flash(const char *mode, bool kill_early)
+{
+	struct vmm_proc p;
+	char vars[256];
+
+	snprintf(vars, sizeof(vars), "%s/vars-%s.fd", tmpdir, mode);
+	make_vars(vars);
+	vmm_spawn(&p, (const char *[]){ "run", "--firmware", guest("flash"), "--vars", vars,
+					"--ro-mode", mode, "--timeout", "30", NULL });
+	ck_assert_msg(vmm_wait_stdout(&p, "flash: waiting\n", 30), "%s %s", p.out, p.err);
+	if (kill_early) {
+		/* Programmed, not yet erased: the program must be on disk already. */
+		kill(p.pid, SIGKILL);
+		ck_assert_int_eq(vmm_finish(&p, 10), 128 + SIGKILL);
+		vars_check(vars, false);
+		return;
+	}
+	ck_assert_int_eq(write(p.in_fd, "x", 1), 1);
+	ck_assert_int_eq(vmm_finish(&p, 30), 0);
+	ck_assert_str_eq(p.out, "flash: probe ff ff 00\nflash: programmed 5a a5\n"
+			 "flash: waiting\nflash: erase status 80\nflash: erased ff ff\n");
+	vars_check(vars, true);
+}
+
+START_TEST(flash_memslot)
+{
+	flash("memslot", false);
+}
+END_TEST
+
+START_TEST(flash_mprotect)
+{
+	flash("mprotect", false);
+}
+END_TEST
+
+START_TEST(flash_killed)
+{
+	flash("memslot", true);
+}
+END_TEST
+
+Suite *platform_suite(void)
+{
+	Suite *s = suite_create("platform");
+	TCase *tc = tcase_create("pc");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 180);
+	tcase_add_test(tc, dump_dtb);
+	tcase_add_test(tc, vars_refused);
+	tcase_add_test(tc, kernel_refused);
+	tcase_add_test(tc, ovmf_sec_phase);
+	tcase_add_test(tc, fw_cfg_by_port_and_dma);
+	tcase_add_test(tc, pci_and_pm_block);
+	tcase_add_test(tc, pm_timer_delay);
+	tcase_add_test(tc, flash_memslot);
+	tcase_add_test(tc, flash_mprotect);
+	tcase_add_test(tc, flash_killed);
+	suite_add_tcase(s, tc);
+	return s;
+}
