@@ -57,7 +57,7 @@ include tests/guests/guests.mk
 include bench/bench.mk
 
 guests: $(GUEST_BINS)
-bench-tools: $(BENCH_BINS)
+bench-tools: $(BENCH_BINS) $(O)bench/exitpath
 
 .PHONY: all guests bench-tools check check-sanitize check-hw bench clean deps-check
 
@@ -92,6 +92,9 @@ $(O)lkvm-sev: $(O)main.o $(LIB_OBJS)
 $(O)tests/run-tests: $(TEST_OBJS) $(LIB_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(call pkg_libs,$(PKGS) $(PKGS_CHECK)) $(FDT_LIBS)
 
+$(O)bench/exitpath: $(O)bench/exitpath.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(call pkg_libs,$(PKGS)) $(FDT_LIBS)
+
 check: all
 	$(O)tests/run-tests
 
@@ -104,9 +107,10 @@ check-sanitize:
 
 bench: all
 	bench/startup.sh
+	bench/exitpath.sh
 
 clean:
-	rm -rf build lkvm-sev $(O)*.o $(O)*.d cli.o $(GUEST_CLEAN) $(BENCH_BINS) \
+	rm -rf build lkvm-sev bench/exitpath bench/exitpath.o $(O)*.o $(O)*.d cli.o $(GUEST_CLEAN) $(BENCH_BINS) \
 		$(addprefix $(O),$(LIB_OBJS:.o=.d) $(LIB_OBJS)) tests/run-tests \
 		$(TEST_OBJS) $(TEST_OBJS:.o=.d) firmware/default.bin firmware/default.o \
 		firmware/default.elf

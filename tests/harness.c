@@ -56,6 +56,20 @@ const char *guest(const char *name)
 	return path;
 }
 
+void test_dir_create(char *path, size_t size)
+{
+	snprintf(path, size, "/tmp/lkvm-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(path));
+}
+
+void test_dir_remove(char *path)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
 size_t count_substr(const char *hay, const char *needle)
 {
 	size_t n = 0;

@@ -60,6 +60,10 @@ bool vmm_wait_stdout(struct vmm_proc *p, const char *needle, double timeout);
 int vmm_finish(struct vmm_proc *p, double timeout);
 int vmm_run(struct vmm_proc *p, const char *const *args, double timeout);
 
+/* A fresh directory for one test's files, and its removal with everything in it. */
+void test_dir_create(char *path, size_t size);
+void test_dir_remove(char *path);
+
 /* Path of a test guest image. */
 const char *guest(const char *name);
 double now_sec(void);

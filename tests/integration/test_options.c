@@ -12,20 +12,16 @@
 
 #include "tests/tests.h"
 
-static char tmpdir[] = "/tmp/lkvm-test-XXXXXX";
+static char tmpdir[64];
 
 static void setup(void)
 {
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	test_dir_create(tmpdir, sizeof(tmpdir));
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-	strcpy(tmpdir, "/tmp/lkvm-test-XXXXXX");
+	test_dir_remove(tmpdir);
 }
 
 static const char *tmpfile_of(const char *name, size_t size)

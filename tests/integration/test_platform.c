@@ -20,20 +20,16 @@
 #define OVMF_VARS_4M	"/usr/share/OVMF/OVMF_VARS_4M.fd"
 #define OVMF_VARS_2M	"/usr/share/OVMF/OVMF_VARS.fd"
 
-static char tmpdir[] = "/tmp/lkvm-platform-XXXXXX";
+static char tmpdir[64];
 
 static void setup(void)
 {
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	test_dir_create(tmpdir, sizeof(tmpdir));
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-	strcpy(tmpdir, "/tmp/lkvm-platform-XXXXXX");
+	test_dir_remove(tmpdir);
 }
 
 static void need_file(const char *path, const char *package)
@@ -51,6 +47,15 @@ static void expect_refusal(const char *const *args, const char *msg)
 	snprintf(want, sizeof(want), "lkvm-sev: %s\n", msg);
 	ck_assert_msg(p.status == 2, "status %d: %s", p.status, p.err);
 	ck_assert_str_eq(p.err, want);
+}
+
+static void expect_guest(const char *const *args, int status, const char *out)
+{
+	struct vmm_proc p;
+
+	vmm_run(&p, args, 60);
+	ck_assert_msg(p.status == status, "status %d, want %d: %s", p.status, status, p.err);
+	ck_assert_str_eq(p.out, out);
 }
 
 static void *read_file(const char *path, size_t *size)
@@ -146,6 +151,14 @@ START_TEST(vars_refused)
 }
 END_TEST
 
+START_TEST(pit_on_request)
+{
+	/* KVM_CREATE_PIT2 succeeds and the guest still powers off. */
+	expect_guest((const char *[]){ "run", "--pit", NULL }, 0,
+		     "lkvm-sev default firmware: 1 vCPU(s), 256 MiB of RAM; powering off\n");
+}
+END_TEST
+
 START_TEST(kernel_refused)
 {
 	char msg[1024];
@@ -186,15 +199,6 @@ START_TEST(ovmf_sec_phase)
 	ck_assert_msg(strstr(p.err, "  rip 0x00000000fffd27d4 "), "stderr: %s", p.err);
 }
 END_TEST
-
-static void expect_guest(const char *const *args, int status, const char *out)
-{
-	struct vmm_proc p;
-
-	vmm_run(&p, args, 60);
-	ck_assert_msg(p.status == status, "status %d, want %d: %s", p.status, status, p.err);
-	ck_assert_str_eq(p.out, out);
-}
 
 START_TEST(fw_cfg_by_port_and_dma)
 {
@@ -330,6 +334,7 @@ Suite *platform_suite(void)
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, dump_dtb);
 	tcase_add_test(tc, vars_refused);
+	tcase_add_test(tc, pit_on_request);
 	tcase_add_test(tc, kernel_refused);
 	tcase_add_test(tc, ovmf_sec_phase);
 	tcase_add_test(tc, fw_cfg_by_port_and_dma);
