@@ -41,16 +41,7 @@
 	.set	CMD_READ_STAT,	0x70
 	.set	CMD_READ_ARRAY,	0xff
 
-	.code16
-	.text
-entry:
-	REAL_MODE_SETUP
-	ENTER_PM32 pm32
-
-	.code32
-pm32:
-	PM32_SEGMENTS
-	movl	$STACK_TOP, %esp
+	PM32_ENTRY
 	movl	$VARS_BASE, %ebx
 
 	/* (a) Detection. */
@@ -62,12 +53,7 @@ pm32:
 	PUTS32	msg_probe
 	call	puthex2
 	PUTC32	' '
-	movl	%ecx, %eax
-	call	puthex2
-	PUTC32	' '
-	movl	%edx, %eax
-	call	puthex2
-	PUTC32	'\n'
+	call	puthex2_pair
 	movb	$CMD_READ_ARRAY, PROBE_OFF(%ebx)
 
 	/* (b) Program two bytes. */
@@ -79,21 +65,11 @@ pm32:
 	movzbl	PROG_OFF(%ebx), %ecx
 	movzbl	PROG_OFF + 1(%ebx), %edx
 	PUTS32	msg_programmed
-	movl	%ecx, %eax
-	call	puthex2
-	PUTC32	' '
-	movl	%edx, %eax
-	call	puthex2
-	PUTC32	'\n'
+	call	puthex2_pair
 
 	/* (c) Wait for a byte on COM1. */
 	PUTS32	msg_waiting
-	movw	$COM1_LSR, %dx
-1:	inb	%dx, %al
-	testb	$LSR_DR, %al
-	jz	1b
-	movw	$COM1, %dx
-	inb	%dx, %al
+	SERIAL_GETC_AL
 
 	/* (d) Erase block 1; the read after the confirm gives the status. */
 	movb	$CMD_ERASE, BLOCK1_OFF(%ebx)
@@ -106,12 +82,7 @@ pm32:
 	movzbl	BLOCK1_OFF(%ebx), %ecx
 	movzbl	BLOCK1_OFF + BLOCK_SIZE - 1(%ebx), %edx
 	PUTS32	msg_erased
-	movl	%ecx, %eax
-	call	puthex2
-	PUTC32	' '
-	movl	%edx, %eax
-	call	puthex2
-	PUTC32	'\n'
+	call	puthex2_pair
 
 	ACPI_POWEROFF
 	POWEROFF_GRACE
@@ -123,10 +94,18 @@ puthex2:
 	PUTHEX32 2
 	ret
 
+/* Print "<%cl> <%dl>\n", each as two hex digits.  Clobbers %eax. */
+puthex2_pair:
+	movl	%ecx, %eax
+	call	puthex2
+	PUTC32	' '
+	movl	%edx, %eax
+	call	puthex2
+	PUTC32	'\n'
+	ret
+
 	SERIAL_FUNCS32
 	SERIAL_HEX32
-
-	GDT_TABLE
 
 msg_probe:
 	.asciz	"flash: probe "
@@ -138,6 +117,3 @@ msg_erase_status:
 	.asciz	"flash: erase status "
 msg_erased:
 	.asciz	"flash: erased "
-
-	.code16
-	RESET_VECTOR entry

@@ -24,16 +24,7 @@
 	.set	NEW_PM_BASE,		0xc000
 	.set	TIMER_LOOP,		1000	/* iterations between the reads */
 
-	.code16
-	.text
-entry:
-	REAL_MODE_SETUP
-	ENTER_PM32 pm32
-
-	.code32
-pm32:
-	PM32_SEGMENTS
-	movl	$STACK_TOP, %esp
+	PM32_ENTRY
 
 	/* 00:00.0: vendor and device ID as two 16-bit reads. */
 	PUTS32	msg_host
@@ -130,8 +121,6 @@ print_ids:
 	SERIAL_HEX32
 	PCI_FUNCS32
 
-	GDT_TABLE
-
 msg_host:
 	.asciz	"pci 00:00.0 "
 msg_isa:
@@ -148,6 +137,3 @@ msg_timer_bad:
 	.asciz	"pmtimer moved: bad\n"
 msg_old_base:
 	.asciz	"old pm base: "
-
-	.code16
-	RESET_VECTOR entry

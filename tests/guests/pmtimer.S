@@ -16,16 +16,7 @@
 
 	.set	WAIT_TICKS,	(ACPI_PM_TMR_HZ + 50) / 100	/* 10 ms: 35795 */
 
-	.code16
-	.text
-entry:
-	REAL_MODE_SETUP
-	ENTER_PM32 pm32
-
-	.code32
-pm32:
-	PM32_SEGMENTS
-	movl	$STACK_TOP, %esp
+	PM32_ENTRY
 
 	PIIX4_PM_ENABLE ACPI_PM_BASE
 
@@ -48,12 +39,7 @@ pm32:
 	SERIAL_FUNCS32
 	PCI_FUNCS32
 
-	GDT_TABLE
-
 msg_waited:
 	.asciz	"pmtimer: waited "
 msg_ticks:
 	.asciz	" ticks\n"
-
-	.code16
-	RESET_VECTOR entry

@@ -12,16 +12,7 @@
 	.set	ROM_MAGIC,	0x11223344
 	.set	ROM_POISON,	0xdeadbeef
 
-	.code16
-	.text
-entry:
-	REAL_MODE_SETUP
-	ENTER_PM32 pm32
-
-	.code32
-pm32:
-	PM32_SEGMENTS
-	movl	$STACK_TOP, %esp
+	PM32_ENTRY
 
 	/* Read, try to overwrite, read again. */
 	movl	ROM_BASE + rom_magic, %eax
@@ -34,20 +25,13 @@ pm32:
 1:	PUTS32	msg_changed
 2:
 	PUTS32	msg_waiting
-	movw	$COM1_LSR, %dx
-3:	inb	%dx, %al
-	testb	$LSR_DR, %al
-	jz	3b
-	movw	$COM1, %dx
-	inb	%dx, %al
+	SERIAL_GETC_AL
 	PUTS32	msg_got_input
 
 	ACPI_POWEROFF
 	HANG
 
 	SERIAL_FUNCS32
-
-	GDT_TABLE
 
 msg_unchanged:
 	.asciz	"rom: unchanged\n"
@@ -62,6 +46,3 @@ msg_got_input:
 	.section .romdata, "a"
 rom_magic:
 	.long	ROM_MAGIC
-
-	.code16
-	RESET_VECTOR entry

@@ -159,6 +159,53 @@ START_TEST(pit_on_request)
 }
 END_TEST
 
+static void write_bytes(const char *path, const void *data, size_t size)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, size), (ssize_t)size);
+	close(fd);
+}
+
+/*
+ * A minimal bzImage (header only: 3 setup sectors after the boot sector,
+ * then "KERN") and an initrd: fw_cfg must serve them split and unmodified.
+ */
+START_TEST(kernel_items)
+{
+	static uint8_t bz[16384], initrd[100];
+	char kpath[256], ipath[256];
+
+	memcpy(bz, "SETU", 4);
+	bz[0x1f1] = 3;
+	bz[0x1fe] = 0x55;
+	bz[0x1ff] = 0xaa;
+	memcpy(bz + 0x202, "HdrS", 4);
+	bz[0x206] = 0x0f;
+	bz[0x207] = 0x02;
+	memcpy(bz + 4 * 512, "KERN", 4);
+	memcpy(initrd, "INIT", 4);
+	snprintf(kpath, sizeof(kpath), "%s/bzImage", tmpdir);
+	snprintf(ipath, sizeof(ipath), "%s/initrd", tmpdir);
+	write_bytes(kpath, bz, sizeof(bz));
+	write_bytes(ipath, initrd, sizeof(initrd));
+	/* debug-exit 0x16: status 45. */
+	expect_guest((const char *[]){ "run", "--firmware", guest("fwcfg-kernel"), "-k", kpath,
+				       "-i", ipath, "-p", "console=ttyS0 quiet", "--timeout",
+				       "30", NULL }, 45,
+		     "kernel: setup 2048\nkernel: size 14336\nkernel: initrd 100\n"
+		     "kernel: cmdline 20\nkernel: setup bytes 53455455\n"
+		     "kernel: kernel bytes 4b45524e\nkernel: initrd bytes 494e4954\n"
+		     "cmdline: console=ttyS0 quiet\n");
+	expect_guest((const char *[]){ "run", "--firmware", guest("fwcfg-kernel"), "--timeout",
+				       "30", NULL }, 45,
+		     "kernel: setup 0\nkernel: size 0\nkernel: initrd 0\nkernel: cmdline 0\n"
+		     "kernel: setup bytes 00000000\nkernel: kernel bytes 00000000\n"
+		     "kernel: initrd bytes 00000000\ncmdline: \n");
+}
+END_TEST
+
 START_TEST(kernel_refused)
 {
 	char msg[1024];
@@ -335,6 +382,7 @@ Suite *platform_suite(void)
 	tcase_add_test(tc, dump_dtb);
 	tcase_add_test(tc, vars_refused);
 	tcase_add_test(tc, pit_on_request);
+	tcase_add_test(tc, kernel_items);
 	tcase_add_test(tc, kernel_refused);
 	tcase_add_test(tc, ovmf_sec_phase);
 	tcase_add_test(tc, fw_cfg_by_port_and_dma);
