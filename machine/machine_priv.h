@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The machine's state, shared by the files of machine/ that build it:
+ * machine.c (start-up order, run, teardown), memory.c (RAM, firmware,
+ * variable store), platform.c (devices, fw_cfg, ACPI). Not for outside use.
+ */
+#ifndef LKVM_MACHINE_PRIV_H
+#define LKVM_MACHINE_PRIV_H
+
+#include <stdbool.h>
+
+#include "devices/acpi_pm.h"
+#include "devices/bus.h"
+#include "devices/cfi_flash.h"
+#include "devices/cmos.h"
+#include "devices/debugcon.h"
+#include "devices/fw_cfg.h"
+#include "devices/pci.h"
+#include "devices/port92.h"
+#include "devices/reset.h"
+#include "devices/rom.h"
+#include "devices/serial.h"
+#include "firmware/image.h"
+#include "kvm/host.h"
+#include "kvm/ro_region.h"
+#include "kvm/run.h"
+#include "kvm/vcpu.h"
+#include "kvm/vm.h"
+#include "machine/acpi.h"
+#include "machine/kernel.h"
+#include "machine/layout.h"
+#include "machine/machine.h"
+#include "util/stop.h"
+
+/* The ACPI SCI, as on QEMU's pc: ISA IRQ 9, level-triggered. */
+#define MACHINE_SCI_IRQ 9
+
+struct machine {
+	const struct machine_cfg *cfg;
+	struct stop stop;
+	struct kvm_host host;
+	struct fw_image fw;
+	struct layout layout;
+	struct vm vm;
+	void *ram;
+	struct ro_region fw_ro;
+	struct bus pio, mmio;
+	struct serial serial;
+	struct debugcon debugcon;
+	struct reset_dev reset;
+	struct cmos cmos;
+	struct acpi_pm acpi_pm;
+	struct port92 port92;
+	struct pci_bus pci;
+	struct pci_func host_bridge, isa_bridge, pm_func;
+	struct rom fw_rom;
+	struct fw_cfg fw_cfg;
+	struct e820_entry e820[E820_MAX];
+	struct acpi_blobs acpi;
+	struct kernel_image kernel;
+	void *vars_mem;
+	struct ro_region vars_ro;
+	struct cfi_flash flash;
+	bool flash_open;
+	struct run_ctx run_ctx;
+	struct vcpu *vcpus;
+	unsigned int nr_vcpus;	/* created so far */
+	bool stdin_open;
+};
+
+/* memory.c */
+int machine_check_vars(struct machine *m, uint64_t *vars_size, struct lk_err *err);
+int machine_memory(struct machine *m, struct lk_err *err);
+void *machine_gpa_to_hva(void *ctx, uint64_t gpa, uint64_t len);
+
+/* platform.c */
+int machine_devices(struct machine *m, struct lk_err *err);
+
+#endif

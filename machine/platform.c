@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The PC platform's devices, registered in one visible order, and what the
+ * firmware reads through fw_cfg: CPU count, e820, ACPI tables, the kernel.
+ */
+#include <unistd.h>
+
+#include "devices/debug_exit.h"
+#include "devices/i440fx.h"
+#include "devices/piix3.h"
+#include "devices/piix4_pm.h"
+#include "machine/machine_priv.h"
+
+static void machine_serial_irq(void *ctx, int level)
+{
+	vm_irq_line(ctx, SERIAL_COM1_IRQ, level);
+}
+
+static int machine_acpi(struct machine *m, struct lk_err *err)
+{
+	const struct layout *l = &m->layout;
+	const struct acpi_machine am = {
+		.nr_cpus = m->cfg->nr_cpus,
+		.lapic_addr = LAYOUT_LAPIC_BASE,
+		.ioapic_addr = LAYOUT_IOAPIC_BASE,
+		.ioapic_id = 0,
+		.pm_base = ACPI_PM_BASE,
+		.sci_irq = MACHINE_SCI_IRQ,
+		.reset_port = RESET_CONTROL_PORT,
+		.reset_value = 0x06,
+		.serial_port = SERIAL_COM1_BASE,
+		.serial_irq = SERIAL_COM1_IRQ,
+		.pci_mmio_base = l->pci_hole_base,
+		.pci_mmio_end = LAYOUT_IOAPIC_BASE,
+	};
+
+	if (acpi_build(&am, &m->acpi, err))
+		return -1;
+	if (fw_cfg_add_file(&m->fw_cfg, ACPI_FILE_TABLES, m->acpi.tables,
+			    (uint32_t)m->acpi.tables_len, err) ||
+	    fw_cfg_add_file(&m->fw_cfg, ACPI_FILE_RSDP, m->acpi.rsdp,
+			    (uint32_t)m->acpi.rsdp_len, err))
+		return -1;
+	return fw_cfg_add_file(&m->fw_cfg, ACPI_FILE_LOADER, m->acpi.loader,
+			       (uint32_t)m->acpi.loader_len, err);
+}
+
+/* The items OVMF's kernel loader reads: setup and kernel apart, as QEMU splits them. */
+static int machine_kernel_items(struct machine *m, struct lk_err *err)
+{
+	const struct kernel_image *k = &m->kernel;
+	const uint8_t *file = k->file;
+	uint32_t kernel_size = (uint32_t)(k->file_size - k->setup_size);
+
+	return fw_cfg_add_u32(&m->fw_cfg, FW_CFG_SETUP_SIZE, k->setup_size, err) ||
+	       fw_cfg_add_item(&m->fw_cfg, FW_CFG_SETUP_DATA, file, k->setup_size, err) ||
+	       fw_cfg_add_u32(&m->fw_cfg, FW_CFG_KERNEL_SIZE, kernel_size, err) ||
+	       fw_cfg_add_item(&m->fw_cfg, FW_CFG_KERNEL_DATA, file + k->setup_size,
+			       kernel_size, err) ||
+	       fw_cfg_add_u32(&m->fw_cfg, FW_CFG_INITRD_SIZE, (uint32_t)k->initrd_size, err) ||
+	       fw_cfg_add_item(&m->fw_cfg, FW_CFG_INITRD_DATA, k->initrd,
+			       (uint32_t)k->initrd_size, err) ||
+	       fw_cfg_add_u32(&m->fw_cfg, FW_CFG_CMDLINE_SIZE, k->cmdline_size, err) ||
+	       fw_cfg_add_item(&m->fw_cfg, FW_CFG_CMDLINE_DATA, k->cmdline, k->cmdline_size,
+			       err) ? -1 : 0;
+}
+
+static int machine_fw_cfg(struct machine *m, struct lk_err *err)
+{
+	int n = layout_e820(&m->layout, m->e820, E820_MAX);
+
+	fw_cfg_init(&m->fw_cfg, machine_gpa_to_hva, m);
+	if (fw_cfg_add_u16(&m->fw_cfg, FW_CFG_NB_CPUS, (uint16_t)m->cfg->nr_cpus, err) ||
+	    fw_cfg_add_file(&m->fw_cfg, "etc/e820", m->e820,
+			    (uint32_t)(n * sizeof(m->e820[0])), err) ||
+	    machine_acpi(m, err))
+		return -1;
+	if (m->cfg->kernel && machine_kernel_items(m, err))
+		return -1;
+	return fw_cfg_register(&m->fw_cfg, &m->pio, err);
+}
+
+int machine_devices(struct machine *m, struct lk_err *err)
+{
+	const struct layout *l = &m->layout;
+
+	bus_init(&m->pio, "port");
+	bus_init(&m->mmio, "mmio");
+	serial_init(&m->serial, STDOUT_FILENO, machine_serial_irq, &m->vm);
+	cmos_init(&m->cmos, l->ram_low_size, l->ram_high_size, m->cfg->nr_cpus);
+	m->debugcon.fd = -1;
+	if (serial_register(&m->serial, &m->pio, SERIAL_COM1_BASE, err) ||
+	    cmos_register(&m->cmos, &m->pio, err) ||
+	    debug_exit_init(&m->stop, &m->pio, err) ||
+	    reset_init(&m->reset, &m->stop, &m->pio, err) ||
+	    acpi_pm_init(&m->acpi_pm, &m->stop, &m->pio, err) ||
+	    port92_init(&m->port92, &m->stop, &m->pio, err) ||
+	    pci_bus_init(&m->pci, &m->pio, err) ||
+	    i440fx_init(&m->host_bridge, &m->pci, err) ||
+	    piix3_init(&m->isa_bridge, &m->pci, err) ||
+	    piix4_pm_init(&m->pm_func, &m->acpi_pm, MACHINE_SCI_IRQ, &m->pci, err) ||
+	    rom_init(&m->fw_rom, "firmware", l->fw_base, m->fw.data, l->fw_size, &m->mmio, err))
+		return -1;
+	if (m->cfg->debugcon && debugcon_init(&m->debugcon, m->cfg->debugcon, &m->pio, err))
+		return -1;
+	if (l->vars_size && bus_register(&m->mmio, l->vars_base, l->vars_size, cfi_flash_io,
+					 &m->flash, "variable-store", err))
+		return -1;
+	if (machine_fw_cfg(m, err))
+		return -1;
+	bus_freeze(&m->pio);
+	bus_freeze(&m->mmio);
+	return 0;
+}
