@@ -44,7 +44,8 @@ LIB_SRCS := cli.c \
 	devices/reset.c devices/cmos.c devices/acpi_pm.c devices/rom.c \
 	devices/pci.c devices/i440fx.c devices/piix3.c devices/piix4_pm.c devices/port92.c \
 	devices/cfi_flash.c devices/fw_cfg.c \
-	machine/layout.c machine/machine.c machine/memory.c machine/platform.c machine/kernel.c machine/dtb.c machine/acpi.c \
+	machine/layout.c machine/machine.c machine/memory.c machine/platform.c \
+	machine/kernel.c machine/dtb.c machine/acpi.c \
 	firmware/image.c firmware/ovmf.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)%.o) $(O)firmware/default_blob.o
 TEST_SRCS := $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)

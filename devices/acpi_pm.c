@@ -32,9 +32,9 @@ static void acpi_pm_control(struct acpi_pm *pm, uint16_t v)
 		return;
 	if (ACPI_PM1_CNT_SLP_TYP(v) == ACPI_SLP_TYP_S5)
 		stop_request_quiet(pm->stop, LK_EXIT_POWEROFF);
-	else
+	else if (!atomic_exchange(&pm->warned_sleep, true))
 		warn("guest asked for ACPI sleep type %u, which lkvm-sev does not offer: "
-		     "ignored", ACPI_PM1_CNT_SLP_TYP(v));
+		     "ignored (warned once)", ACPI_PM1_CNT_SLP_TYP(v));
 }
 
 static void acpi_pm_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,

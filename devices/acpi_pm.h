@@ -12,6 +12,7 @@
 #ifndef LKVM_DEVICES_ACPI_PM_H
 #define LKVM_DEVICES_ACPI_PM_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "devices/bus.h"
@@ -35,6 +36,7 @@ struct acpi_pm {
 	uint16_t pm1_sts;
 	uint16_t pm1_en;
 	uint16_t pm1_cnt;
+	atomic_bool warned_sleep;	/* a guest may retry: say it once */
 };
 
 int acpi_pm_init(struct acpi_pm *pm, struct stop *stop, struct bus *pio, struct lk_err *err);
