@@ -52,7 +52,7 @@ TEST_SRCS := $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
 TEST_OBJS := $(TEST_SRCS:%.c=$(O)%.o)
 DEFAULT_FW := $(O)firmware/default.bin
 
-all: $(O)lkvm-sev guests $(O)tests/run-tests bench-tools
+all: $(O)lkvm-sev $(O)lkvm-sev-dyn guests $(O)tests/run-tests bench-tools
 
 include tests/guests/guests.mk
 include bench/bench.mk
@@ -90,6 +90,12 @@ $(O)firmware/default_blob.o: firmware/default_blob.S $(DEFAULT_FW)
 $(O)lkvm-sev: $(O)main.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(BIN_LDFLAGS) $(call pkg_libs,$(PKGS)) $(FDT_LIBS)
 
+# The same program linked dynamically, so that LD_PRELOAD (the simulated SEV
+# host, tests/hostsim) can stand in for the kernel: a static binary's
+# system calls cannot be interposed.
+$(O)lkvm-sev-dyn: $(O)main.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(call pkg_libs,$(PKGS)) $(FDT_LIBS)
+
 $(O)tests/run-tests: $(TEST_OBJS) $(LIB_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(call pkg_libs,$(PKGS) $(PKGS_CHECK)) $(FDT_LIBS)
 
@@ -111,7 +117,7 @@ bench: all
 	bench/exitpath.sh
 
 clean:
-	rm -rf build lkvm-sev bench/exitpath bench/exitpath.o $(O)*.o $(O)*.d cli.o $(GUEST_CLEAN) $(BENCH_BINS) \
+	rm -rf build lkvm-sev lkvm-sev-dyn bench/exitpath bench/exitpath.o $(O)*.o $(O)*.d cli.o $(GUEST_CLEAN) $(BENCH_BINS) \
 		$(addprefix $(O),$(LIB_OBJS:.o=.d) $(LIB_OBJS)) tests/run-tests \
 		$(TEST_OBJS) $(TEST_OBJS:.o=.d) firmware/default.bin firmware/default.o \
 		firmware/default.elf
