@@ -52,10 +52,11 @@ TEST_SRCS := $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
 TEST_OBJS := $(TEST_SRCS:%.c=$(O)%.o)
 DEFAULT_FW := $(O)firmware/default.bin
 
-all: $(O)lkvm-sev $(O)lkvm-sev-dyn guests $(O)tests/run-tests bench-tools
+all: $(O)lkvm-sev $(O)lkvm-sev-dyn guests $(O)tests/run-tests bench-tools hostsim
 
 include tests/guests/guests.mk
 include bench/bench.mk
+include tests/hostsim/hostsim.mk
 
 guests: $(GUEST_BINS)
 bench-tools: $(BENCH_BINS) $(O)bench/exitpath

@@ -26,6 +26,7 @@ int main(void)
 	srunner_add_suite(sr, unit_acpi_suite());
 	srunner_add_suite(sr, unit_images_suite());
 	srunner_add_suite(sr, options_suite());
+	srunner_add_suite(sr, hostsim_suite());
 	if (tests_have_kvm()) {
 		srunner_add_suite(sr, kvm_core_suite());
 		srunner_add_suite(sr, guest_suite());

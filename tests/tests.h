@@ -27,6 +27,7 @@ Suite *platform_suite(void);
 Suite *kvm_core_suite(void);
 Suite *guest_suite(void);
 Suite *options_suite(void);
+Suite *hostsim_suite(void);
 
 /* Whether /dev/kvm exists; when it does not, KVM suites are skipped. */
 bool tests_have_kvm(void);
