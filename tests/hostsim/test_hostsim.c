@@ -501,6 +501,45 @@ START_TEST(lkvm_sev_dyn_runs)
 }
 END_TEST
 
+/*
+ * lkvm-sev's handling of guest writes to protected firmware, which this
+ * build host cannot show (its KVM turns them into MMIO exits): on the
+ * simulated host, as on hardware, a write to a page whose host mapping is
+ * read-only makes KVM_RUN fail with EFAULT, with or without the
+ * KVM_EXIT_MEMORY_FAULT details.
+ */
+static void lkvm_firmware_write(const char *mode, const char *ro_write, int status,
+				const char *err_line)
+{
+	static struct hs_proc p;
+	char ro_env[64];
+
+	snprintf(ro_env, sizeof(ro_env), "HOSTSIM_RO_WRITE=%s", ro_write);
+	hs_spawn(&p, LKVM_BIN "-dyn",
+		 (const char *[]){ "HOSTSIM_SCRIPT=serial:w\\n;write:0xffff8000:0x55;acpi-off",
+				   ro_env, NULL },
+		 (const char *[]){ "run", "--ro-mode", mode, NULL });
+	ck_assert_msg(p.status == status, "status %d: %s", p.status, p.err);
+	ck_assert_str_eq(p.out, "w\n");
+	ck_assert_msg(strstr(p.err, err_line), "stderr: %s", p.err);
+	hs_done(&p);
+}
+
+START_TEST(lkvm_firmware_write_efault)
+{
+	lkvm_firmware_write("mprotect", "efault", 126,
+			    "lkvm-sev: guest crashed: vCPU 0 wrote to protected firmware at GPA "
+			    "0xffff8000 (mprotect mode): the VM is stopped\nvCPU 0 registers:\n");
+	lkvm_firmware_write("mprotect", "efault-bare", 126,
+			    "lkvm-sev: guest crashed: KVM_RUN on vCPU 0 failed with EFAULT and no "
+			    "fault address (a guest write to protected firmware?)\n");
+	/* A read-only memory slot: the write is an MMIO exit, dropped as a ROM drops it. */
+	lkvm_firmware_write("memslot", "efault", 0,
+			    "lkvm-sev: warning: guest wrote to read-only firmware at GPA 0xffff8000: "
+			    "ignored");
+}
+END_TEST
+
 Suite *hostsim_suite(void)
 {
 	Suite *s = suite_create("hostsim");
@@ -525,6 +564,7 @@ Suite *hostsim_suite(void)
 	tcase_add_test(tc, log_format);
 	tcase_add_test(tc, log_refusals_and_ro_mode);
 	tcase_add_test(tc, lkvm_sev_dyn_runs);
+	tcase_add_test(tc, lkvm_firmware_write_efault);
 	suite_add_tcase(s, tc);
 	return s;
 }
