@@ -37,7 +37,7 @@ pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
 FDT_LIBS := $(shell $(PKG_CONFIG) --libs libfdt 2>/dev/null || echo -lfdt)
 
-LIB_SRCS := cli.c \
+LIB_SRCS := cli.c $(wildcard cli_*.c sev/*.c) \
 	util/err.c util/parse.c util/stop.c util/term.c util/file.c \
 	kvm/host.c kvm/vm.c kvm/memslot.c kvm/ro_region.c kvm/vcpu.c kvm/run.c \
 	devices/bus.c devices/serial.c devices/debugcon.c devices/debug_exit.c \

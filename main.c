@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "machine/machine.h"
 #include "util/err.h"
 
@@ -20,6 +21,9 @@ static const char main_usage[] =
 "\n"
 "commands:\n"
 "  run       run a VM from a firmware image (lkvm-sev run --help)\n"
+"  measure   the launch digest an SEV, SEV-ES or SNP launch will produce\n"
+"  inspect   what a VMM reads from an OVMF image\n"
+"  caps      what this host can run, and how\n"
 "  help      this text, or a command's (lkvm-sev help run)\n"
 "\n"
 "  --version  print the version\n";
@@ -76,6 +80,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "measure"))
+		return cmd_measure(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "inspect"))
+		return cmd_inspect(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "caps"))
+		return cmd_caps(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version")) {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What lkvm-sev recognises of an OVMF image so far: the footer GUID that
- * marks OVMF's GUIDed table (SEV-KVM-API.md §6.1), and the flash layout
- * that follows from the code size. The full table parser comes with
- * `lkvm-sev inspect`.
+ * What a VMM reads from an OVMF image (SEV-KVM-API.md §6): the footer GUID
+ * table at the end of the flash, the SEV info block (the SEV-ES AP reset
+ * address), the SNP metadata sections ("ASEV"), the kernel-hash table and
+ * secret area locations, and the reset vector. Parsing never reads outside
+ * the image; a malformed image gives status 2 and where the format breaks.
  */
 #ifndef LKVM_FIRMWARE_OVMF_H
 #define LKVM_FIRMWARE_OVMF_H
@@ -11,6 +12,57 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "util/err.h"
+
+#define OVMF_MAX_ENTRIES	32
+#define OVMF_MAX_SECTIONS	32
+
+/* SNP metadata section types (§6.4). */
+enum ovmf_section_type {
+	OVMF_SECTION_SNP_SEC_MEM = 1,
+	OVMF_SECTION_SNP_SECRETS = 2,
+	OVMF_SECTION_CPUID = 3,
+	OVMF_SECTION_SVSM_CAA = 4,
+	OVMF_SECTION_KERNEL_HASHES = 0x10,
+};
+
+struct ovmf_guid_entry {
+	uint8_t guid[16];	/* as in the image (EFI mixed-endian) */
+	const char *name;	/* a known GUID's name, NULL otherwise */
+	uint64_t data_offset;	/* of the entry's data, from the start of the image */
+	uint16_t data_len;
+};
+
+struct ovmf_section {
+	uint32_t gpa;
+	uint32_t size;
+	uint32_t type;		/* enum ovmf_section_type, or unknown values as found */
+};
+
+struct ovmf_info {
+	uint64_t size;
+	uint64_t load_gpa;		/* 4 GiB - size */
+	uint8_t reset_vector[16];	/* the last 16 bytes */
+
+	bool has_table;			/* footer GUID present */
+	int nr_entries;
+	struct ovmf_guid_entry entries[OVMF_MAX_ENTRIES];
+
+	bool has_sev_info;
+	uint32_t sev_es_reset;		/* AP reset CS:IP = addr & 0xffff0000 : addr & 0xffff */
+
+	bool has_hash_table;
+	uint32_t hash_gpa, hash_size;
+	bool has_secret;
+	uint32_t secret_gpa, secret_size;
+
+	bool has_metadata;
+	uint32_t metadata_offset;	/* from the end of the image */
+	uint32_t metadata_version;
+	int nr_sections;
+	struct ovmf_section sections[OVMF_MAX_SECTIONS];
+};
 
 /* 96b582de-1fb2-45f7-baea-a366c55a082d, at end - 48 (EFI byte order). */
 bool ovmf_has_footer(const uint8_t *image, size_t size);
@@ -21,5 +73,16 @@ bool ovmf_has_footer(const uint8_t *image, size_t size);
  * store size that the code expects.
  */
 uint64_t ovmf_expected_vars_size(uint64_t code_size);
+
+/*
+ * Parses @image (named @path in messages). An image without the footer is
+ * not an error (has_table false); a table that is there but broken is:
+ * status 2, "PATH: <what> at offset 0x...: <why>".
+ */
+int ovmf_parse(const char *path, const uint8_t *image, size_t size, struct ovmf_info *info,
+	       struct lk_err *err);
+
+/* "SEC_MEM", "SECRETS", "CPUID", "SVSM_CAA", "KERNEL_HASHES", or NULL. */
+const char *ovmf_section_name(uint32_t type);
 
 #endif
