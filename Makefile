@@ -5,7 +5,7 @@
 #   make                  lkvm-sev, test guests, test runner, bench tools
 #   make check            build and run every test
 #   make check-sanitize   the same under AddressSanitizer + UBSan (build/sanitize/)
-#   make bench            start-up benchmark (BENCHMARKS.md)
+#   make bench            start-up, exit-path and measure benchmarks (BENCHMARKS.md)
 
 O ?=
 CC ?= gcc
@@ -38,8 +38,9 @@ pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
 FDT_LIBS := $(shell $(PKG_CONFIG) --libs libfdt 2>/dev/null || echo -lfdt)
 
 LIB_SRCS := cli.c $(wildcard cli_*.c sev/*.c) \
-	util/err.c util/parse.c util/stop.c util/term.c util/file.c \
+	util/err.c util/parse.c util/stop.c util/term.c util/file.c util/json.c \
 	kvm/host.c kvm/vm.c kvm/memslot.c kvm/ro_region.c kvm/vcpu.c kvm/run.c \
+	kvm/caps.c kvm/caps_verdict.c kvm/calibrate.c kvm/sev_dev.c kvm/modparams.c \
 	devices/bus.c devices/serial.c devices/debugcon.c devices/debug_exit.c \
 	devices/reset.c devices/cmos.c devices/acpi_pm.c devices/rom.c \
 	devices/pci.c devices/i440fx.c devices/piix3.c devices/piix4_pm.c devices/port92.c \
@@ -47,7 +48,7 @@ LIB_SRCS := cli.c $(wildcard cli_*.c sev/*.c) \
 	machine/layout.c machine/machine.c machine/memory.c machine/platform.c \
 	machine/kernel.c machine/dtb.c machine/acpi.c \
 	firmware/image.c firmware/ovmf.c
-LIB_OBJS := $(LIB_SRCS:%.c=$(O)%.o) $(O)firmware/default_blob.o
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)%.o) $(O)firmware/default_blob.o $(O)firmware/calibrate.o
 TEST_SRCS := $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
 TEST_OBJS := $(TEST_SRCS:%.c=$(O)%.o)
 DEFAULT_FW := $(O)firmware/default.bin
@@ -88,6 +89,12 @@ $(O)firmware/default_blob.o: firmware/default_blob.S $(DEFAULT_FW)
 	@mkdir -p $(@D)
 	$(CC) -c -DDEFAULT_FIRMWARE_BIN='"$(DEFAULT_FW)"' -o $@ $<
 
+# The calibration guest of `caps`: real-mode code assembled straight into
+# the binary's read-only data (firmware/calibrate.S says why that works).
+$(O)firmware/calibrate.o: firmware/calibrate.S | deps-check
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -I. -c -o $@ $<
+
 $(O)lkvm-sev: $(O)main.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(BIN_LDFLAGS) $(call pkg_libs,$(PKGS)) $(FDT_LIBS)
 
@@ -116,6 +123,7 @@ check-sanitize:
 bench: all
 	bench/startup.sh
 	bench/exitpath.sh
+	bench/measure.sh
 
 clean:
 	rm -rf build lkvm-sev lkvm-sev-dyn bench/exitpath bench/exitpath.o $(O)*.o $(O)*.d cli.o $(GUEST_CLEAN) $(BENCH_BINS) \

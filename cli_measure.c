@@ -1,13 +1,337 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* PLACEHOLDER while `lkvm-sev measure` is being written: replaced before commit. */
+/*
+ * `lkvm-sev measure`: the launch digest an SEV, SEV-ES or SNP launch will
+ * produce, without /dev/kvm. It builds the launch plan `run` executes
+ * (sev/plan.h) and hashes it (sev/digest.h); this file owns the options
+ * and the output, plain or JSON.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "cli.h"
 #include "commands.h"
+#include "firmware/image.h"
+#include "firmware/ovmf.h"
+#include "sev/digest.h"
+#include "sev/options.h"
+#include "sev/plan.h"
+#include "util/json.h"
+#include "util/parse.h"
+
+static const char measure_usage[] =
+"usage: lkvm-sev measure --sev | --sev-es | --sev-snp --firmware FILE [options]\n"
+"\n"
+"Prints the launch digest (hex) that an SEV, SEV-ES or SNP launch of FILE by\n"
+"lkvm-sev run will produce: the same launch plan, hashed as the PSP does.\n"
+"No /dev/kvm is needed.\n"
+"\n"
+"options (spelled and meaning as in run):\n"
+"  --sev, --sev-es, --sev-snp  the launch: SHA-256 (SEV, SEV-ES) or SHA-384 (SNP)\n"
+"  --firmware FILE      the firmware image (OVMF)\n"
+"  -c, --cpus N         vCPUs, 1 to 255 (default 1): one VMSA each (SEV-ES; SNP\n"
+"                       without a direct VMSA)\n"
+"  --cpu MODEL          vCPU model, whose CPUID signature is in every VMSA:\n"
+"                       EPYC, EPYC-v1..v4, EPYC-IBPB (0x800f12), EPYC-Rome\n"
+"                       (0x830f10), EPYC-Milan (0xa00f11), EPYC-Genoa\n"
+"                       (0xa10f10), EPYC-Turin (0xb00f00), with their -vN\n"
+"  --cpu-sig HEX        the signature itself; one of the two is required for\n"
+"                       SEV-ES and SNP\n"
+"  --debug-swap         the VM's VMSA features include DEBUG_SWAP (0x20)\n"
+"  --vmsa-features HEX  KVM_SEV_INIT2's vmsa_features (DEBUG_SWAP and others)\n"
+"  --legacy-vm-type     KVM_SEV_INIT / KVM_SEV_ES_INIT instead of INIT2: VMSAs\n"
+"                       without x87 FCW and MXCSR; no VMSA features, no SNP\n"
+"  --direct-vmsa on|off SNP: one BSP VMSA placed by lkvm-sev and measured at\n"
+"                       its GPA, none for APs: the digest does not depend on -c\n"
+"                       (default off: measure cannot see a host; run's auto\n"
+"                       prints which it used)\n"
+"  --direct-vmsa-gpa ADDR  where (hex; default 0xfffffffff000, KVM's VMSA\n"
+"                       address: then the digest equals the classic -c 1 one)\n"
+"  -k, --kernel FILE    a kernel for the firmware to verify: the launch measures\n"
+"                       OVMF's kernel-hash table (SHA-256 of -k, -i, -p)\n"
+"  -i, --initrd FILE    its initrd\n"
+"  -p, --params TEXT    its command line (hashed with its terminating NUL)\n"
+"  --firmware-digest-only  the digest after the firmware alone (SNP: its pages;\n"
+"                       SEV, SEV-ES: the SHA-256 of the file)\n"
+"  --json               an object: mode, digest, algorithm, options, plan steps\n"
+"  -h, --help           this text\n"
+"\n"
+"VMSA features each mode measures:\n"
+"  SEV      none: no VMSA is measured (--debug-swap, --vmsa-features refused)\n"
+"  SEV-ES   --vmsa-features | DEBUG_SWAP with --debug-swap (default 0); with\n"
+"           --legacy-vm-type always 0, and FCW and MXCSR 0\n"
+"  SNP      SNP_ACTIVE (0x1) | --vmsa-features | DEBUG_SWAP with --debug-swap\n"
+"\n"
+"exit status: 0, or 2 for bad options or input files (one line on stderr).\n";
+
+enum {
+	OPT_FIRMWARE = 256,
+	OPT_FIRMWARE_ONLY,
+	OPT_JSON,
+};
+
+static const struct option measure_options[] = {
+	{ "firmware", required_argument, NULL, OPT_FIRMWARE },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "initrd", required_argument, NULL, 'i' },
+	{ "params", required_argument, NULL, 'p' },
+	{ "firmware-digest-only", no_argument, NULL, OPT_FIRMWARE_ONLY },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	SEV_LONG_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
+
+struct measure_cfg {
+	struct sev_opts sev;
+	const char *firmware;
+	unsigned int nr_cpus;
+	const char *kernel, *initrd, *cmdline;
+	bool firmware_only;
+	bool json;
+};
+
+static int measure_file(const char *opt, const char *arg, const char **out,
+			struct lk_err *err)
+{
+	if (!*arg)
+		return err_set(err, LK_EXIT_USAGE, "%s: empty file name", opt);
+	*out = arg;
+	return 0;
+}
+
+static int measure_option(int opt, const char *arg, struct measure_cfg *cfg,
+			  struct lk_err *err)
+{
+	unsigned long n;
+
+	if (opt >= SEV_OPT_FIRST && opt <= SEV_OPT_LAST)
+		return sev_opt_parse(opt, arg, &cfg->sev, err);
+	switch (opt) {
+	case 'c':
+		if (!parse_uint(arg, 1, CLI_MAX_CPUS, &n))
+			return err_set(err, LK_EXIT_USAGE,
+				       "-c %s: not a vCPU count from 1 to %d", arg, CLI_MAX_CPUS);
+		cfg->nr_cpus = (unsigned int)n;
+		return 0;
+	case OPT_FIRMWARE:
+		return measure_file("--firmware", arg, &cfg->firmware, err);
+	case 'k':
+		return measure_file("-k", arg, &cfg->kernel, err);
+	case 'i':
+		return measure_file("-i", arg, &cfg->initrd, err);
+	case 'p':
+		cfg->cmdline = arg;
+		return 0;
+	case OPT_FIRMWARE_ONLY:
+		cfg->firmware_only = true;
+		return 0;
+	case OPT_JSON:
+		cfg->json = true;
+		return 0;
+	}
+	return err_set(err, LK_EXIT_USAGE, "internal: unhandled option %d", opt);
+}
+
+static int measure_getopt_error(int argc, char **argv, struct lk_err *err)
+{
+	const char *bad = optind - 1 < argc ? argv[optind - 1] : "?";
+
+	if (optopt && optopt < OPT_FIRMWARE && strchr("ckip", optopt))
+		return err_set(err, LK_EXIT_USAGE,
+			       "-%c needs a value (see lkvm-sev measure --help)", optopt);
+	if (optopt >= OPT_FIRMWARE)
+		return err_set(err, LK_EXIT_USAGE,
+			       "%s needs a value (see lkvm-sev measure --help)", bad);
+	return err_set(err, LK_EXIT_USAGE,
+		       "unknown option '%s' (see lkvm-sev measure --help)", bad);
+}
+
+/* What only measure asks: a mode, a firmware, and no host to decide for it. */
+static int measure_check(const struct measure_cfg *cfg, struct lk_err *err)
+{
+	if (cfg->sev.mode == SEV_MODE_NONE)
+		return err_set(err, LK_EXIT_USAGE,
+			       "measure needs the launch: --sev, --sev-es or --sev-snp");
+	if (!cfg->firmware)
+		return err_set(err, LK_EXIT_USAGE,
+			       "measure needs --firmware FILE: the digest covers the firmware");
+	if (cfg->sev.direct_vmsa == SEV_DIRECT_AUTO)
+		return err_set(err, LK_EXIT_USAGE,
+			       "--direct-vmsa auto: measure cannot see a host: give on or off");
+	if ((cfg->initrd || cfg->cmdline) && !cfg->kernel)
+		return err_set(err, LK_EXIT_USAGE, "%s needs a kernel to go with it (-k)",
+			       cfg->initrd ? "-i" : "-p");
+	return sev_opts_check(&cfg->sev, !cfg->firmware_only, err);
+}
+
+static enum cli_result measure_parse(int argc, char **argv, struct measure_cfg *cfg,
+				     struct lk_err *err)
+{
+	int opt;
+
+	*cfg = (struct measure_cfg){ .nr_cpus = 1 };
+	sev_opts_init(&cfg->sev, SEV_DIRECT_OFF);
+	optind = 0;	/* glibc: full re-initialisation */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+c:k:i:p:h", measure_options, NULL)) != -1) {
+		if (opt == 'h')
+			return CLI_HELP;
+		if (opt == '?' || opt == ':')
+			return measure_getopt_error(argc, argv, err);
+		if (measure_option(opt, optarg, cfg, err))
+			return CLI_ERROR;
+	}
+	if (optind < argc)
+		return err_set(err, LK_EXIT_USAGE, "unexpected argument '%s' (see lkvm-sev "
+			       "measure --help)", argv[optind]);
+	return measure_check(cfg, err) ? CLI_ERROR : CLI_OK;
+}
+
+/* The kernel-hash table's inputs: files hashed as they are, an absent initrd as empty. */
+static int measure_hashes(const struct measure_cfg *cfg, struct sev_kernel_hashes *h,
+			  struct lk_err *err)
+{
+	if (sev_hash_file("-k", cfg->kernel, h->kernel, err))
+		return -1;
+	if (cfg->initrd && sev_hash_file("-i", cfg->initrd, h->initrd, err))
+		return -1;
+	if (!cfg->initrd)
+		sev_hash_bytes(h->initrd, "", 0);
+	sev_hash_cmdline(h->cmdline, cfg->cmdline);
+	return 0;
+}
+
+static void json_options(struct json *j, const struct measure_cfg *cfg,
+			 const struct plan *plan, uint64_t fw_size)
+{
+	bool direct = cfg->sev.direct_vmsa == SEV_DIRECT_ON;
+
+	json_obj_begin(j, "options");
+	json_str(j, "firmware", cfg->firmware);
+	json_int(j, "firmware_size", (long long)fw_size);
+	json_int(j, "vcpus", cfg->nr_cpus);
+	json_str(j, "cpu", cfg->sev.cpu_model);
+	if (cfg->sev.have_cpu_sig)
+		json_strf(j, "cpu_sig", "0x%x", cfg->sev.cpu_sig);
+	else
+		json_null(j, "cpu_sig");
+	if (plan->mode != SEV_MODE_SEV)
+		json_hex(j, "vmsa_features", plan->vmsa_features);
+	else
+		json_null(j, "vmsa_features");
+	json_bool(j, "legacy_vm_type", cfg->sev.legacy_vm_type);
+	json_bool(j, "direct_vmsa", direct);
+	if (direct)
+		json_hex(j, "direct_vmsa_gpa", cfg->sev.direct_vmsa_gpa);
+	json_str(j, "kernel", cfg->kernel);
+	json_str(j, "initrd", cfg->initrd);
+	json_str(j, "cmdline", cfg->kernel && !cfg->cmdline ? "" : cfg->cmdline);
+	json_bool(j, "firmware_digest_only", cfg->firmware_only);
+	json_obj_end(j);
+}
+
+static void json_steps(struct json *j, const struct plan *plan, int nr_steps)
+{
+	int i;
+
+	json_arr_begin(j, "steps");
+	for (i = 0; i < nr_steps; i++) {
+		const struct plan_step *s = &plan->steps[i];
+
+		json_obj_begin(j, NULL);
+		json_hex(j, "gpa", s->gpa);
+		json_int(j, "length", (long long)s->len);
+		json_str(j, "command", plan_kind_name(s->kind));
+		json_str(j, "type", s->snp_type ? snp_page_type_name(s->snp_type) : NULL);
+		json_str(j, "what", s->what);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void measure_print(const struct measure_cfg *cfg, const struct plan *plan,
+			  uint64_t fw_size)
+{
+	int nr_steps = cfg->firmware_only ? plan->nr_firmware_steps : plan->nr_steps;
+	char hex[2 * LAUNCH_DIGEST_MAX + 1];
+	struct launch_digest d;
+	struct json j;
+
+	plan_digest(plan, nr_steps, &d);
+	launch_digest_hex(&d, hex);
+	if (!cfg->json) {
+		puts(hex);
+		return;
+	}
+	json_init(&j, stdout);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "mode", sev_mode_name(plan->mode));
+	json_str(&j, "digest", hex);
+	json_str(&j, "algorithm", d.algorithm);
+	json_options(&j, cfg, plan, fw_size);
+	json_steps(&j, plan, nr_steps);
+	json_obj_end(&j);
+	json_finish(&j);
+}
+
+static int measure(const struct measure_cfg *cfg, struct lk_err *err)
+{
+	struct plan_config pc = {
+		.mode = cfg->sev.mode,
+		.firmware_path = cfg->firmware,
+		.nr_cpus = cfg->nr_cpus,
+		.cpu_sig = cfg->sev.cpu_sig,
+		.vmsa_features = sev_opts_vmsa_features(&cfg->sev),
+		.legacy_vm_type = cfg->sev.legacy_vm_type,
+		.direct_vmsa = cfg->sev.direct_vmsa == SEV_DIRECT_ON,
+		.direct_vmsa_gpa = cfg->sev.direct_vmsa_gpa,
+	};
+	struct sev_kernel_hashes hashes;
+	struct ovmf_info ovmf;
+	struct fw_image fw;
+	struct plan plan;
+	int ret = -1;
+
+	if (fw_image_open(&fw, cfg->firmware, err))
+		return -1;
+	pc.firmware = fw.data;
+	pc.firmware_size = fw.size;
+	pc.ovmf = &ovmf;
+	if (ovmf_parse(cfg->firmware, fw.data, fw.size, &ovmf, err))
+		goto out;
+	if (cfg->kernel) {
+		if (measure_hashes(cfg, &hashes, err))
+			goto out;
+		pc.hashes = &hashes;
+	}
+	if (plan_build(&plan, &pc, err))
+		goto out;
+	measure_print(cfg, &plan, fw.size);
+	plan_free(&plan);
+	ret = 0;
+out:
+	fw_image_close(&fw);
+	return ret;
+}
 
 int cmd_measure(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("lkvm-sev: measure: not built yet\n", stderr);
-	return 2;
+	struct measure_cfg cfg;
+	struct lk_err err = { 0 };
+
+	switch (measure_parse(argc, argv, &cfg, &err)) {
+	case CLI_HELP:
+		fputs(measure_usage, stdout);
+		return 0;
+	case CLI_ERROR:
+		break;
+	case CLI_OK:
+		if (!measure(&cfg, &err))
+			return 0;
+		break;
+	}
+	fprintf(stderr, "lkvm-sev: %s\n", err.msg);
+	return err.status;
 }

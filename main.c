@@ -60,9 +60,25 @@ static int cmd_run(int argc, char **argv)
 
 static int cmd_help(int argc, char **argv)
 {
+	static const struct {
+		const char *name;
+		int (*fn)(int argc, char **argv);
+	} cmds[] = {
+		{ "measure", cmd_measure }, { "inspect", cmd_inspect }, { "caps", cmd_caps },
+	};
+	char help[] = "--help";
+	unsigned int i;
+
 	if (argc > 1 && !strcmp(argv[1], "run")) {
 		fputs(cli_run_usage, stdout);
 		return 0;
+	}
+	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (!strcmp(argv[1], cmds[i].name)) {
+			char *args[] = { argv[1], help, NULL };
+
+			return cmds[i].fn(2, args);
+		}
 	}
 	if (argc > 1) {
 		fprintf(stderr, "lkvm-sev: help: unknown command '%s'\n", argv[1]);

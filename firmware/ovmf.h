@@ -17,6 +17,9 @@
 
 #define OVMF_MAX_ENTRIES	32
 #define OVMF_MAX_SECTIONS	32
+/* QEMU reads the GUID table only from images of at least one page. */
+#define OVMF_TABLE_MIN_IMAGE	4096
+#define OVMF_GUID_STR_LEN	37	/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" and NUL */
 
 /* SNP metadata section types (§6.4). */
 enum ovmf_section_type {
@@ -44,14 +47,28 @@ struct ovmf_info {
 	uint64_t size;
 	uint64_t load_gpa;		/* 4 GiB - size */
 	uint8_t reset_vector[16];	/* the last 16 bytes */
+	/*
+	 * The reset vector as the BSP runs it (real mode, CS base 0xffff0000,
+	 * IP 0xfff0, CR0.PE clear): "mov eax, cr0; ...; jmp 0xffffff10".
+	 * reset_jumps: it leaves the last 16 bytes, to reset_target.
+	 */
+	char reset_decode[160];
+	bool reset_jumps;
+	uint32_t reset_target;
 
-	bool has_table;			/* footer GUID present */
+	bool has_table;			/* footer GUID present (and image >= 4 KiB) */
+	uint16_t table_len;		/* the footer's total length, with its 18 bytes */
+	uint64_t table_offset;		/* size - 32 - table_len */
+	unsigned int table_unused;	/* bytes at its start too few for an entry (ignored) */
 	int nr_entries;
 	struct ovmf_guid_entry entries[OVMF_MAX_ENTRIES];
 
 	bool has_sev_info;
 	uint32_t sev_es_reset;		/* AP reset CS:IP = addr & 0xffff0000 : addr & 0xffff */
+	bool sev_info_legacy;		/* found by QEMU's fallback: no table, GUID at end - 48 */
+	uint64_t sev_info_offset;	/* of the reset address in the image */
 
+	/* An entry whose base is 0 (OvmfPkgX64 has zeroed ones) counts as absent. */
 	bool has_hash_table;
 	uint32_t hash_gpa, hash_size;
 	bool has_secret;
@@ -60,6 +77,7 @@ struct ovmf_info {
 	bool has_metadata;
 	uint32_t metadata_offset;	/* from the end of the image */
 	uint32_t metadata_version;
+	uint32_t metadata_len;		/* the header's length field */
 	int nr_sections;
 	struct ovmf_section sections[OVMF_MAX_SECTIONS];
 };
@@ -75,14 +93,21 @@ bool ovmf_has_footer(const uint8_t *image, size_t size);
 uint64_t ovmf_expected_vars_size(uint64_t code_size);
 
 /*
- * Parses @image (named @path in messages). An image without the footer is
- * not an error (has_table false); a table that is there but broken is:
- * status 2, "PATH: <what> at offset 0x...: <why>".
+ * Parses @image (named @path in messages) as QEMU does (SEV-KVM-API.md
+ * §6): the table walked backwards from the footer, known entries taken from
+ * their first occurrence, and the legacy SEV info block (GUID at end - 48)
+ * where the table has none. An image without the footer is not an error
+ * (has_table false); a table that is there but broken is: status 2, "PATH:
+ * <what> at offset 0x...: <why>". So are images under 16 bytes or over
+ * 4 GiB. Nothing outside [image, image + size) is read.
  */
 int ovmf_parse(const char *path, const uint8_t *image, size_t size, struct ovmf_info *info,
 	       struct lk_err *err);
 
 /* "SEC_MEM", "SECRETS", "CPUID", "SVSM_CAA", "KERNEL_HASHES", or NULL. */
 const char *ovmf_section_name(uint32_t type);
+
+/* @guid (EFI byte order) as text, lower case, into @buf[OVMF_GUID_STR_LEN]. */
+void ovmf_guid_str(const uint8_t guid[16], char *buf);
 
 #endif

@@ -107,4 +107,22 @@ _Static_assert(KVM_MEMORY_ENCRYPT_OP == 0xC008AEBAUL, "KVM_MEMORY_ENCRYPT_OP");
 #define LK_SVM_SEV_FEAT_SNP_ACTIVE	(1ULL << 0)
 #define LK_SVM_SEV_FEAT_DEBUG_SWAP	(1ULL << 5)
 
+/* /dev/sev (linux/psp-sev.h): SNP_PLATFORM_STATUS, newer than the 6.1 headers. */
+#define LK_SNP_PLATFORM_STATUS		9
+
+struct lk_sev_user_data_snp_status {
+	__u8 api_major;
+	__u8 api_minor;
+	__u8 state;
+	__u8 is_rmp_initialized;	/* bit 0; bits 1-7 reserved */
+	__u32 build_id;
+	__u32 feature_bits;		/* mask_chip_id, mask_chip_key, vlek_en, ... */
+	__u32 guest_count;
+	__u64 current_tcb_version;
+	__u64 reported_tcb_version;
+} __attribute__((packed));
+_Static_assert(sizeof(struct lk_sev_user_data_snp_status) == 32, "snp status size");
+_Static_assert(offsetof(struct lk_sev_user_data_snp_status, current_tcb_version) == 16,
+	       "snp status current_tcb_version");
+
 #endif

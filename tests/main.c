@@ -25,14 +25,22 @@ int main(void)
 	srunner_add_suite(sr, unit_fw_cfg_suite());
 	srunner_add_suite(sr, unit_acpi_suite());
 	srunner_add_suite(sr, unit_images_suite());
+	srunner_add_suite(sr, unit_ovmf_suite());
+	srunner_add_suite(sr, unit_sev_suite());
+	srunner_add_suite(sr, sev_vectors_suite());
 	srunner_add_suite(sr, options_suite());
 	srunner_add_suite(sr, hostsim_suite());
+	srunner_add_suite(sr, inspect_suite());
+	srunner_add_suite(sr, measure_suite());
+	srunner_add_suite(sr, unit_caps_suite());
+	srunner_add_suite(sr, caps_suite());
 	if (tests_have_kvm()) {
 		srunner_add_suite(sr, kvm_core_suite());
 		srunner_add_suite(sr, guest_suite());
 		srunner_add_suite(sr, platform_suite());
+		srunner_add_suite(sr, caps_kvm_suite());
 	} else {
-		printf("SKIP kvm-core, guests: /dev/kvm does not exist on this host\n");
+		printf("SKIP kvm-core, guests, caps-kvm: /dev/kvm does not exist on this host\n");
 	}
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -23,11 +23,19 @@ Suite *unit_cfi_flash_suite(void);
 Suite *unit_fw_cfg_suite(void);
 Suite *unit_acpi_suite(void);
 Suite *unit_images_suite(void);
+Suite *unit_ovmf_suite(void);
+Suite *unit_sev_suite(void);
+Suite *sev_vectors_suite(void);
 Suite *platform_suite(void);
 Suite *kvm_core_suite(void);
 Suite *guest_suite(void);
 Suite *options_suite(void);
 Suite *hostsim_suite(void);
+Suite *inspect_suite(void);
+Suite *measure_suite(void);
+Suite *unit_caps_suite(void);
+Suite *caps_kvm_suite(void);
+Suite *caps_suite(void);
 
 /* Whether /dev/kvm exists; when it does not, KVM suites are skipped. */
 bool tests_have_kvm(void);

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Does this host's KVM run guest code natively, or emulate it? A small
+ * guest that loops a fixed number of times and then writes a port is
+ * timed in a VM of its own (one page, one vCPU, no devices): about 1 ms on
+ * hardware virtualization, about a second under an instruction emulator.
+ */
+#ifndef LKVM_KVM_CALIBRATE_H
+#define LKVM_KVM_CALIBRATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kvm/host.h"
+
+#define CALIB_NATIVE_MS		100.0	/* an order of magnitude from either side */
+
+/*
+ * The guest: @size bytes mapped so that they end at 4 GiB, started from the
+ * reset vector (CS base 0xffff0000), IPs relative to that base.
+ */
+struct calib_guest {
+	const void *image;
+	size_t size;
+	uint16_t exit_port;	/* it ends with a one-byte write here ... */
+	uint16_t exit_ip;	/* ... by the instruction at this IP */
+	uint16_t loop_ip;	/* the timed loop runs from here to exit_ip */
+	double limit_ms;	/* then the guest is stopped: still in its loop is "emulated" */
+};
+
+enum calib_result {
+	CALIB_UNKNOWN,		/* the VM did not run the guest's code: @why says what */
+	CALIB_NATIVE,
+	CALIB_EMULATED,
+};
+
+struct calibration {
+	enum calib_result result;
+	double ms;		/* from the first KVM_RUN to the guest's port write */
+	char why[512];
+};
+
+/* Never fails: what went wrong is a CALIB_UNKNOWN with its reason. */
+void kvm_calibrate(const struct kvm_host *host, const struct calib_guest *g,
+		   struct calibration *out);
+
+#endif

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Parsing and checking the SEV options that `run` and `measure` share. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kvm/uapi.h"
+#include "sev/cpu.h"
+#include "sev/options.h"
+
+#define SZ_2M	(2ULL << 20)
+
+void sev_opts_init(struct sev_opts *o, enum sev_direct direct_default)
+{
+	*o = (struct sev_opts){ .direct_vmsa = direct_default,
+				.direct_vmsa_gpa = SEV_DIRECT_VMSA_GPA };
+}
+
+/* Hexadecimal, with or without 0x, nothing else; at most @max. */
+static bool parse_hex(const char *s, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
+		s += 2;
+	if (!isxdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 16);
+	if (errno || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int parse_mode(enum sev_mode mode, const char *name, struct sev_opts *o,
+		      struct lk_err *err)
+{
+	if (o->mode != SEV_MODE_NONE && o->mode != mode)
+		return err_set(err, LK_EXIT_USAGE,
+			       "%s: give only one of --sev, --sev-es, --sev-snp", name);
+	o->mode = mode;
+	return 0;
+}
+
+static int parse_cpu(int opt, const char *arg, struct sev_opts *o, struct lk_err *err)
+{
+	uint64_t v;
+
+	if (o->have_cpu_sig)
+		return err_set(err, LK_EXIT_USAGE, "--cpu and --cpu-sig: give one of them, once");
+	if (opt == SEV_OPT_CPU) {
+		if (!cpu_model_sig(arg, &o->cpu_sig))
+			return err_set(err, LK_EXIT_USAGE, "--cpu %s: unknown CPU model (known: "
+				       "%s; or give --cpu-sig HEX)", arg, cpu_model_names());
+		o->cpu_model = arg;
+	} else {
+		if (!parse_hex(arg, UINT32_MAX, &v) || !v)
+			return err_set(err, LK_EXIT_USAGE, "--cpu-sig %s: not a CPUID signature "
+				       "(32-bit hex, e.g. 0xa00f11)", arg);
+		o->cpu_sig = (uint32_t)v;
+		o->cpu_sig_given = true;
+	}
+	o->have_cpu_sig = true;
+	return 0;
+}
+
+static int parse_direct(int opt, const char *arg, struct sev_opts *o, struct lk_err *err)
+{
+	uint64_t gpa;
+
+	if (opt == SEV_OPT_DIRECT_VMSA) {
+		if (!strcmp(arg, "auto"))
+			o->direct_vmsa = SEV_DIRECT_AUTO;
+		else if (!strcmp(arg, "on"))
+			o->direct_vmsa = SEV_DIRECT_ON;
+		else if (!strcmp(arg, "off"))
+			o->direct_vmsa = SEV_DIRECT_OFF;
+		else
+			return err_set(err, LK_EXIT_USAGE,
+				       "--direct-vmsa %s: not one of auto, on, off", arg);
+		return 0;
+	}
+	if (!parse_hex(arg, UINT64_MAX, &gpa))
+		return err_set(err, LK_EXIT_USAGE, "--direct-vmsa-gpa %s: not an address "
+			       "(hex, e.g. 0xfffffffff000)", arg);
+	if (gpa % 4096)
+		return err_set(err, LK_EXIT_USAGE, "--direct-vmsa-gpa %s: not 4 KiB-aligned", arg);
+	if (gpa % SZ_2M == 0)
+		return err_set(err, LK_EXIT_USAGE, "--direct-vmsa-gpa %s: 2 MiB-aligned, which an "
+			       "SNP erratum forbids for a VMSA", arg);
+	if (gpa > SNP_KVM_VMSA_GPA)
+		return err_set(err, LK_EXIT_USAGE, "--direct-vmsa-gpa %s: above 0xfffffffff000, "
+			       "the last page of a 48-bit guest physical space", arg);
+	o->direct_vmsa_gpa = gpa;
+	o->direct_vmsa_gpa_given = true;
+	return 0;
+}
+
+int sev_opt_parse(int opt, const char *arg, struct sev_opts *o, struct lk_err *err)
+{
+	static const char *const names[] = {
+		"--sev", "--sev-es", "--sev-snp", "--cpu", "--cpu-sig", "--debug-swap",
+		"--vmsa-features", "--legacy-vm-type", "--direct-vmsa", "--direct-vmsa-gpa",
+	};
+
+	if (opt < SEV_OPT_FIRST || opt > SEV_OPT_LAST)
+		return err_set(err, LK_EXIT_USAGE, "internal: option %d is not an SEV option", opt);
+	if (!o->first && opt > SEV_OPT_SNP)
+		o->first = names[opt - SEV_OPT_FIRST];
+	switch (opt) {
+	case SEV_OPT_SEV:
+		return parse_mode(SEV_MODE_SEV, "--sev", o, err);
+	case SEV_OPT_SEV_ES:
+		return parse_mode(SEV_MODE_SEV_ES, "--sev-es", o, err);
+	case SEV_OPT_SNP:
+		return parse_mode(SEV_MODE_SNP, "--sev-snp", o, err);
+	case SEV_OPT_CPU:
+	case SEV_OPT_CPU_SIG:
+		return parse_cpu(opt, arg, o, err);
+	case SEV_OPT_DEBUG_SWAP:
+		o->debug_swap = true;
+		return 0;
+	case SEV_OPT_VMSA_FEATURES:
+		if (!parse_hex(arg, UINT64_MAX, &o->vmsa_features))
+			return err_set(err, LK_EXIT_USAGE, "--vmsa-features %s: not a 64-bit hex "
+				       "value (e.g. 0x20 for DEBUG_SWAP)", arg);
+		return 0;
+	case SEV_OPT_LEGACY_VM_TYPE:
+		o->legacy_vm_type = true;
+		return 0;
+	}
+	return parse_direct(opt, arg, o, err);
+}
+
+uint64_t sev_opts_vmsa_features(const struct sev_opts *o)
+{
+	return o->vmsa_features | (o->debug_swap ? LK_SVM_SEV_FEAT_DEBUG_SWAP : 0);
+}
+
+/* --legacy-vm-type: KVM_SEV_INIT/KVM_SEV_ES_INIT have no vmsa_features and no SNP. */
+static int check_legacy(const struct sev_opts *o, struct lk_err *err)
+{
+	if (o->mode == SEV_MODE_SNP)
+		return err_set(err, LK_EXIT_USAGE, "--legacy-vm-type: SNP has no legacy launch "
+			       "(only KVM_SEV_INIT2)");
+	if (o->debug_swap)
+		return err_set(err, LK_EXIT_USAGE, "--legacy-vm-type cannot go with --debug-swap: "
+			       "KVM_SEV_INIT and KVM_SEV_ES_INIT take no VMSA features");
+	if (o->vmsa_features)
+		return err_set(err, LK_EXIT_USAGE, "--legacy-vm-type cannot go with "
+			       "--vmsa-features 0x%llx: KVM_SEV_INIT and KVM_SEV_ES_INIT take "
+			       "no VMSA features", (unsigned long long)o->vmsa_features);
+	return 0;
+}
+
+static int check_features(const struct sev_opts *o, struct lk_err *err)
+{
+	if (o->mode == SEV_MODE_SEV && sev_opts_vmsa_features(o))
+		return err_set(err, LK_EXIT_USAGE, "%s: plain SEV has no VMSA to carry features "
+			       "(use --sev-es or --sev-snp)",
+			       o->debug_swap ? "--debug-swap" : "--vmsa-features");
+	if (o->mode == SEV_MODE_SEV_ES && (o->vmsa_features & LK_SVM_SEV_FEAT_SNP_ACTIVE))
+		return err_set(err, LK_EXIT_USAGE, "--vmsa-features 0x%llx: bit 0 (SNP_ACTIVE) is "
+			       "for --sev-snp only", (unsigned long long)o->vmsa_features);
+	return 0;
+}
+
+static int check_direct(const struct sev_opts *o, struct lk_err *err)
+{
+	if (o->mode != SEV_MODE_SNP && o->direct_vmsa == SEV_DIRECT_ON)
+		return err_set(err, LK_EXIT_USAGE, "--direct-vmsa on: only an SNP launch "
+			       "(--sev-snp) has a direct VMSA");
+	if (o->direct_vmsa_gpa_given && (o->mode != SEV_MODE_SNP ||
+					 o->direct_vmsa == SEV_DIRECT_OFF))
+		return err_set(err, LK_EXIT_USAGE, "--direct-vmsa-gpa needs a direct VMSA "
+			       "(--sev-snp --direct-vmsa on)");
+	return 0;
+}
+
+int sev_opts_check(const struct sev_opts *o, bool need_cpu, struct lk_err *err)
+{
+	bool has_vmsa = o->mode == SEV_MODE_SEV_ES || o->mode == SEV_MODE_SNP;
+
+	if (o->mode == SEV_MODE_NONE && o->first)
+		return err_set(err, LK_EXIT_USAGE, "%s needs an SEV mode (--sev, --sev-es or "
+			       "--sev-snp)", o->first);
+	if (o->legacy_vm_type && check_legacy(o, err))
+		return -1;
+	if (check_features(o, err) || check_direct(o, err))
+		return -1;
+	if (need_cpu && has_vmsa && !o->have_cpu_sig)
+		return err_set(err, LK_EXIT_USAGE, "%s needs the vCPU model, whose signature is "
+			       "in every VMSA: --cpu MODEL or --cpu-sig HEX",
+			       o->mode == SEV_MODE_SNP ? "--sev-snp" : "--sev-es");
+	return 0;
+}
