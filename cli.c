@@ -128,18 +128,19 @@ static int cli_option(int opt, const char *arg, struct machine_cfg *cfg, struct 
 	return err_set(err, LK_EXIT_USAGE, "internal: unhandled option %d", opt);
 }
 
-static int cli_getopt_error(int argc, char **argv, struct lk_err *err)
+int cli_getopt_error(int argc, char **argv, const char *cmd, const char *short_values,
+		     int first_long, struct lk_err *err)
 {
 	const char *bad = optind - 1 < argc ? argv[optind - 1] : "?";
 
-	if (optopt && optopt < OPT_FIRMWARE && strchr("mckip", optopt))
-		return err_set(err, LK_EXIT_USAGE, "-%c needs a value (see lkvm-sev run --help)",
-			       optopt);
-	if (optopt >= OPT_FIRMWARE)
-		return err_set(err, LK_EXIT_USAGE, "%s needs a value (see lkvm-sev run --help)",
-			       bad);
-	return err_set(err, LK_EXIT_USAGE, "unknown option '%s' (see lkvm-sev run --help)",
-		       bad);
+	if (optopt && optopt < first_long && strchr(short_values, optopt))
+		return err_set(err, LK_EXIT_USAGE, "-%c needs a value (see lkvm-sev %s --help)",
+			       optopt, cmd);
+	if (optopt >= first_long)
+		return err_set(err, LK_EXIT_USAGE, "%s needs a value (see lkvm-sev %s --help)",
+			       bad, cmd);
+	return err_set(err, LK_EXIT_USAGE, "unknown option '%s' (see lkvm-sev %s --help)",
+		       bad, cmd);
 }
 
 enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
@@ -155,7 +156,7 @@ enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 		if (opt == 'h')
 			return CLI_HELP;
 		if (opt == '?' || opt == ':')
-			return cli_getopt_error(argc, argv, err);
+			return cli_getopt_error(argc, argv, "run", "mckip", OPT_FIRMWARE, err);
 		if (cli_option(opt, optarg, cfg, err))
 			return CLI_ERROR;
 	}

@@ -20,4 +20,12 @@ enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 
 extern const char cli_run_usage[];
 
+/*
+ * getopt_long() returned '?' or ':': one line saying which option of
+ * subcommand @cmd was wrong. @short_values are the short options that take
+ * a value; long-only options have values from @first_long up.
+ */
+int cli_getopt_error(int argc, char **argv, const char *cmd, const char *short_values,
+		     int first_long, struct lk_err *err);
+
 #endif

@@ -134,20 +134,6 @@ static int measure_option(int opt, const char *arg, struct measure_cfg *cfg,
 	return err_set(err, LK_EXIT_USAGE, "internal: unhandled option %d", opt);
 }
 
-static int measure_getopt_error(int argc, char **argv, struct lk_err *err)
-{
-	const char *bad = optind - 1 < argc ? argv[optind - 1] : "?";
-
-	if (optopt && optopt < OPT_FIRMWARE && strchr("ckip", optopt))
-		return err_set(err, LK_EXIT_USAGE,
-			       "-%c needs a value (see lkvm-sev measure --help)", optopt);
-	if (optopt >= OPT_FIRMWARE)
-		return err_set(err, LK_EXIT_USAGE,
-			       "%s needs a value (see lkvm-sev measure --help)", bad);
-	return err_set(err, LK_EXIT_USAGE,
-		       "unknown option '%s' (see lkvm-sev measure --help)", bad);
-}
-
 /* What only measure asks: a mode, a firmware, and no host to decide for it. */
 static int measure_check(const struct measure_cfg *cfg, struct lk_err *err)
 {
@@ -166,6 +152,7 @@ static int measure_check(const struct measure_cfg *cfg, struct lk_err *err)
 	return sev_opts_check(&cfg->sev, !cfg->firmware_only, err);
 }
 
+
 static enum cli_result measure_parse(int argc, char **argv, struct measure_cfg *cfg,
 				     struct lk_err *err)
 {
@@ -179,7 +166,7 @@ static enum cli_result measure_parse(int argc, char **argv, struct measure_cfg *
 		if (opt == 'h')
 			return CLI_HELP;
 		if (opt == '?' || opt == ':')
-			return measure_getopt_error(argc, argv, err);
+			return cli_getopt_error(argc, argv, "measure", "ckip", OPT_FIRMWARE, err);
 		if (measure_option(opt, optarg, cfg, err))
 			return CLI_ERROR;
 	}
