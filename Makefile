@@ -40,6 +40,7 @@ FDT_LIBS := $(shell $(PKG_CONFIG) --libs libfdt 2>/dev/null || echo -lfdt)
 LIB_SRCS := cli.c $(wildcard cli_*.c sev/*.c) \
 	util/err.c util/parse.c util/stop.c util/term.c util/file.c util/json.c \
 	kvm/host.c kvm/vm.c kvm/memslot.c kvm/ro_region.c kvm/vcpu.c kvm/run.c \
+	kvm/sev.c kvm/gmem.c \
 	kvm/caps.c kvm/caps_verdict.c kvm/calibrate.c kvm/sev_dev.c kvm/modparams.c \
 	devices/bus.c devices/serial.c devices/debugcon.c devices/debug_exit.c \
 	devices/reset.c devices/cmos.c devices/acpi_pm.c devices/rom.c \

@@ -33,6 +33,25 @@ const char cli_run_usage[] =
 "  --timeout SECONDS    stop the guest after SECONDS (status 124)\n"
 "  -h, --help           this text\n"
 "\n"
+"SEV, SEV-ES and SEV-SNP (the digest options are spelled as in measure):\n"
+"  --sev, --sev-es, --sev-snp  launch an encrypted guest; prints the expected\n"
+"                       launch digest (as measure computes it) and, for SEV and\n"
+"                       SEV-ES, the firmware's measurement\n"
+"  --bios FILE          the firmware as plain guest memory instead of flash (as\n"
+"                       QEMU's -bios); --firmware with --sev-snp behaves so too\n"
+"  --policy HEX         guest policy (default SEV 0x1, SEV-ES 0x5, SNP 0x30000)\n"
+"  --cpu MODEL, --cpu-sig HEX  the vCPU model whose signature is in every VMSA\n"
+"                       (default: the host's, KVM_GET_SUPPORTED_CPUID leaf 1)\n"
+"  --debug-swap, --vmsa-features HEX  KVM_SEV_INIT2's VMSA features\n"
+"  --legacy-vm-type     KVM_SEV_INIT / KVM_SEV_ES_INIT on a default VM\n"
+"  --direct-vmsa auto|on|off  SNP: lkvm-sev places the BSP's VMSA itself\n"
+"                       (default auto: where the host offers it)\n"
+"  --direct-vmsa-gpa ADDR  where (default 0xfffffffff000)\n"
+"  --dh-cert FILE, --session FILE  the guest owner's LAUNCH_START session\n"
+"  --secret-header FILE, --secret FILE  LAUNCH_SECRET into the firmware's\n"
+"                       secret area (needs the session)\n"
+"  --id-block FILE, --id-auth FILE, --host-data FILE  SNP_LAUNCH_FINISH's\n"
+"\n"
 "exit status (even: lkvm-sev's, odd: the guest's):\n"
 "  0    the guest powered off\n"
 "  N    odd: (V << 1) | 1 for a write of V to the debug-exit port 0xf4\n"
@@ -42,7 +61,7 @@ const char cli_run_usage[] =
 "  124  --timeout expired\n"
 "  125  the host cannot run this VM, or a KVM call failed\n"
 "  126  the guest crashed (triple fault, KVM internal error, write to\n"
-"       protected firmware)\n"
+"       protected firmware, SEV termination request)\n"
 "  130, 143  stopped by SIGINT, SIGTERM\n";
 
 enum {
@@ -53,6 +72,15 @@ enum {
 	OPT_VARS,
 	OPT_PIT,
 	OPT_DUMP_DTB,
+	OPT_BIOS,
+	OPT_POLICY,
+	OPT_DH_CERT,
+	OPT_SESSION,
+	OPT_SECRET_HEADER,
+	OPT_SECRET,
+	OPT_ID_BLOCK,
+	OPT_ID_AUTH,
+	OPT_HOST_DATA,
 };
 
 static const struct option cli_run_options[] = {
@@ -69,6 +97,16 @@ static const struct option cli_run_options[] = {
 	{ "pit", no_argument, NULL, OPT_PIT },
 	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
 	{ "help", no_argument, NULL, 'h' },
+	{ "bios", required_argument, NULL, OPT_BIOS },
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "dh-cert", required_argument, NULL, OPT_DH_CERT },
+	{ "session", required_argument, NULL, OPT_SESSION },
+	{ "secret-header", required_argument, NULL, OPT_SECRET_HEADER },
+	{ "secret", required_argument, NULL, OPT_SECRET },
+	{ "id-block", required_argument, NULL, OPT_ID_BLOCK },
+	{ "id-auth", required_argument, NULL, OPT_ID_AUTH },
+	{ "host-data", required_argument, NULL, OPT_HOST_DATA },
+	SEV_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -80,10 +118,48 @@ static int cli_file(const char *arg, const char *opt, const char **out, struct l
 	return 0;
 }
 
+/* The SEV launch's own options; 1 when @opt is not one of them. */
+static int cli_sev_option(int opt, const char *arg, struct machine_cfg *cfg,
+			  struct lk_err *err)
+{
+	struct sev_launch_opts *l = &cfg->sev;
+
+	if (opt >= SEV_OPT_FIRST && opt <= SEV_OPT_LAST)
+		return sev_opt_parse(opt, arg, &l->o, err);
+	switch (opt) {
+	case OPT_BIOS:
+		cfg->fw_as_ram = true;
+		if (cfg->firmware)
+			return err_set(err, LK_EXIT_USAGE, "--bios and --firmware: give one "
+				       "firmware image");
+		return cli_file(arg, "--bios", &cfg->firmware, err);
+	case OPT_POLICY:
+		return sev_policy_parse(arg, l, err);
+	case OPT_DH_CERT:
+		return cli_file(arg, "--dh-cert", &l->dh_cert, err);
+	case OPT_SESSION:
+		return cli_file(arg, "--session", &l->session, err);
+	case OPT_SECRET_HEADER:
+		return cli_file(arg, "--secret-header", &l->secret_header, err);
+	case OPT_SECRET:
+		return cli_file(arg, "--secret", &l->secret, err);
+	case OPT_ID_BLOCK:
+		return cli_file(arg, "--id-block", &l->id_block, err);
+	case OPT_ID_AUTH:
+		return cli_file(arg, "--id-auth", &l->id_auth, err);
+	case OPT_HOST_DATA:
+		return cli_file(arg, "--host-data", &l->host_data, err);
+	}
+	return 1;
+}
+
 static int cli_option(int opt, const char *arg, struct machine_cfg *cfg, struct lk_err *err)
 {
 	unsigned long n;
+	int r = cli_sev_option(opt, arg, cfg, err);
 
+	if (r <= 0)
+		return r;
 	switch (opt) {
 	case 'm':
 		if (!parse_size(arg, SZ_1M, &cfg->mem_size))
@@ -97,6 +173,9 @@ static int cli_option(int opt, const char *arg, struct machine_cfg *cfg, struct 
 		cfg->nr_cpus = (unsigned int)n;
 		return 0;
 	case OPT_FIRMWARE:
+		if (cfg->firmware)
+			return err_set(err, LK_EXIT_USAGE, "--bios and --firmware: give one "
+				       "firmware image");
 		return cli_file(arg, "--firmware", &cfg->firmware, err);
 	case OPT_RO_MODE:
 		if (!ro_mode_parse(arg, &cfg->ro_mode))
@@ -143,6 +222,25 @@ int cli_getopt_error(int argc, char **argv, const char *cmd, const char *short_v
 		       bad, cmd);
 }
 
+static int cli_check_sev(struct machine_cfg *cfg, struct lk_err *err)
+{
+	if (sev_launch_opts_check(&cfg->sev, err))
+		return -1;
+	if (cfg->vars && cfg->fw_as_ram)
+		return err_set(err, LK_EXIT_USAGE, "--vars goes with flash firmware (--firmware), "
+			       "not with --bios");
+	if (cfg->sev.o.mode != SEV_MODE_SNP)
+		return 0;
+	if (cfg->vars)
+		return err_set(err, LK_EXIT_USAGE, "--vars with --sev-snp: an SNP guest has no "
+			       "flash (OVMF keeps volatile variables)");
+	if (cfg->firmware && !cfg->fw_as_ram)
+		warn("--firmware with --sev-snp: SNP has no flash, the firmware is private "
+		     "guest memory, as with --bios");
+	cfg->fw_as_ram = true;
+	return 0;
+}
+
 enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 			      struct lk_err *err)
 {
@@ -150,6 +248,7 @@ enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 
 	*cfg = (struct machine_cfg){ .mem_size = LAYOUT_MEM_DEFAULT, .nr_cpus = 1,
 				     .ro_mode = RO_MODE_AUTO };
+	sev_opts_init(&cfg->sev.o, SEV_DIRECT_AUTO);
 	optind = 0;	/* glibc: full re-initialisation */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+m:c:k:i:p:h", cli_run_options, NULL)) != -1) {
@@ -169,5 +268,5 @@ enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 	if (cfg->vars && !cfg->firmware)
 		return err_set(err, LK_EXIT_USAGE, "--vars needs the firmware it belongs to "
 			       "(--firmware)");
-	return CLI_OK;
+	return cli_check_sev(cfg, err) ? CLI_ERROR : CLI_OK;
 }

@@ -15,13 +15,18 @@ void memslots_init(struct memslots *ms, int vm_fd, bool region2)
 }
 
 static int memslot_ioctl(const struct memslots *ms, int slot, uint32_t flags,
-			 uint64_t gpa, uint64_t size, void *hva)
+			 uint64_t gpa, uint64_t size, void *hva, const struct memslot *gmem)
 {
 	if (ms->region2) {
 		struct lk_kvm_userspace_memory_region2 r = {
 			.slot = (uint32_t)slot, .flags = flags, .guest_phys_addr = gpa,
 			.memory_size = size, .userspace_addr = (uintptr_t)hva,
 		};
+
+		if (gmem && (flags & LK_KVM_MEM_GUEST_MEMFD)) {
+			r.guest_memfd = (uint32_t)gmem->gmem_fd;
+			r.guest_memfd_offset = gmem->gmem_offset;
+		}
 
 		return ioctl(ms->vm_fd, LK_KVM_SET_USER_MEMORY_REGION2, &r);
 	} else {
@@ -39,9 +44,10 @@ static const char *memslot_call(const struct memslots *ms)
 	return ms->region2 ? "KVM_SET_USER_MEMORY_REGION2" : "KVM_SET_USER_MEMORY_REGION";
 }
 
-int memslot_add(struct memslots *ms, const char *name, uint64_t gpa, uint64_t size,
-		void *hva, uint32_t flags, struct lk_err *err)
+static int memslot_insert(struct memslots *ms, const struct memslot *want, struct lk_err *err)
 {
+	const char *name = want->name;
+	uint64_t gpa = want->gpa, size = want->size;
 	int i, free_slot = -1;
 
 	for (i = 0; i < MEMSLOT_MAX; i++) {
@@ -60,14 +66,35 @@ int memslot_add(struct memslots *ms, const char *name, uint64_t gpa, uint64_t si
 	}
 	if (free_slot < 0)
 		return err_set(err, LK_EXIT_HOST, "no free memory slot for %s", name);
-	if (memslot_ioctl(ms, free_slot, flags, gpa, size, hva))
+	if (memslot_ioctl(ms, free_slot, want->flags, gpa, size, want->hva, want))
 		return err_sys(err, "%s (%s at GPA 0x%llx, %llu bytes, flags 0x%x)",
 			       memslot_call(ms), name, (unsigned long long)gpa,
-			       (unsigned long long)size, flags);
-	ms->slot[free_slot] = (struct memslot){
-		.used = true, .flags = flags, .gpa = gpa, .size = size, .hva = hva, .name = name,
-	};
+			       (unsigned long long)size, want->flags);
+	ms->slot[free_slot] = *want;
+	ms->slot[free_slot].used = true;
 	return free_slot;
+}
+
+int memslot_add(struct memslots *ms, const char *name, uint64_t gpa, uint64_t size,
+		void *hva, uint32_t flags, struct lk_err *err)
+{
+	const struct memslot s = { .flags = flags, .gpa = gpa, .size = size, .hva = hva,
+				   .name = name, .gmem_fd = -1 };
+
+	return memslot_insert(ms, &s, err);
+}
+
+int memslot_add_gmem(struct memslots *ms, const char *name, uint64_t gpa, uint64_t size,
+		     void *hva, int gmem_fd, uint64_t gmem_offset, struct lk_err *err)
+{
+	const struct memslot s = { .flags = LK_KVM_MEM_GUEST_MEMFD, .gpa = gpa, .size = size,
+				   .hva = hva, .name = name, .gmem_fd = gmem_fd,
+				   .gmem_offset = gmem_offset };
+
+	if (!ms->region2)
+		return err_set(err, LK_EXIT_HOST, "%s: a guest_memfd slot needs "
+			       "KVM_SET_USER_MEMORY_REGION2 (KVM_CAP_USER_MEMORY2)", name);
+	return memslot_insert(ms, &s, err);
 }
 
 int memslot_delete(struct memslots *ms, int slot, struct lk_err *err)
@@ -78,7 +105,7 @@ int memslot_delete(struct memslots *ms, int slot, struct lk_err *err)
 		return err_set(err, LK_EXIT_HOST, "memory slot %d is not in use", slot);
 	s = &ms->slot[slot];
 	/* A slot of size 0 is how KVM deletes it. */
-	if (memslot_ioctl(ms, slot, 0, s->gpa, 0, s->hva))
+	if (memslot_ioctl(ms, slot, 0, s->gpa, 0, s->hva, NULL))
 		return err_sys(err, "%s (deleting %s)", memslot_call(ms), s->name);
 	s->used = false;
 	return 0;
@@ -92,7 +119,7 @@ int memslot_set_flags(struct memslots *ms, int slot, uint32_t flags, struct lk_e
 		return err_set(err, LK_EXIT_HOST, "memory slot %d is not in use", slot);
 	s = ms->slot[slot];
 	if (!((s.flags ^ flags) & KVM_MEM_READONLY)) {
-		if (memslot_ioctl(ms, slot, flags, s.gpa, s.size, s.hva))
+		if (memslot_ioctl(ms, slot, flags, s.gpa, s.size, s.hva, &s))
 			return err_sys(err, "%s (flags 0x%x on %s)", memslot_call(ms),
 				       flags, s.name);
 		ms->slot[slot].flags = flags;
@@ -100,7 +127,7 @@ int memslot_set_flags(struct memslots *ms, int slot, uint32_t flags, struct lk_e
 	}
 	if (memslot_delete(ms, slot, err))
 		return -1;
-	if (memslot_ioctl(ms, slot, flags, s.gpa, s.size, s.hva))
+	if (memslot_ioctl(ms, slot, flags, s.gpa, s.size, s.hva, &s))
 		return err_sys(err, "%s (re-adding %s with flags 0x%x)", memslot_call(ms),
 			       s.name, flags);
 	s.flags = flags;

@@ -21,6 +21,8 @@ struct memslot {
 	uint64_t size;
 	void *hva;
 	const char *name;	/* for messages: "ram-low", "firmware" */
+	int gmem_fd;		/* KVM_MEM_GUEST_MEMFD: the private side; -1 otherwise */
+	uint64_t gmem_offset;
 };
 
 struct memslots {
@@ -34,6 +36,9 @@ void memslots_init(struct memslots *ms, int vm_fd, bool region2);
 /* Returns the slot number, or -1 with @err set. */
 int memslot_add(struct memslots *ms, const char *name, uint64_t gpa, uint64_t size,
 		void *hva, uint32_t flags, struct lk_err *err);
+/* A slot with a guest_memfd for its private pages (KVM_MEM_GUEST_MEMFD, REGION2). */
+int memslot_add_gmem(struct memslots *ms, const char *name, uint64_t gpa, uint64_t size,
+		     void *hva, int gmem_fd, uint64_t gmem_offset, struct lk_err *err);
 int memslot_delete(struct memslots *ms, int slot, struct lk_err *err);
 /*
  * KVM cannot flip KVM_MEM_READONLY on a live slot, so such a change

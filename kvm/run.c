@@ -86,9 +86,50 @@ static void run_internal_error(struct vcpu *v, const struct run_ctx *ctx)
 	stop_request_err(ctx->stop, &e);
 }
 
+/*
+ * §3.3, §4.6: the guest asked to terminate. In the GHCB MSR protocol form
+ * data[0] is the MSR (0x100, reason set in bits 15:12, code in 23:16); in
+ * the full-GHCB form it is the GHCB's GPA, whose contents are encrypted.
+ */
+static void run_sev_term(struct vcpu *v, const struct run_ctx *ctx)
+{
+	const struct kvm_run *run = v->run;
+	uint64_t d = run->system_event.ndata ? run->system_event.data[0] : 0;
+
+	if ((d & 0xfff) == 0x100)
+		stop_request(ctx->stop, LK_EXIT_CRASH, "guest crashed: SEV termination request "
+			     "on vCPU %u: reason set %llu, code %llu (GHCB MSR 0x%llx)", v->id,
+			     (unsigned long long)((d >> 12) & 0xf),
+			     (unsigned long long)((d >> 16) & 0xff), (unsigned long long)d);
+	else
+		stop_request(ctx->stop, LK_EXIT_CRASH, "guest crashed: SEV termination request "
+			     "on vCPU %u (GHCB at 0x%llx: the reason is in guest memory)", v->id,
+			     (unsigned long long)d);
+}
+
+/* §3.4: an SNP page-state change; hypercall.ret 0 is success for the guest. */
+static bool run_hypercall(struct vcpu *v, const struct run_ctx *ctx)
+{
+	struct kvm_run *run = v->run;
+	uint64_t gpa = run->hypercall.args[0], size = run->hypercall.args[1] * 4096;
+	bool to_private = run->hypercall.args[2] & LK_KVM_MAP_GPA_RANGE_ENCRYPTED;
+
+	if (run->hypercall.nr != LK_KVM_HC_MAP_GPA_RANGE || !ctx->convert) {
+		stop_request(ctx->stop, LK_EXIT_HOST, "KVM_RUN on vCPU %u: unexpected hypercall "
+			     "%llu", v->id, (unsigned long long)run->hypercall.nr);
+		return false;
+	}
+	/* Non-zero: KVM reports a PSC error to the guest, which then terminates. */
+	run->hypercall.ret = ctx->convert(ctx->conv_ctx, gpa, size, to_private) ? 1 : 0;
+	return true;
+}
+
 static void run_system_event(struct vcpu *v, const struct run_ctx *ctx)
 {
 	switch (v->run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SEV_TERM:
+		run_sev_term(v, ctx);
+		break;
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
 		stop_request_quiet(ctx->stop, LK_EXIT_POWEROFF);
 		break;
@@ -117,6 +158,8 @@ static bool run_exit(struct vcpu *v, const struct run_ctx *ctx)
 		return true;
 	case KVM_EXIT_INTR:
 		return true;
+	case KVM_EXIT_HYPERCALL:
+		return run_hypercall(v, ctx);
 	case KVM_EXIT_SHUTDOWN:
 		run_crash(v, ctx, "guest crashed: triple fault (KVM_EXIT_SHUTDOWN) on vCPU %u",
 			  v->id);
@@ -146,16 +189,21 @@ static bool run_exit(struct vcpu *v, const struct run_ctx *ctx)
  * guest is stopped). KVM_EXIT_MEMORY_FAULT, where the host has it, says
  * where (SEV-KVM-API.md §5, the KVM_EXIT_MEMORY_FAULT row).
  */
-static void run_efault(struct vcpu *v, const struct run_ctx *ctx)
+static bool run_efault(struct vcpu *v, const struct run_ctx *ctx)
 {
 	const struct lk_kvm_memory_fault *mf = lk_memory_fault(v->run);
+	bool to_private = mf->flags & LK_KVM_MEMORY_EXIT_FLAG_PRIVATE;
 	const struct ro_region *ro;
 
 	if (v->run->exit_reason != KVM_EXIT_MEMORY_FAULT) {
 		run_crash(v, ctx, "guest crashed: KVM_RUN on vCPU %u failed with EFAULT and no "
 			  "fault address (a guest write to protected firmware?)", v->id);
-		return;
+		return false;
 	}
+	/* SNP: an access whose private/shared kind differs from the attributes (§3.3). */
+	if (ctx->convert && !(mf->flags & ~LK_KVM_MEMORY_EXIT_FLAG_PRIVATE) &&
+	    !ctx->convert(ctx->conv_ctx, mf->gpa, mf->size, to_private))
+		return true;
 	ro = vm_find_ro(v->vm, mf->gpa);
 	if (ro)
 		run_crash(v, ctx, "guest crashed: vCPU %u wrote to protected %s at GPA 0x%llx "
@@ -165,7 +213,8 @@ static void run_efault(struct vcpu *v, const struct run_ctx *ctx)
 		run_crash(v, ctx, "guest crashed: vCPU %u faulted on GPA 0x%llx (%llu bytes, "
 			  "%s), which the host cannot map", v->id,
 			  (unsigned long long)mf->gpa, (unsigned long long)mf->size,
-			  (mf->flags & LK_KVM_MEMORY_EXIT_FLAG_PRIVATE) ? "private" : "shared");
+			  to_private ? "private" : "shared");
+	return false;
 }
 
 static void vcpu_loop(struct vcpu *v, const struct run_ctx *ctx)
@@ -181,7 +230,8 @@ static void vcpu_loop(struct vcpu *v, const struct run_ctx *ctx)
 		case EAGAIN:	/* an AP leaving wait-for-SIPI */
 			continue;
 		case EFAULT:
-			run_efault(v, ctx);
+			if (run_efault(v, ctx))
+				continue;
 			return;
 		default:
 			stop_request(ctx->stop, LK_EXIT_HOST, "KVM_RUN on vCPU %u: %s", v->id,

@@ -17,6 +17,13 @@ struct run_ctx {
 	const struct bus *mmio;
 	struct stop *stop;
 	bool dump_regs;		/* guest state readable for crash dumps */
+	/*
+	 * SNP: converts guest RAM [gpa, gpa + size) to private or shared
+	 * (SEV-KVM-API.md §3.3, §3.4); -1 where that is not legitimate (not RAM).
+	 * NULL for other VMs.
+	 */
+	int (*convert)(void *conv_ctx, uint64_t gpa, uint64_t size, bool to_private);
+	void *conv_ctx;
 };
 
 /* Installs the kick signal's handler; call once before starting vCPUs. */

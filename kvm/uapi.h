@@ -125,4 +125,85 @@ _Static_assert(sizeof(struct lk_sev_user_data_snp_status) == 32, "snp status siz
 _Static_assert(offsetof(struct lk_sev_user_data_snp_status, current_tcb_version) == 16,
 	       "snp status current_tcb_version");
 
+/* KVM_MEMORY_ENCRYPT_OP commands newer than 6.1 (§2.2, §8). */
+#define LK_KVM_SEV_INIT2		22
+#define LK_KVM_SEV_SNP_LAUNCH_START	100
+#define LK_KVM_SEV_SNP_LAUNCH_UPDATE	101
+#define LK_KVM_SEV_SNP_LAUNCH_FINISH	102
+
+/* §2.3 */
+struct lk_kvm_sev_init {
+	__u64 vmsa_features;
+	__u32 flags;
+	__u16 ghcb_version;
+	__u16 pad1;
+	__u32 pad2[8];
+};
+_Static_assert(sizeof(struct lk_kvm_sev_init) == 48, "kvm_sev_init size");
+
+struct lk_kvm_sev_snp_launch_start {
+	__u64 policy;
+	__u8 gosvw[16];
+	__u16 flags;
+	__u8 pad0[6];
+	__u64 pad1[4];
+};
+_Static_assert(sizeof(struct lk_kvm_sev_snp_launch_start) == 64, "snp_launch_start size");
+
+struct lk_kvm_sev_snp_launch_update {
+	__u64 gfn_start;
+	__u64 uaddr;
+	__u64 len;
+	__u8 type;
+	__u8 pad0;
+	__u16 flags;
+	__u32 pad1;
+	__u64 pad2[4];
+};
+_Static_assert(sizeof(struct lk_kvm_sev_snp_launch_update) == 64, "snp_launch_update size");
+_Static_assert(offsetof(struct lk_kvm_sev_snp_launch_update, type) == 24, "update type");
+
+#define LK_KVM_SEV_SNP_ID_BLOCK_SIZE	96
+#define LK_KVM_SEV_SNP_ID_AUTH_SIZE	4096
+#define LK_KVM_SEV_SNP_FINISH_DATA_SIZE	32
+
+struct lk_kvm_sev_snp_launch_finish {
+	__u64 id_block_uaddr;
+	__u64 id_auth_uaddr;
+	__u8 id_block_en;
+	__u8 auth_key_en;
+	__u8 vcek_disabled;
+	__u8 host_data[LK_KVM_SEV_SNP_FINISH_DATA_SIZE];
+	__u8 pad0[3];
+	__u16 flags;
+	__u64 pad1[4];
+};
+_Static_assert(sizeof(struct lk_kvm_sev_snp_launch_finish) == 88, "snp_launch_finish size");
+_Static_assert(offsetof(struct lk_kvm_sev_snp_launch_finish, flags) == 54, "finish flags");
+
+/* §3.2 */
+struct lk_kvm_create_guest_memfd {
+	__u64 size;
+	__u64 flags;
+	__u64 reserved[6];
+};
+_Static_assert(sizeof(struct lk_kvm_create_guest_memfd) == 64, "create_guest_memfd size");
+
+struct lk_kvm_memory_attributes {
+	__u64 address;
+	__u64 size;
+	__u64 attributes;
+	__u64 flags;
+};
+_Static_assert(sizeof(struct lk_kvm_memory_attributes) == 32, "memory_attributes size");
+
+/* §3.4: KVM_CAP_EXIT_HYPERCALL's argument for KVM_HC_MAP_GPA_RANGE (12). */
+#define LK_KVM_HC_MAP_GPA_RANGE		12
+#define LK_KVM_EXIT_HYPERCALL_MASK	(1ULL << LK_KVM_HC_MAP_GPA_RANGE)
+#define LK_KVM_MAP_GPA_RANGE_ENCRYPTED	(1ULL << 4)
+
+/* §5.3: the OVMF reset state QEMU gives a vCPU, which KVM turns into its VMSA. */
+#define LK_MSR_IA32_CR_PAT		0x277
+#define LK_PAT_DEFAULT			0x0007040600070406ULL
+
 #endif

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "kvm/uapi.h"
 #include "kvm/vcpu.h"
 #include "kvm/vm.h"
 
@@ -43,22 +44,22 @@ void vcpu_destroy(struct vcpu *vcpu)
 	vcpu->fd = -1;
 }
 
-static int vm_fetch_cpuid(struct vm *vm, struct lk_err *err)
+struct kvm_cpuid2 *vm_supported_cpuid(struct vm *vm, struct lk_err *err)
 {
 	struct kvm_cpuid2 *c;
 
 	if (vm->cpuid)
-		return 0;
+		return vm->cpuid;
 	c = calloc(1, sizeof(*c) + CPUID_MAX_ENTRIES * sizeof(c->entries[0]));
 	if (!c)
-		return err_sys(err, "allocating the CPUID table");
+		return err_sys(err, "allocating the CPUID table"), NULL;
 	c->nent = CPUID_MAX_ENTRIES;
 	if (ioctl(vm->host->fd, KVM_GET_SUPPORTED_CPUID, c)) {
 		free(c);
-		return err_sys(err, "KVM_GET_SUPPORTED_CPUID");
+		return err_sys(err, "KVM_GET_SUPPORTED_CPUID"), NULL;
 	}
 	vm->cpuid = c;
-	return 0;
+	return c;
 }
 
 int vcpu_set_cpuid(struct vcpu *vcpu, struct lk_err *err)
@@ -68,7 +69,7 @@ int vcpu_set_cpuid(struct vcpu *vcpu, struct lk_err *err)
 	uint32_t i;
 	int r;
 
-	if (vm_fetch_cpuid(vcpu->vm, err))
+	if (!vm_supported_cpuid(vcpu->vm, err))
 		return -1;
 	size = sizeof(*c) + vcpu->vm->cpuid->nent * sizeof(c->entries[0]);
 	c = malloc(size);
@@ -109,6 +110,75 @@ int vcpu_reset_state(struct vcpu *vcpu, struct lk_err *err)
 	if (ioctl(vcpu->fd, KVM_SET_REGS, &regs))
 		return err_sys(err, "KVM_SET_REGS on vCPU %u", vcpu->id);
 	return 0;
+}
+
+static struct kvm_segment reset_seg(uint16_t sel, uint64_t base, uint8_t type, uint8_t s)
+{
+	return (struct kvm_segment){ .selector = sel, .base = base, .limit = 0xffff,
+				     .type = type, .s = s, .present = 1 };
+}
+
+/* Segments and control registers of QEMU's reset: KVM encodes them into the VMSA. */
+static int sev_reset_sregs(struct vcpu *vcpu, uint32_t reset_addr, struct lk_err *err)
+{
+	struct kvm_sregs s;
+
+	if (ioctl(vcpu->fd, KVM_GET_SREGS, &s))
+		return err_sys(err, "KVM_GET_SREGS on vCPU %u", vcpu->id);
+	s.cs = reset_seg(0xf000, reset_addr ? reset_addr & 0xffff0000u : 0xffff0000u, 11, 1);
+	s.ds = s.es = s.fs = s.gs = s.ss = reset_seg(0, 0, 3, 1);
+	s.tr = reset_seg(0, 0, 11, 0);		/* busy 32-bit TSS: attrib 0x8b */
+	s.ldt = reset_seg(0, 0, 2, 0);		/* attrib 0x82 */
+	s.gdt.base = s.idt.base = 0;
+	s.gdt.limit = s.idt.limit = 0xffff;
+	s.cr0 = 0x60000010;
+	s.cr2 = s.cr3 = s.cr4 = s.efer = 0;
+	if (ioctl(vcpu->fd, KVM_SET_SREGS, &s))
+		return err_sys(err, "KVM_SET_SREGS on vCPU %u", vcpu->id);
+	return 0;
+}
+
+/* FCW 0x37f, MXCSR 0x1f80 (KVM_SET_FPU ignores MXCSR, so XSAVE), XCR0 1. */
+static int sev_reset_fpu(struct vcpu *vcpu, bool fpu, struct lk_err *err)
+{
+	struct kvm_xcrs xcrs = { .nr_xcrs = 1, .xcrs = { { .xcr = 0, .value = 1 } } };
+	struct kvm_xsave x = { 0 };
+	uint8_t *p = (uint8_t *)x.region;
+	uint16_t fcw = 0x37f;
+	uint32_t mxcsr = 0x1f80;
+	uint64_t bv = 3;	/* x87 and SSE components present */
+
+	memcpy(p, &fcw, 2);
+	memcpy(p + 24, &mxcsr, 4);
+	memcpy(p + 512, &bv, 8);
+	if (fpu && ioctl(vcpu->fd, KVM_SET_XSAVE, &x))
+		return err_sys(err, "KVM_SET_XSAVE on vCPU %u", vcpu->id);
+	if (ioctl(vcpu->fd, KVM_SET_XCRS, &xcrs))
+		return err_sys(err, "KVM_SET_XCRS on vCPU %u", vcpu->id);
+	return 0;
+}
+
+int vcpu_sev_reset_state(struct vcpu *vcpu, uint32_t reset_addr, uint32_t cpu_sig,
+			 bool fpu, struct lk_err *err)
+{
+	struct kvm_regs regs = { .rflags = 0x2, .rdx = cpu_sig,
+				 .rip = reset_addr ? reset_addr & 0xffff : 0xfff0 };
+	struct kvm_debugregs dr = { .dr6 = 0xffff0ff0, .dr7 = 0x400 };
+	struct {
+		struct kvm_msrs m;
+		struct kvm_msr_entry e[1];
+	} msrs = { .m.nmsrs = 1, .e = { { .index = LK_MSR_IA32_CR_PAT,
+					   .data = LK_PAT_DEFAULT } } };
+
+	if (sev_reset_sregs(vcpu, reset_addr, err))
+		return -1;
+	if (ioctl(vcpu->fd, KVM_SET_REGS, &regs))
+		return err_sys(err, "KVM_SET_REGS on vCPU %u", vcpu->id);
+	if (ioctl(vcpu->fd, KVM_SET_DEBUGREGS, &dr))
+		return err_sys(err, "KVM_SET_DEBUGREGS on vCPU %u", vcpu->id);
+	if (ioctl(vcpu->fd, KVM_SET_MSRS, &msrs) != 1)
+		return err_sys(err, "KVM_SET_MSRS (PAT) on vCPU %u", vcpu->id);
+	return sev_reset_fpu(vcpu, fpu, err);
 }
 
 static void dump_seg(struct lk_err *err, const char *name, const struct kvm_segment *s)

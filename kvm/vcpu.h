@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <linux/kvm.h>
 
 #include "util/err.h"
@@ -29,11 +30,26 @@ struct vcpu {
 int vcpu_create(struct vcpu *vcpu, struct vm *vm, unsigned int id, struct lk_err *err);
 void vcpu_destroy(struct vcpu *vcpu);
 
-/* The host's supported CPUID with this vCPU's APIC ID filled in. */
+/*
+ * KVM_GET_SUPPORTED_CPUID, fetched once into @vm->cpuid: what every vCPU
+ * gets; a caller may adjust it (the SEV vCPU model) before vCPUs exist.
+ */
+struct kvm_cpuid2 *vm_supported_cpuid(struct vm *vm, struct lk_err *err);
+
+/* The VM's CPUID table with this vCPU's APIC ID filled in. */
 int vcpu_set_cpuid(struct vcpu *vcpu, struct lk_err *err);
 
 /* The architectural reset state: CS 0xf000 base 0xffff0000, IP 0xfff0. */
 int vcpu_reset_state(struct vcpu *vcpu, struct lk_err *err);
+
+/*
+ * QEMU's x86 reset state, which KVM turns into an SEV-ES or SNP VMSA
+ * (SEV-KVM-API.md §4.2, §5.3): @reset_addr 0 for the BSP's architectural
+ * reset, else the SEV-ES AP reset address; RDX the CPUID signature; FCW and
+ * MXCSR only where KVM copies the FPU (INIT2 VM types).
+ */
+int vcpu_sev_reset_state(struct vcpu *vcpu, uint32_t reset_addr, uint32_t cpu_sig,
+			 bool fpu, struct lk_err *err);
 
 /* One KVM_RUN; returns its result with errno as KVM left it. */
 int vcpu_enter(struct vcpu *vcpu);

@@ -82,6 +82,15 @@ void vm_irq_line(struct vm *vm, unsigned int irq, int level)
 	(void)ioctl(vm->fd, KVM_IRQ_LINE, &l);
 }
 
+int vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg, struct lk_err *err)
+{
+	struct kvm_enable_cap c = { .cap = cap, .args = { arg } };
+
+	if (ioctl(vm->fd, KVM_ENABLE_CAP, &c))
+		return err_sys(err, "KVM_ENABLE_CAP %u (0x%llx)", cap, (unsigned long long)arg);
+	return 0;
+}
+
 struct ro_region *vm_find_ro(struct vm *vm, uint64_t gpa)
 {
 	struct ro_region *r = NULL;

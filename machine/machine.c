@@ -54,8 +54,42 @@ static int machine_vcpus(struct machine *m, struct lk_err *err)
 		if (vcpu_create(v, &m->vm, i, err) || vcpu_set_cpuid(v, err))
 			return -1;
 	}
+	/* SEV: QEMU's reset state for each, which KVM turns into the VMSAs (§5.3). */
+	for (i = 0; m->sev_on && i < m->nr_vcpus; i++)
+		if (sev_launch_vcpu(&m->sev, &m->vcpus[i], err))
+			return -1;
 	/* APs wait for INIT/SIPI in the in-kernel local APIC. */
-	return vcpu_reset_state(&m->vcpus[0], err);
+	return m->sev_on ? 0 : vcpu_reset_state(&m->vcpus[0], err);
+}
+
+/* The launch, once memory, devices and vCPUs are set: the plan executed (sev/launch.h). */
+static int machine_sev_launch(struct machine *m, struct lk_err *err)
+{
+	const struct kernel_image *k = &m->kernel;
+	const struct sev_launch_mem mem = {
+		.hva = machine_launch_hva, .ctx = m,
+		.fw_ro = m->fw_ro.slot >= 0 ? &m->fw_ro : NULL,
+	};
+	struct sev_kernel_hashes h;
+
+	/* OVMF hashes the files as fw_cfg serves them (§6.2): whole, the cmdline with NUL. */
+	if (m->cfg->kernel) {
+		sev_hash_bytes(h.kernel, k->file, k->file_size);
+		sev_hash_bytes(h.initrd, k->initrd, k->initrd ? k->initrd_size : 0);
+		sev_hash_cmdline(h.cmdline, m->cfg->cmdline);
+	}
+	return sev_launch_run(&m->sev, &m->vm, &mem, m->cfg->nr_cpus,
+			      m->cfg->kernel ? &h : NULL, err);
+}
+
+/* SEV: the host's verdict, then the firmware as the launch will measure it. */
+static int machine_sev_choose(struct machine *m, struct lk_err *err)
+{
+	if (!m->sev_on)
+		return 0;
+	if (sev_launch_choose(&m->sev, &m->cfg->sev, m->cfg->nr_cpus, err))
+		return -1;
+	return sev_launch_firmware(&m->sev, m->fw.path, m->fw.data, m->fw.size, err);
 }
 
 static int machine_dump_dtb(struct machine *m, struct lk_err *err)
@@ -90,17 +124,27 @@ static int machine_build(struct machine *m, struct lk_err *err)
 	if (cfg->nr_cpus > (unsigned int)m->host.max_vcpus)
 		return err_set(err, LK_EXIT_HOST, "-c %u: this host's KVM allows at most %d vCPUs",
 			       cfg->nr_cpus, m->host.max_vcpus);
-	if (vm_create(&m->vm, &m->host, LK_KVM_X86_DEFAULT_VM, err) ||
+	if (machine_sev_choose(m, err) ||
+	    vm_create(&m->vm, &m->host, m->sev_on ? m->sev.vm_type : LK_KVM_X86_DEFAULT_VM,
+		      err) ||
+	    (m->sev_on && sev_launch_init(&m->sev, &m->vm, err)) ||
 	    vm_create_irqchip(&m->vm, err) ||
 	    ((cfg->kernel || cfg->pit) && vm_create_pit(&m->vm, err)) ||
+	    (m->sev_on && sev_launch_cpuid(&m->sev, &m->vm, err)) ||
 	    machine_memory(m, err) ||
 	    machine_devices(m, err) ||
-	    machine_vcpus(m, err))
+	    machine_vcpus(m, err) ||
+	    (m->sev_on && machine_sev_launch(m, err)))
 		return -1;
 	if (cfg->dump_dtb && machine_dump_dtb(m, err))
 		return -1;
+	/* SEV-ES and SNP registers are encrypted once launched (§4.6). */
 	m->run_ctx = (struct run_ctx){ .pio = &m->pio, .mmio = &m->mmio, .stop = &m->stop,
-				       .dump_regs = true };
+				       .dump_regs = !m->sev_on || m->sev.mode == SEV_MODE_SEV };
+	if (m->sev_on && m->sev.mode == SEV_MODE_SNP) {
+		m->run_ctx.convert = machine_convert;
+		m->run_ctx.conv_ctx = m;
+	}
 	return 0;
 }
 
@@ -182,11 +226,14 @@ static void machine_teardown(struct machine *m)
 	}
 	if (m->vars_mem)
 		munmap(m->vars_mem, m->layout.vars_size);
+	if (m->sev_on)
+		sev_launch_destroy(&m->sev);
 	fw_cfg_destroy(&m->fw_cfg);
 	acpi_blobs_free(&m->acpi);
 	kernel_unload(&m->kernel);
 	debugcon_destroy(&m->debugcon);
 	vm_destroy(&m->vm);
+	machine_memory_free(m);
 	if (m->ram)
 		munmap(m->ram, m->layout.mem_size);
 	fw_image_close(&m->fw);
@@ -228,6 +275,9 @@ int machine_run(const struct machine_cfg *cfg, struct lk_err *err)
 	m->debugcon.fd = -1;
 	m->fw_ro.slot = -1;
 	m->vars_ro.slot = -1;
+	m->gmem_ram = m->gmem_fw = m->gmem_vmsa = -1;
+	m->sev_on = cfg->sev.o.mode != SEV_MODE_NONE;
+	m->sev.kvm.sev_fd = -1;
 	err->msg[0] = '\0';
 	if (machine_build(m, err) || machine_start(m, err)) {
 		status = err->status;

@@ -11,12 +11,14 @@
 #include <stdint.h>
 
 #include "kvm/ro_region.h"
+#include "sev/options.h"
 #include "util/err.h"
 
 struct machine_cfg {
 	uint64_t mem_size;
 	unsigned int nr_cpus;
 	const char *firmware;	/* NULL: the embedded default firmware */
+	bool fw_as_ram;		/* --bios (or --firmware with SNP): plain guest memory */
 	const char *vars;	/* the variable store flash file, or NULL */
 	const char *kernel;	/* direct kernel boot: bzImage, initrd, command line */
 	const char *initrd;
@@ -26,6 +28,7 @@ struct machine_cfg {
 	enum ro_mode ro_mode;
 	const char *debugcon;	/* NULL: no debug console */
 	double timeout;		/* seconds; 0: none */
+	struct sev_launch_opts sev;	/* sev.o.mode SEV_MODE_NONE: a plain VM */
 };
 
 /*

@@ -30,6 +30,7 @@
 #include "machine/kernel.h"
 #include "machine/layout.h"
 #include "machine/machine.h"
+#include "sev/launch.h"
 #include "util/stop.h"
 
 /* The ACPI SCI, as on QEMU's pc: ISA IRQ 9, level-triggered. */
@@ -62,6 +63,10 @@ struct machine {
 	struct ro_region vars_ro;
 	struct cfi_flash flash;
 	bool flash_open;
+	bool sev_on;		/* cfg->sev.o.mode: an SEV, SEV-ES or SNP guest */
+	struct sev_launch sev;
+	int gmem_ram, gmem_fw, gmem_vmsa;	/* SNP: guest_memfds, -1 otherwise */
+	void *vmsa_page;	/* SNP: the shared side of a direct VMSA slot outside RAM */
 	struct run_ctx run_ctx;
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;	/* created so far */
@@ -72,6 +77,10 @@ struct machine {
 int machine_check_vars(struct machine *m, uint64_t *vars_size, struct lk_err *err);
 int machine_memory(struct machine *m, struct lk_err *err);
 void *machine_gpa_to_hva(void *ctx, uint64_t gpa, uint64_t len);
+/* As machine_gpa_to_hva(), and the firmware and direct VMSA page too: what a launch reads. */
+void *machine_launch_hva(void *ctx, uint64_t gpa, uint64_t len);
+void machine_memory_free(struct machine *m);
+int machine_convert(void *ctx, uint64_t gpa, uint64_t size, bool to_private);
 
 /* platform.c */
 int machine_devices(struct machine *m, struct lk_err *err);

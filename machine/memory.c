@@ -5,8 +5,10 @@
  * the firmware it belongs to; and the translation devices use for DMA.
  */
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "firmware/ovmf.h"
+#include "kvm/gmem.h"
 #include "machine/machine_priv.h"
 
 /*
@@ -20,6 +22,9 @@ int machine_check_vars(struct machine *m, uint64_t *vars_size, struct lk_err *er
 	bool ovmf = ovmf_has_footer(m->fw.data, m->fw.size);
 	uint64_t want = ovmf_expected_vars_size(m->fw.size);
 
+	/* --bios: the whole image is plain memory, QEMU's -bios; no flash to pair with. */
+	if (cfg->fw_as_ram)
+		return 0;
 	if (!cfg->vars) {
 		if (ovmf && want)
 			return err_set(err, LK_EXIT_USAGE, "--firmware %s: this OVMF code image "
@@ -72,6 +77,90 @@ static int machine_vars(struct machine *m, struct lk_err *err)
 			     l->vars_size, m->cfg->ro_mode, err);
 }
 
+/* SNP (§3.5, §4.3): a range backed by a guest_memfd for its private side, marked private. */
+static int machine_gmem(struct machine *m, const char *name, uint64_t gpa, uint64_t size,
+			void *hva, int fd, uint64_t off, struct lk_err *err)
+{
+	if (memslot_add_gmem(&m->vm.slots, name, gpa, size, hva, fd, off, err) < 0)
+		return -1;
+	/* As QEMU: all of it private up front; the guest converts what it shares. */
+	return gmem_set_private(m->vm.fd, gpa, size, true, err);
+}
+
+/* The direct VMSA page outside RAM (its default GPA): a page and slot of its own. */
+static int machine_vmsa_slot(struct machine *m, struct lk_err *err)
+{
+	uint64_t gpa = m->cfg->sev.o.direct_vmsa_gpa;
+
+	if (!m->sev.direct || machine_launch_hva(m, gpa, 4096))
+		return 0;
+	m->vmsa_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+	if (m->vmsa_page == MAP_FAILED) {
+		m->vmsa_page = NULL;
+		return err_sys(err, "mmap for the direct VMSA page");
+	}
+	m->gmem_vmsa = gmem_create(m->vm.fd, 4096, "direct VMSA", err);
+	if (m->gmem_vmsa < 0)
+		return -1;
+	return machine_gmem(m, "direct-vmsa", gpa, 4096, m->vmsa_page, m->gmem_vmsa, 0, err);
+}
+
+/* SNP: no read-only memory and no flash (§3.5): firmware is private memory like RAM. */
+static int machine_memory_snp(struct machine *m, struct lk_err *err)
+{
+	const struct layout *l = &m->layout;
+
+	m->gmem_ram = gmem_create(m->vm.fd, l->mem_size, "guest RAM", err);
+	if (m->gmem_ram < 0 ||
+	    machine_gmem(m, "ram-low", 0, l->ram_low_size, m->ram, m->gmem_ram, 0, err))
+		return -1;
+	if (l->ram_high_size &&
+	    machine_gmem(m, "ram-high", LAYOUT_HIGH_RAM_BASE, l->ram_high_size,
+			 (uint8_t *)m->ram + l->ram_low_size, m->gmem_ram, l->ram_low_size, err))
+		return -1;
+	m->gmem_fw = gmem_create(m->vm.fd, l->fw_size, "firmware", err);
+	if (m->gmem_fw < 0 ||
+	    machine_gmem(m, "firmware", l->fw_base, l->fw_size, m->fw.data, m->gmem_fw, 0, err))
+		return -1;
+	return machine_vmsa_slot(m, err);
+}
+
+/*
+ * SEV and SEV-ES: RAM registered as QEMU does (§3.2); the firmware too,
+ * while its mapping is still writable (KVM pins for write), then read-only
+ * flash, or plain memory with --bios.
+ */
+static int machine_memory_sev(struct machine *m, struct lk_err *err)
+{
+	const struct layout *l = &m->layout;
+	struct kvm_sev *s = &m->sev.kvm;
+
+	if (kvm_sev_reg_region(s, "guest RAM", m->ram, l->mem_size, err) ||
+	    kvm_sev_reg_region(s, "firmware", m->fw.data, l->fw_size, err))
+		return -1;
+	if (m->cfg->fw_as_ram)
+		return memslot_add(&m->vm.slots, "firmware", l->fw_base, l->fw_size, m->fw.data,
+				   0, err) < 0 ? -1 : 0;
+	return ro_region_map(&m->vm, &m->fw_ro, "firmware", l->fw_base, m->fw.data,
+			     l->fw_size, m->cfg->ro_mode, err);
+}
+
+void machine_memory_free(struct machine *m)
+{
+	int *fds[] = { &m->gmem_ram, &m->gmem_fw, &m->gmem_vmsa };
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+	if (m->vmsa_page)
+		munmap(m->vmsa_page, 4096);
+	m->vmsa_page = NULL;
+}
+
 int machine_memory(struct machine *m, struct lk_err *err)
 {
 	const struct layout *l = &m->layout;
@@ -84,16 +173,35 @@ int machine_memory(struct machine *m, struct lk_err *err)
 		return err_sys(err, "mmap of %llu MiB of guest RAM",
 			       (unsigned long long)(l->mem_size >> 20));
 	}
+	if (m->sev_on && m->sev.mode == SEV_MODE_SNP)
+		return machine_memory_snp(m, err);
 	if (memslot_add(&m->vm.slots, "ram-low", 0, l->ram_low_size, m->ram, 0, err) < 0)
 		return -1;
 	if (l->ram_high_size &&
 	    memslot_add(&m->vm.slots, "ram-high", LAYOUT_HIGH_RAM_BASE, l->ram_high_size,
 			(uint8_t *)m->ram + l->ram_low_size, 0, err) < 0)
 		return -1;
-	if (ro_region_map(&m->vm, &m->fw_ro, "firmware", l->fw_base, m->fw.data,
+	if (m->sev_on ? machine_memory_sev(m, err) :
+	    ro_region_map(&m->vm, &m->fw_ro, "firmware", l->fw_base, m->fw.data,
 			  l->fw_size, m->cfg->ro_mode, err))
 		return -1;
 	return l->vars_size ? machine_vars(m, err) : 0;
+}
+
+void *machine_launch_hva(void *ctx, uint64_t gpa, uint64_t len)
+{
+	struct machine *m = ctx;
+	const struct layout *l = &m->layout;
+	void *hva = machine_gpa_to_hva(m, gpa, len);
+
+	if (hva)
+		return hva;
+	if (gpa >= l->fw_base && gpa - l->fw_base < l->fw_size && len <= l->fw_size -
+	    (gpa - l->fw_base))
+		return (uint8_t *)m->fw.data + (gpa - l->fw_base);
+	if (m->vmsa_page && gpa == m->cfg->sev.o.direct_vmsa_gpa && len <= 4096)
+		return m->vmsa_page;
+	return NULL;
 }
 
 /* Host memory behind a guest RAM range, for device DMA; NULL if not all RAM. */
@@ -110,4 +218,34 @@ void *machine_gpa_to_hva(void *ctx, uint64_t gpa, uint64_t len)
 	    len <= l->ram_high_size - (gpa - LAYOUT_HIGH_RAM_BASE))
 		return (uint8_t *)m->ram + l->ram_low_size + (gpa - LAYOUT_HIGH_RAM_BASE);
 	return NULL;
+}
+
+/*
+ * SNP page-state changes and memory faults (SEV-KVM-API.md §3.3, §3.4),
+ * from a vCPU thread: only RAM converts; the stale side is released as QEMU
+ * does. It takes the VM's slot lock, the one lock on this path, because
+ * the slot table it reads may change under a flash remap; conversions are
+ * rare (guest boot, DMA buffers), so vCPUs do not contend on it. Nothing
+ * is allocated.
+ */
+int machine_convert(void *ctx, uint64_t gpa, uint64_t size, bool to_private)
+{
+	struct machine *m = ctx;
+	const struct memslot *s;
+	struct lk_err err;
+	int r = -1;
+
+	if (!size || gpa % 4096 || size % 4096)
+		return -1;
+	pthread_mutex_lock(&m->vm.lock);
+	s = memslot_find(&m->vm.slots, gpa);
+	if (s && s->gmem_fd >= 0 && s->gmem_fd != m->gmem_fw && size <= s->size - (gpa - s->gpa)) {
+		r = gmem_set_private(m->vm.fd, gpa, size, to_private, &err);
+		if (!r && to_private)
+			madvise((uint8_t *)s->hva + (gpa - s->gpa), size, MADV_DONTNEED);
+		else if (!r)
+			gmem_discard(s->gmem_fd, s->gmem_offset + (gpa - s->gpa), size);
+	}
+	pthread_mutex_unlock(&m->vm.lock);
+	return r;
 }

@@ -197,3 +197,83 @@ int sev_opts_check(const struct sev_opts *o, bool need_cpu, struct lk_err *err)
 			       o->mode == SEV_MODE_SNP ? "--sev-snp" : "--sev-es");
 	return 0;
 }
+
+uint64_t sev_default_policy(enum sev_mode mode)
+{
+	switch (mode) {
+	case SEV_MODE_SEV:
+		return 0x1;
+	case SEV_MODE_SEV_ES:
+		return 0x5;
+	case SEV_MODE_SNP:
+		return 0x30000;
+	case SEV_MODE_NONE:
+		break;
+	}
+	return 0;
+}
+
+/* §2.5: bit 2 (ES) selects SEV-ES, so it must match the mode; 32 bits outside SNP. */
+static int check_policy(const struct sev_launch_opts *l, struct lk_err *err)
+{
+	bool es = l->policy & 0x4;
+
+	if (!l->policy_given || l->o.mode == SEV_MODE_SNP)
+		return 0;
+	if (l->policy > UINT32_MAX)
+		return err_set(err, LK_EXIT_USAGE, "--policy 0x%llx: an SEV policy has 32 bits",
+			       (unsigned long long)l->policy);
+	if (es != (l->o.mode == SEV_MODE_SEV_ES))
+		return err_set(err, LK_EXIT_USAGE, "--policy 0x%llx: bit 2 (ES) must be %s for %s",
+			       (unsigned long long)l->policy, es ? "clear" : "set",
+			       l->o.mode == SEV_MODE_SEV_ES ? "--sev-es" : "--sev");
+	return 0;
+}
+
+static int check_owner_inputs(const struct sev_launch_opts *l, struct lk_err *err)
+{
+	bool snp = l->o.mode == SEV_MODE_SNP;
+
+	if (snp && (l->dh_cert || l->session || l->secret || l->secret_header))
+		return err_set(err, LK_EXIT_USAGE, "%s: an SNP launch has no LAUNCH_START "
+			       "session or LAUNCH_SECRET (--sev or --sev-es only)",
+			       l->dh_cert ? "--dh-cert" : l->session ? "--session" :
+			       l->secret ? "--secret" : "--secret-header");
+	if (!snp && (l->id_block || l->id_auth || l->host_data))
+		return err_set(err, LK_EXIT_USAGE, "%s: only SNP_LAUNCH_FINISH takes it "
+			       "(--sev-snp)", l->id_block ? "--id-block" :
+			       l->id_auth ? "--id-auth" : "--host-data");
+	if (!l->dh_cert != !l->session)
+		return err_set(err, LK_EXIT_USAGE, "--dh-cert and --session come together: the "
+			       "guest owner's session needs both");
+	if (!l->secret != !l->secret_header)
+		return err_set(err, LK_EXIT_USAGE, "--secret and --secret-header come together");
+	if (l->secret && !l->session)
+		return err_set(err, LK_EXIT_USAGE, "--secret needs the session it is wrapped "
+			       "for (--dh-cert FILE --session FILE)");
+	if (l->id_auth && !l->id_block)
+		return err_set(err, LK_EXIT_USAGE, "--id-auth needs the --id-block it signs");
+	return 0;
+}
+
+int sev_launch_opts_check(const struct sev_launch_opts *l, struct lk_err *err)
+{
+	bool any = l->policy_given || l->dh_cert || l->session || l->secret ||
+		   l->secret_header || l->id_block || l->id_auth || l->host_data;
+
+	if (l->o.mode == SEV_MODE_NONE && any)
+		return err_set(err, LK_EXIT_USAGE, "SEV launch options need an SEV mode (--sev, "
+			       "--sev-es or --sev-snp)");
+	if (sev_opts_check(&l->o, false, err))
+		return -1;
+	return check_policy(l, err) || check_owner_inputs(l, err) ? -1 : 0;
+}
+
+int sev_policy_parse(const char *arg, struct sev_launch_opts *l, struct lk_err *err)
+{
+	if (!parse_hex(arg, UINT64_MAX, &l->policy))
+		return err_set(err, LK_EXIT_USAGE, "--policy %s: not a hex policy (e.g. 0x1 for "
+			       "SEV, 0x5 for SEV-ES, 0x30000 for SNP)", arg);
+	l->policy_given = true;
+	return 0;
+}

@@ -65,6 +65,28 @@ enum {
 	{ "direct-vmsa", required_argument, NULL, SEV_OPT_DIRECT_VMSA }, \
 	{ "direct-vmsa-gpa", required_argument, NULL, SEV_OPT_DIRECT_VMSA_GPA }
 
+/*
+ * What only `run` takes: the launch's inputs from the guest owner
+ * (SEV-KVM-API.md §2.3), parsed by cli.c and checked by sev_launch_opts_check().
+ */
+struct sev_launch_opts {
+	struct sev_opts o;
+	bool policy_given;
+	uint64_t policy;		/* --policy: LAUNCH_START's or SNP_LAUNCH_START's */
+	const char *dh_cert, *session;	/* --dh-cert, --session (SEV, SEV-ES) */
+	const char *secret_header, *secret;	/* --secret-header, --secret */
+	const char *id_block, *id_auth, *host_data;	/* SNP_LAUNCH_FINISH's */
+};
+
+/* QEMU's default policies: SEV 0x1 (NODBG), SEV-ES 0x5 (+ES), SNP 0x30000 (SMT, RSVD_MBO). */
+uint64_t sev_default_policy(enum sev_mode mode);
+
+/* --policy HEX */
+int sev_policy_parse(const char *arg, struct sev_launch_opts *l, struct lk_err *err);
+
+/* The rules between run's launch options; status 2 and one line. */
+int sev_launch_opts_check(const struct sev_launch_opts *l, struct lk_err *err);
+
 void sev_opts_init(struct sev_opts *o, enum sev_direct direct_default);
 /* One option: status 2 and one line for a bad value or a second mode. */
 int sev_opt_parse(int opt, const char *arg, struct sev_opts *o, struct lk_err *err);

@@ -34,6 +34,7 @@ int main(void)
 	srunner_add_suite(sr, measure_suite());
 	srunner_add_suite(sr, unit_caps_suite());
 	srunner_add_suite(sr, caps_suite());
+	srunner_add_suite(sr, sev_run_suite());
 	if (tests_have_kvm()) {
 		srunner_add_suite(sr, kvm_core_suite());
 		srunner_add_suite(sr, guest_suite());

@@ -36,6 +36,7 @@ Suite *measure_suite(void);
 Suite *unit_caps_suite(void);
 Suite *caps_kvm_suite(void);
 Suite *caps_suite(void);
+Suite *sev_run_suite(void);
 
 /* Whether /dev/kvm exists; when it does not, KVM suites are skipped. */
 bool tests_have_kvm(void);

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Executing the launch plan (sev/plan.h) through kvm/sev.c: SEV and SEV-ES
+ * as SEV-KVM-API.md §4.1/§4.2 order it, SNP as §4.3/§4.4. Contiguous steps
+ * of one kind and page type become one call. The digest printed is
+ * plan_digest() of exactly the plan executed, as `lkvm-sev measure` hashes it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "kvm/ro_region.h"
+#include "kvm/uapi.h"
+#include "kvm/vm.h"
+#include "sev/cpuid.h"
+#include "sev/digest.h"
+#include "sev/launch.h"
+#include "sev/launch_priv.h"
+#include "util/file.h"
+
+#define PAGE_SIZE	4096ULL
+#define MEASURE_MAX	256
+
+int launch_owner_map(const char *opt, const char *path, struct owner_file *f,
+		     struct lk_err *err)
+{
+	*f = (struct owner_file){ 0 };
+	if (!path)
+		return 0;
+	return file_map(opt, path, PROT_READ | PROT_WRITE, &f->data, &f->size, err);
+}
+
+void launch_owner_unmap(struct owner_file *f)
+{
+	if (!f->data)
+		return;
+	explicit_bzero(f->data, f->size);	/* secrets do not outlive their use */
+	file_unmap(f->data, f->size);
+	f->data = NULL;
+}
+
+void launch_print(const struct sev_launch *l)
+{
+	char hex[2 * LAUNCH_DIGEST_MAX + 1];
+	struct launch_digest d;
+
+	plan_digest(&l->plan, l->plan.nr_steps, &d);
+	launch_digest_hex(&d, hex);
+	fprintf(stderr, "lkvm-sev: %s launch digest (%s, expected): %s\n",
+		sev_mode_name(l->mode), d.algorithm, hex);
+}
+
+int launch_plan(struct sev_launch *l, unsigned int nr_cpus, bool direct,
+		       const struct sev_kernel_hashes *hashes, struct lk_err *err)
+{
+	const struct plan_config pc = {
+		.mode = l->mode, .firmware_path = l->fw_path, .firmware = l->fw,
+		.firmware_size = l->fw_size, .ovmf = &l->ovmf, .nr_cpus = nr_cpus,
+		.cpu_sig = l->cpu_sig, .vmsa_features = l->init_features,
+		.legacy_vm_type = !l->init2, .direct_vmsa = direct,
+		.direct_vmsa_gpa = l->opts->o.direct_vmsa_gpa, .hashes = hashes,
+	};
+
+	plan_free(&l->plan);
+	return plan_build(&l->plan, &pc, err);
+}
+
+/* Whether step @n continues @s's range (@len so far) in GPA, source and host memory. */
+static bool continues(const struct plan_step *s, const struct plan_step *n, uint64_t len,
+		      const struct sev_launch_mem *mem)
+{
+	const uint8_t *hva = mem->hva(mem->ctx, s->gpa, s->len);
+
+	if (n->kind != s->kind || n->snp_type != s->snp_type || n->gpa != s->gpa + len ||
+	    s->kind == PLAN_SEV_ES_VMSA || s->kind == PLAN_SNP_KVM_VMSA ||
+	    s->snp_type == SNP_PAGE_CPUID || s->snp_type == SNP_PAGE_VMSA)
+		return false;
+	if (!s->data != !n->data || (s->data && n->data != s->data + len))
+		return false;
+	return hva && mem->hva(mem->ctx, n->gpa, n->len) == hva + len;
+}
+
+int launch_coalesce(const struct plan *p, int i, const struct sev_launch_mem *mem,
+		    uint64_t *len)
+{
+	int j;
+
+	*len = p->steps[i].len;
+	for (j = i + 1; j < p->nr_steps && continues(&p->steps[i], &p->steps[j], *len, mem);
+	     j++)
+		*len += p->steps[j].len;
+	return j;
+}
+
+int sev_launch_run(struct sev_launch *l, struct vm *vm, const struct sev_launch_mem *mem,
+		   unsigned int nr_cpus, const struct sev_kernel_hashes *hashes,
+		   struct lk_err *err)
+{
+	int r;
+
+	if (launch_plan(l, nr_cpus, l->direct, hashes, err))
+		return -1;
+	r = l->mode == SEV_MODE_SNP ? launch_snp(l, vm, mem, nr_cpus, hashes, err) :
+				      launch_sev(l, mem, err);
+	/* The VMSA pages (zeroed by plan_free()) do not outlive the launch. */
+	plan_free(&l->plan);
+	return r;
+}
