@@ -14,6 +14,9 @@
 #include "kvm/sev_dev.h"
 #include "kvm/uapi.h"
 
+/* Consecutive EAGAINs of one SNP_LAUNCH_UPDATE before it counts as a failure. */
+#define SNP_UPDATE_EAGAIN_MAX	1000
+
 const char *sev_fw_error_name(uint32_t code)
 {
 	static const char *const names[] = {
@@ -176,9 +179,16 @@ int kvm_snp_launch_update(struct kvm_sev *s, uint64_t gpa, const void *src, uint
 		.gfn_start = gpa >> 12, .uaddr = (uintptr_t)src, .len = len, .type = type,
 	};
 
-	/* KVM may stop early (end of a slot) and writes back what is left (§2.3). */
+	unsigned int again = 0;
+
+	/*
+	 * KVM may stop early (end of a slot) and writes back gfn_start, uaddr
+	 * and len for the rest; EAGAIN did nothing: repeat it, as QEMU does (§2.3).
+	 */
 	do {
-		if (sev_op(s, LK_KVM_SEV_SNP_LAUNCH_UPDATE, &u, "KVM_SEV_SNP_LAUNCH_UPDATE", err))
+		if (!sev_op(s, LK_KVM_SEV_SNP_LAUNCH_UPDATE, &u, "KVM_SEV_SNP_LAUNCH_UPDATE", err))
+			again = 0;
+		else if (s->last_errno != EAGAIN || ++again > SNP_UPDATE_EAGAIN_MAX)
 			return -1;
 	} while (u.len);
 	return 0;

@@ -44,7 +44,7 @@ int kvm_sev_launch_secret(struct kvm_sev *s, const void *hdr, uint32_t hdr_len, 
 int kvm_sev_launch_finish(struct kvm_sev *s, struct lk_err *err);
 
 int kvm_snp_launch_start(struct kvm_sev *s, uint64_t policy, struct lk_err *err);
-/* One range of one page type; loops while KVM did part of it (§2.3). */
+/* One range of one page type; loops while KVM did part of it or said EAGAIN (§2.3). */
 int kvm_snp_launch_update(struct kvm_sev *s, uint64_t gpa, const void *src, uint64_t len,
 			  uint8_t type, struct lk_err *err);
 int kvm_snp_launch_finish(struct kvm_sev *s, const void *id_block, const void *id_auth,

@@ -53,20 +53,42 @@ int layout_compute(struct layout *l, uint64_t mem, uint64_t fw_size, uint64_t va
 	l->vars_size = vars_size;
 	l->vars_base = l->fw_base - vars_size;
 	l->pci_hole_base = layout_pci_hole(l->ram_low_size);
+	l->reserved_page = 0;
 	return 0;
 }
 
-/* As QEMU's pc: all of low and high RAM, and the pages KVM keeps for itself. */
+/* RAM at @base, split around the reserved page where it falls inside. */
+static int layout_ram(const struct layout *l, uint64_t base, uint64_t size,
+		      struct e820_entry *e, int n)
+{
+	uint64_t r = l->reserved_page;
+
+	if (!r || r < base || r - base >= size) {
+		e[n++] = (struct e820_entry){ base, size, E820_RAM };
+		return n;
+	}
+	if (r > base)
+		e[n++] = (struct e820_entry){ base, r - base, E820_RAM };
+	e[n++] = (struct e820_entry){ r, SZ_4K, E820_RESERVED };
+	if (r + SZ_4K < base + size)
+		e[n++] = (struct e820_entry){ r + SZ_4K, base + size - r - SZ_4K, E820_RAM };
+	return n;
+}
+
+/*
+ * As QEMU's pc: all of low and high RAM, and the pages KVM keeps for itself;
+ * the reserved page (the direct VMSA, seed 001) cut out of RAM.
+ */
 int layout_e820(const struct layout *l, struct e820_entry *e, int max)
 {
 	int n = 0;
 
-	if (max < 3)
+	if (max < 5)
 		return 0;
-	e[n++] = (struct e820_entry){ 0, l->ram_low_size, E820_RAM };
+	n = layout_ram(l, 0, l->ram_low_size, e, n);
 	e[n++] = (struct e820_entry){ LAYOUT_KVM_PAGES_BASE, LAYOUT_KVM_PAGES_SIZE,
 				      E820_RESERVED };
 	if (l->ram_high_size)
-		e[n++] = (struct e820_entry){ LAYOUT_HIGH_RAM_BASE, l->ram_high_size, E820_RAM };
+		n = layout_ram(l, LAYOUT_HIGH_RAM_BASE, l->ram_high_size, e, n);
 	return n;
 }

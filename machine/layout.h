@@ -43,6 +43,8 @@ struct layout {
 	uint64_t vars_base;		/* the variable store flash, directly below the code */
 	uint64_t vars_size;		/* 0: none */
 	uint64_t pci_hole_base;		/* start of the 32-bit PCI MMIO window */
+	uint64_t reserved_page;		/* a page of RAM kept from the guest (SNP's direct
+					 * VMSA), reserved in the e820 map; 0: none */
 };
 
 /* Checks @mem (status 2 with the reason) and splits it around the hole. */
@@ -58,7 +60,7 @@ struct e820_entry {
 
 #define E820_RAM	1
 #define E820_RESERVED	2
-#define E820_MAX	8
+#define E820_MAX	8	/* at most 5: low and high RAM split around one page */
 
 /* The guest's memory map as fw_cfg's etc/e820 gives it; returns the count. */
 int layout_e820(const struct layout *l, struct e820_entry *e, int max);

@@ -67,7 +67,13 @@ static int machine_kernel_items(struct machine *m, struct lk_err *err)
 
 static int machine_fw_cfg(struct machine *m, struct lk_err *err)
 {
-	int n = layout_e820(&m->layout, m->e820, E820_MAX);
+	int n;
+
+	/* A direct VMSA page in RAM is not the guest's memory (seed 001). */
+	if (m->sev_on && m->sev.direct &&
+	    machine_gpa_to_hva(m, m->cfg->sev.o.direct_vmsa_gpa, SZ_4K))
+		m->layout.reserved_page = m->cfg->sev.o.direct_vmsa_gpa;
+	n = layout_e820(&m->layout, m->e820, E820_MAX);
 
 	fw_cfg_init(&m->fw_cfg, machine_gpa_to_hva, m);
 	if (fw_cfg_add_u16(&m->fw_cfg, FW_CFG_NB_CPUS, (uint16_t)m->cfg->nr_cpus, err) ||

@@ -215,6 +215,8 @@ static void load_sev_model(void)
 	hs_cfg.direct_vmsa_limits = env_bool("HOSTSIM_DIRECT_VMSA_LIMITS", true);
 	hs_cfg.exit_hypercall = env_bool("HOSTSIM_EXIT_HYPERCALL", true);
 	hs_cfg.populate_inner_errno = env_bool("HOSTSIM_POPULATE_ERRNO", false);
+	hs_cfg.snp_update_pages = env_u64("HOSTSIM_SNP_UPDATE_PAGES", 0);
+	hs_cfg.snp_update_eagain = env_u64("HOSTSIM_SNP_UPDATE_EAGAIN", 0);
 	hs_cfg.cpuid_retry = env_bool("HOSTSIM_CPUID_RETRY", true);
 	hs_cfg.dev_sev = env_bool("HOSTSIM_DEV_SEV", true);
 	hs_cfg.cpuid_signature = (uint32_t)env_u64("HOSTSIM_CPUID_SIGNATURE", 0x00a00f11);

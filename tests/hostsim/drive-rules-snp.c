@@ -114,6 +114,28 @@ static int rule_snp_update(struct drv *d)
 	return 0;
 }
 
+/*
+ * HOSTSIM_SNP_UPDATE_PAGES and HOSTSIM_SNP_UPDATE_EAGAIN: a caller that
+ * follows the written-back progress and repeats EAGAIN covers every page once.
+ */
+static int rule_snp_update_retry(struct drv *d)
+{
+	struct hs_snp_launch_update u = { .gfn_start = 0x200, .uaddr = (uintptr_t)page[0],
+					  .len = 2 * DRV_PAGE, .type = 1 };
+	int i;
+
+	if (drv_snp_ready(d, 1))
+		return -1;
+	for (i = 0; i < 3; i++) {
+		R("SNP_LAUNCH_UPDATE", drv_sev(d, HS_SEV_SNP_LAUNCH_UPDATE, &u));
+		printf("gfn_start %#llx, uaddr +%#llx, len %#llx\n",
+		       (unsigned long long)u.gfn_start,
+		       (unsigned long long)(u.uaddr - (uintptr_t)page[0]),
+		       (unsigned long long)u.len);
+	}
+	return 0;
+}
+
 /* §7.1, §7.3: a well-formed table is taken; firmware corrects and refuses others. */
 static int rule_cpuid_page(struct drv *d)
 {
@@ -325,6 +347,7 @@ const struct drv_rule_entry drv_snp_rules[] = {
 	{ "snp-states", rule_snp_states },
 	{ "snp-policy", rule_snp_policy },
 	{ "snp-update", rule_snp_update },
+	{ "snp-update-retry", rule_snp_update_retry },
 	{ "cpuid-page", rule_cpuid_page },
 	{ "direct-vmsa", rule_direct_vmsa },
 	{ "memslots", rule_memslots },

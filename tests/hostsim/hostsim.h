@@ -63,6 +63,8 @@ struct hs_config {
 	int mem_attrs;			/* 0 none, 1 per VM (default), 2 every VM */
 	bool exit_hypercall;
 	bool populate_inner_errno;	/* EINVAL/EEXIST instead of KVM's EIO */
+	uint64_t snp_update_pages;	/* at most this many pages per SNP_LAUNCH_UPDATE; 0 all */
+	uint64_t snp_update_eagain;	/* every Nth SNP_LAUNCH_UPDATE: EAGAIN; 0 never */
 	bool cpuid_retry;		/* a rejected CPUID gfn may be retried (§7.4) */
 	bool require_reg_region;	/* SEV/SEV-ES updates need registered memory */
 	bool encrypt_in_place;		/* LAUNCH_UPDATE_DATA leaves ciphertext */
@@ -238,6 +240,7 @@ struct hs_vm {
 	bool snp_context, session;
 	bool counted;			/* in /dev/sev's guest count */
 	uint64_t direct_vmsa_gpa;	/* ~0 when none (initial_vmsa_gpa) */
+	uint64_t snp_updates;		/* SNP_LAUNCH_UPDATE calls, for HOSTSIM_SNP_UPDATE_EAGAIN */
 	uint64_t pages_locked;
 	struct hs_digest digest;
 	/* memory */

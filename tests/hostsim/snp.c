@@ -231,7 +231,7 @@ static long launch_update(struct hs_vm *vm, struct kvm_sev_cmd *c, struct hs_jso
 {
 	struct populate pop = { .vm = vm, .c = c };
 	struct hs_snp_launch_update p;
-	uint64_t done = 0;
+	uint64_t done = 0, npages;
 	long r;
 
 	*why = "SNP_LAUNCH_START first";
@@ -253,9 +253,17 @@ static long launch_update(struct hs_vm *vm, struct kvm_sev_cmd *c, struct hs_jso
 		*why = "the gfn is not in a guest_memfd slot (§2.3, §3.5)";
 		return -EINVAL;
 	}
+	/* Simulator settings: a call the caller must repeat, or only part of the range. */
+	if (hs_cfg.snp_update_eagain && ++vm->snp_updates % hs_cfg.snp_update_eagain == 0) {
+		*why = "HOSTSIM_SNP_UPDATE_EAGAIN: nothing done, try again (QEMU loops, §2.3)";
+		return -EAGAIN;
+	}
+	npages = p.len >> 12;
+	if (hs_cfg.snp_update_pages && npages > hs_cfg.snp_update_pages)
+		npages = hs_cfg.snp_update_pages;
 	pop.type = p.type;
 	pop.src = p.type == HS_SNP_PAGE_ZERO ? 0 : p.uaddr;
-	r = populate(&pop, p.gfn_start, p.len >> 12, &done);
+	r = populate(&pop, p.gfn_start, npages, &done);
 	*why = pop.why;
 	hs_json_hex(j, "pages_done", done);
 	if (r)
@@ -314,6 +322,7 @@ static long launch_finish(struct hs_vm *vm, struct kvm_sev_cmd *c, struct hs_jso
 		return -EFAULT;
 	hs_json_obj(j, "args");
 	hs_json_int(j, "id_block_en", p.id_block_en);
+	hs_json_int(j, "auth_key_en", p.auth_key_en);
 	hs_json_bytes(j, "host_data", p.host_data, sizeof(p.host_data));
 	hs_json_hex(j, "flags", p.flags);
 	hs_json_end_obj(j);
@@ -329,6 +338,11 @@ static long launch_finish(struct hs_vm *vm, struct kvm_sev_cmd *c, struct hs_jso
 	     hs_user_blob(p.id_auth_uaddr, HS_SNP_ID_AUTH_SIZE, &id_auth))) {
 		*why = "ID block or ID auth unreadable";
 		r = -EINVAL;
+	}
+	if (id_block && id_auth) {
+		/* As the VMM sent them, not verified: the first 64 bytes of each. */
+		hs_json_bytes(j, "id_block_head", id_block, 64);
+		hs_json_bytes(j, "id_auth_head", id_auth, 64);
 	}
 	free(id_block);
 	free(id_auth);

@@ -329,6 +329,18 @@ START_TEST(snp_launch_update_rules)
 }
 END_TEST
 
+/* Simulator settings: one page per call, every second call EAGAIN (nothing done). */
+START_TEST(snp_launch_update_retry)
+{
+	hs_expect_rule("snp-update-retry", (const char *[]){ "HOSTSIM_SNP_UPDATE_PAGES=1",
+							     "HOSTSIM_SNP_UPDATE_EAGAIN=2", NULL },
+		       SNP_READY
+		       "SNP_LAUNCH_UPDATE: ok\ngfn_start 0x201, uaddr +0x1000, len 0x1000\n"
+		       "SNP_LAUNCH_UPDATE: EAGAIN\ngfn_start 0x201, uaddr +0x1000, len 0x1000\n"
+		       "SNP_LAUNCH_UPDATE: ok\ngfn_start 0x202, uaddr +0x2000, len 0\n");
+}
+END_TEST
+
 /* §7: a well-formed table passes; malformed or rejected leaves come back corrected. */
 START_TEST(snp_cpuid_page)
 {
@@ -560,6 +572,7 @@ void hostsim_add_rule_tests(Suite *s)
 	tcase_add_test(tc, snp_state_machine);
 	tcase_add_test(tc, snp_policy);
 	tcase_add_test(tc, snp_launch_update_rules);
+	tcase_add_test(tc, snp_launch_update_retry);
 	tcase_add_test(tc, snp_cpuid_page);
 	tcase_add_test(tc, snp_direct_vmsa);
 	tcase_add_test(tc, memslot_rules);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kvm/caps.h"
 #include "tests/hostsim/test_hostsim.h"
@@ -52,6 +53,10 @@ static const struct launch_case cases[] = {
 	  { "--sev-snp", "-c", "2", "--direct-vmsa", "off" } },
 	{ {}, { "--sev-snp", "--debug-swap", "-c", "2" },
 	  { "--sev-snp", "--debug-swap", "--direct-vmsa", "on" } },
+	/* The direct VMSA in low RAM (reserved in the e820, not populated as RAM). */
+	{ {}, { "-m", "256M", "--sev-snp", "-c", "2", "--direct-vmsa", "on", "--direct-vmsa-gpa",
+		"0x7ff000" },
+	  { "--sev-snp", "--direct-vmsa", "on", "--direct-vmsa-gpa", "0x7ff000" } },
 };
 
 /* The hex after @key in @text, into @out. */
@@ -84,8 +89,11 @@ static char *read_log(const char *path)
 	return buf;
 }
 
-/* The launched VM (the last summary) and whether any of its calls was refused. */
-static void check_log(const char *path, char *digest, size_t size)
+/*
+ * The launched VM (the last summary) and whether any of its calls was
+ * refused; a line containing @allow (if not NULL) is an expected refusal.
+ */
+static void check_log_allow(const char *path, const char *allow, char *digest, size_t size)
 {
 	char *log = read_log(path), *sum = strstr(log, "\"event\":\"summary\""), *next, obj[32];
 	char *line;
@@ -106,14 +114,21 @@ static void check_log(const char *path, char *digest, size_t size)
 		if ((strstr(line, "LAUNCH_MEASURE\"") && strstr(line, "\"len\":0}")) ||
 		    strstr(line, "\"exit\":\"MEMORY_FAULT\""))
 			continue;
+		if (allow && strstr(line, allow))
+			continue;
 		ck_assert_msg(strstr(line, "\"EINTR\""), "rejected call: %s", line);
 	}
 	free(log);
 }
 
-static void measure(const char *const *extra, char *digest, size_t size)
+static void check_log(const char *path, char *digest, size_t size)
 {
-	const char *args[24] = { "measure", "--firmware", OVMF, "--cpu-sig", "0xa00f11" };
+	check_log_allow(path, NULL, digest, size);
+}
+
+static void measure_fw(const char *fw, const char *const *extra, char *digest, size_t size)
+{
+	const char *args[24] = { "measure", "--firmware", fw, "--cpu-sig", "0xa00f11" };
 	static struct hs_proc p;
 	int i, n = 5;
 
@@ -124,6 +139,11 @@ static void measure(const char *const *extra, char *digest, size_t size)
 	ck_assert_msg(p.status == 0, "measure: %s", p.err);
 	ck_assert(hex_after(p.out, "", digest, size));
 	hs_done(&p);
+}
+
+static void measure(const char *const *extra, char *digest, size_t size)
+{
+	measure_fw(OVMF, extra, digest, size);
 }
 
 START_TEST(sev_run_digests)
@@ -221,6 +241,221 @@ START_TEST(sev_run_mprotect_window)
 }
 END_TEST
 
+/*
+ * SNP_LAUNCH_UPDATE's loop (§2.3): the host populates 7 pages a call and
+ * says EAGAIN to every third; each gfn is taken once (else EIO), so the
+ * digest is the vector's only if run follows the written-back progress.
+ */
+START_TEST(sev_run_snp_update_retry)
+{
+	const char *env[] = { "HOSTSIM_SNP_UPDATE_PAGES=7", "HOSTSIM_SNP_UPDATE_EAGAIN=3", NULL };
+	static struct hs_proc p;
+	char digest[128], *log;
+
+	hs_spawn(&p, LKVM_BIN "-dyn", env,
+		 (const char *[]){ "run", "--sev-snp", "--cpu", "EPYC-v4", "--firmware", OVMF,
+				   NULL });
+	ck_assert_msg(p.status == 0, "%s", p.err);
+	check_log_allow(p.log, "\"errno\":\"EAGAIN\"", digest, sizeof(digest));
+	ck_assert_str_eq(digest, V_SNP_V4);
+	log = read_log(p.log);
+	ck_assert_msg(strstr(log, "\"errno\":\"EAGAIN\""), "the host never said EAGAIN");
+	free(log);
+	hs_done(&p);
+}
+END_TEST
+
+/* The smallest file run takes as a bzImage (boot protocol 2.15, one setup sector). */
+static void write_bzimage(const char *path)
+{
+	uint8_t bz[8192] = { 0 };
+	FILE *f = fopen(path, "wb");
+
+	bz[0x1f1] = 1;
+	bz[0x1fe] = 0x55, bz[0x1ff] = 0xaa;
+	memcpy(bz + 0x202, "HdrS", 4);
+	bz[0x206] = 0x0f, bz[0x207] = 0x02;
+	memcpy(bz + 4096, "kernel", 6);
+	ck_assert(f && fwrite(bz, sizeof(bz), 1, f) == 1);
+	fclose(f);
+}
+
+/*
+ * -k/-i/-p with a firmware that has the kernel-hash table: the last 4 KiB
+ * of an AmdSev OVMF (its metadata sections lie in RAM at 0x800000..). run
+ * serves the kernel through fw_cfg split at its setup header, so it takes
+ * a bzImage only, where measure hashes any file: the public vectors' empty
+ * kernel is measure's (test_measure.c); here run's digest equals measure's
+ * for the same files.
+ */
+#define HASHLESS	"lkvm-sev: " OVMF " has no SEV kernel-hash table (its GUID table lacks " \
+			"7255371f-3a3b-4b04-927b-1da6efa8d454): it cannot verify -k/-i/-p\n"
+
+static const char *const hash_modes[][6] = {
+	{ "--sev" }, { "--sev-es", "-c", "2" }, { "--sev-snp", "-c", "2" },
+};
+
+START_TEST(sev_run_kernel_hashes)
+{
+	const char *const *mode = hash_modes[_i];
+	char dir[256], bz[300], initrd[300], fw[4096], logged[128], measured[128];
+	const char *args[24] = { "run", "--firmware", fw, "-m", "256M", "-k", bz, "-i", initrd,
+				 "-p", "console=ttyS0 loglevel=7" };
+	const char *margs[16];
+	static struct hs_proc p;
+	FILE *f;
+	int i, n = 11, m = 0;
+
+	snprintf(fw, sizeof(fw), "%s", hs_shared("vectors/ovmf_AmdSev_suffix.bin"));
+	test_dir_create(dir, sizeof(dir));
+	snprintf(bz, sizeof(bz), "%s/bzImage", dir);
+	snprintf(initrd, sizeof(initrd), "%s/initrd", dir);
+	write_bzimage(bz);
+	f = fopen(initrd, "w");
+	ck_assert(f && fputs("initrd\n", f) >= 0);
+	fclose(f);
+	for (i = 0; mode[i]; i++)
+		args[n++] = margs[m++] = mode[i];
+	for (i = 5; i < 11; i++)
+		margs[m++] = args[i];
+	if (!strcmp(mode[0], "--sev-snp")) {
+		margs[m++] = "--direct-vmsa";
+		margs[m++] = "on";
+	}
+	margs[m] = NULL;
+	hs_spawn(&p, LKVM_BIN "-dyn", NULL, args);
+	ck_assert_msg(p.status == 0, "%s: status %d\n%s", mode[0], p.status, p.err);
+	check_log(p.log, logged, sizeof(logged));
+	measure_fw(fw, margs, measured, sizeof(measured));
+	ck_assert_str_eq(logged, measured);
+	hs_done(&p);
+	/* Without -k the public vector applies (EPYC-v4, SNP_ACTIVE, 1 vCPU). */
+	if (!strcmp(mode[0], "--sev-snp")) {
+		hs_spawn(&p, LKVM_BIN "-dyn", NULL, (const char *[]){ "run", "--sev-snp", "--cpu",
+				"EPYC-v4", "--firmware", fw, "-m", "256M", NULL });
+		ck_assert_msg(p.status == 0, "%s", p.err);
+		check_log(p.log, logged, sizeof(logged));
+		ck_assert_str_eq(logged, "19358ba9a7615534a9a1e2f0dfc29384dcd4dcb7062ff9c6013b26"
+				 "869a5fc6ecabe033c48dd6f6db5d6d76e7c5df632d");
+		hs_done(&p);
+	}
+	/* A firmware without the table: status 2 and measure's line, word for word. */
+	args[2] = OVMF;
+	hs_spawn(&p, LKVM_BIN "-dyn", NULL, args);
+	ck_assert_msg(p.status == 2, "%s: status %d\n%s", mode[0], p.status, p.err);
+	ck_assert_msg(strstr(p.err, HASHLESS), "%s", p.err);
+	hs_done(&p);
+	hs_spawn(&p, LKVM_BIN, NULL, (const char *[]){ "measure", mode[0], "--cpu-sig",
+			"0xa00f11", "--firmware", OVMF, "-k", bz, NULL });
+	ck_assert_msg(p.status == 2 && strstr(p.err, HASHLESS), "%s", p.err);
+	hs_done(&p);
+	unlink(bz);
+	unlink(initrd);
+	test_dir_remove(dir);
+}
+END_TEST
+
+/* @dir/@name holding @len bytes of @data (repeated); the path into @path. */
+static void write_file(const char *dir, const char *name, const char *data, size_t len,
+		       char *path, size_t size)
+{
+	FILE *f;
+	size_t i, n = strlen(data);
+
+	snprintf(path, size, "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	ck_assert(f);
+	for (i = 0; i < len; i++)
+		ck_assert(fputc(data[i % n], f) != EOF);
+	fclose(f);
+}
+
+/* @bytes as lowercase hex, into @hex. */
+static void to_hex(const char *bytes, size_t len, char *hex)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		sprintf(hex + 2 * i, "%02x", (unsigned char)bytes[i]);
+}
+
+/*
+ * LAUNCH_SECRET (§2.3) after a guest owner's session: the simulated host
+ * writes the payload as sent at the firmware's secret area (the AmdSev
+ * build's, GPA 0x810000) and logs header and payload; Debian's OVMF has no
+ * secret area: status 2.
+ */
+START_TEST(sev_run_secret)
+{
+	static const char *const modes[] = { "--sev", "--sev-es" };
+	static const char hdr[] = "HDR-0123456789abcdef0123456789abcdef0123456789abcdef";
+	static const char sec[] = "the-secret-payload-0123456789abcdef0123456789ab";
+	char dir[256], dh[300], ses[300], hp[300], sp[300], fw[4096], digest[128];
+	char want[512], hex[256], *log;
+	static struct hs_proc p;
+	const char *args[] = { "run", modes[_i], "--firmware", fw, "--dh-cert", dh, "--session",
+			       ses, "--secret-header", hp, "--secret", sp, NULL };
+
+	snprintf(fw, sizeof(fw), "%s", hs_shared("vectors/ovmf_AmdSev_suffix.bin"));
+	test_dir_create(dir, sizeof(dir));
+	write_file(dir, "dh", "dhcert-bytes", 12, dh, sizeof(dh));
+	write_file(dir, "session", "session-bytes", 13, ses, sizeof(ses));
+	write_file(dir, "hdr", hdr, sizeof(hdr) - 1, hp, sizeof(hp));
+	write_file(dir, "secret", sec, sizeof(sec) - 1, sp, sizeof(sp));
+	hs_spawn(&p, LKVM_BIN "-dyn", NULL, args);
+	ck_assert_msg(p.status == 0, "%s: status %d\n%s", modes[_i], p.status, p.err);
+	check_log(p.log, digest, sizeof(digest));
+	log = read_log(p.log);
+	ck_assert(strstr(log, "\"dh_len\":12,\"session_len\":13}"));
+	snprintf(want, sizeof(want), "\"gpa\":\"0x810000\",\"hdr_len\":%zu,\"trans_len\":%zu}",
+		 sizeof(hdr) - 1, sizeof(sec) - 1);
+	ck_assert_msg(strstr(log, want), "no %s in the log", want);
+	to_hex(sec, sizeof(sec) - 1, hex);
+	snprintf(want, sizeof(want), "\"payload\":\"%s\",\"ret\":0}", hex);
+	ck_assert_msg(strstr(log, want), "no %s in the log", want);
+	to_hex(hdr, sizeof(hdr) - 1, hex);
+	ck_assert(strstr(log, hex));
+	free(log);
+	hs_done(&p);
+	args[3] = OVMF;
+	hs_spawn(&p, LKVM_BIN "-dyn", NULL, args);
+	ck_assert_int_eq(p.status, 2);
+	ck_assert_msg(strstr(p.err, "--secret: " OVMF " has no SEV secret area"), "%s", p.err);
+	hs_done(&p);
+	test_dir_remove(dir);
+}
+END_TEST
+
+/* SNP_LAUNCH_FINISH's inputs reach the host as given (its log shows them). */
+START_TEST(sev_run_snp_id_block)
+{
+	char dir[256], idb[300], ida[300], hd[300], digest[128], want[512], hex[256], *log;
+	static struct hs_proc p;
+
+	test_dir_create(dir, sizeof(dir));
+	write_file(dir, "id-block", "I", 96, idb, sizeof(idb));
+	write_file(dir, "id-auth", "auth", 4096, ida, sizeof(ida));
+	write_file(dir, "host-data", "host-data-0123456789abcdef012345", 32, hd, sizeof(hd));
+	hs_spawn(&p, LKVM_BIN "-dyn", NULL, (const char *[]){ "run", "--sev-snp", "--firmware",
+			OVMF, "--id-block", idb, "--id-auth", ida, "--host-data", hd, NULL });
+	ck_assert_msg(p.status == 0, "%s", p.err);
+	check_log(p.log, digest, sizeof(digest));
+	log = read_log(p.log);
+	to_hex("host-data-0123456789abcdef012345", 32, hex);
+	snprintf(want, sizeof(want), "\"id_block_en\":1,\"auth_key_en\":1,\"host_data\":\"%s\"",
+		 hex);
+	ck_assert_msg(strstr(log, want), "no %s in the log", want);
+	memset(want, 'I', 64);
+	to_hex(want, 64, hex);
+	ck_assert_msg(strstr(log, hex), "no ID block in the log");
+	to_hex("authauthauthauth", 16, hex);
+	ck_assert_msg(strstr(log, hex), "no ID auth in the log");
+	free(log);
+	hs_done(&p);
+	test_dir_remove(dir);
+}
+END_TEST
+
 struct refusal {
 	const char *env[3];
 	const char *args[12];
@@ -291,6 +526,10 @@ Suite *sev_run_suite(void)
 	tcase_add_loop_test(tc, sev_run_digests, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_loop_test(tc, sev_run_exits, 0, sizeof(exit_cases) / sizeof(exit_cases[0]));
 	tcase_add_test(tc, sev_run_mprotect_window);
+	tcase_add_test(tc, sev_run_snp_update_retry);
+	tcase_add_loop_test(tc, sev_run_kernel_hashes, 0, 3);
+	tcase_add_loop_test(tc, sev_run_secret, 0, 2);
+	tcase_add_test(tc, sev_run_snp_id_block);
 	tcase_add_loop_test(tc, sev_run_refusals, 0, sizeof(refusals) / sizeof(refusals[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("this host");

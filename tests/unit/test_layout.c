@@ -95,6 +95,37 @@ START_TEST(e820)
 }
 END_TEST
 
+/* SNP's direct VMSA page in RAM: reserved, RAM split around it, low and high. */
+START_TEST(e820_reserved_page)
+{
+	struct e820_entry e[E820_MAX];
+	struct layout l;
+	struct lk_err err;
+
+	ck_assert_int_eq(layout_compute(&l, 256 * SZ_1M, SZ_4K, 0, &err), 0);
+	l.reserved_page = 0x7ff000;
+	ck_assert_int_eq(layout_e820(&l, e, E820_MAX), 4);
+	ck_assert(e[0].addr == 0 && e[0].size == 0x7ff000 && e[0].type == E820_RAM);
+	ck_assert(e[1].addr == 0x7ff000 && e[1].size == SZ_4K && e[1].type == E820_RESERVED);
+	ck_assert(e[2].addr == 0x800000 && e[2].size == 256 * SZ_1M - 0x800000 &&
+		  e[2].type == E820_RAM);
+	ck_assert(e[3].addr == 0xfeffc000ULL && e[3].type == E820_RESERVED);
+	/* The last page of low RAM: nothing after it. */
+	l.reserved_page = 256 * SZ_1M - SZ_4K;
+	ck_assert_int_eq(layout_e820(&l, e, E820_MAX), 3);
+	ck_assert(e[0].size == 256 * SZ_1M - SZ_4K && e[1].addr == 256 * SZ_1M - SZ_4K);
+	/* In high RAM; outside RAM (the default 0xfffffffff000) it changes nothing. */
+	ck_assert_int_eq(layout_compute(&l, 5 * SZ_1G, SZ_4K, 0, &err), 0);
+	l.reserved_page = 4 * SZ_1G + 0x1000;
+	ck_assert_int_eq(layout_e820(&l, e, E820_MAX), 5);
+	ck_assert(e[2].addr == 4 * SZ_1G && e[2].size == 0x1000 && e[2].type == E820_RAM);
+	ck_assert(e[3].addr == 4 * SZ_1G + 0x1000 && e[3].type == E820_RESERVED);
+	ck_assert(e[4].addr == 4 * SZ_1G + 0x2000 && e[4].size == 2 * SZ_1G - 0x2000);
+	l.reserved_page = 0xfffffffff000ULL;
+	ck_assert_int_eq(layout_e820(&l, e, E820_MAX), 3);
+}
+END_TEST
+
 Suite *unit_layout_suite(void)
 {
 	Suite *s = suite_create("layout");
@@ -105,6 +136,7 @@ Suite *unit_layout_suite(void)
 	tcase_add_test(tc, refused);
 	tcase_add_test(tc, with_vars);
 	tcase_add_test(tc, e820);
+	tcase_add_test(tc, e820_reserved_page);
 	suite_add_tcase(s, tc);
 	return s;
 }
