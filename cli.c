@@ -153,8 +153,9 @@ static int cli_sev_option(int opt, const char *arg, struct machine_cfg *cfg,
 	return 1;
 }
 
-static int cli_option(int opt, const char *arg, struct machine_cfg *cfg, struct lk_err *err)
+static int cli_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 {
+	struct machine_cfg *cfg = ctx;
 	unsigned long n;
 	int r = cli_sev_option(opt, arg, cfg, err);
 
@@ -241,27 +242,43 @@ static int cli_check_sev(struct machine_cfg *cfg, struct lk_err *err)
 	return 0;
 }
 
+enum cli_result cli_getopt(int argc, char **argv, const struct cli_syntax *syn,
+			   int (*fn)(int opt, const char *arg, void *ctx, struct lk_err *err),
+			   void *ctx, struct lk_err *err)
+{
+	int opt;
+
+	optind = 0;	/* glibc: full re-initialisation */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, syn->shortopts, syn->longopts, NULL)) != -1) {
+		if (opt == 'h')
+			return CLI_HELP;
+		if (opt == '?' || opt == ':')
+			return cli_getopt_error(argc, argv, syn->cmd, syn->short_values,
+						syn->first_long, err);
+		if (fn(opt, optarg, ctx, err))
+			return CLI_ERROR;
+	}
+	if (optind < argc)
+		return err_set(err, LK_EXIT_USAGE, "unexpected argument '%s' (see lkvm-sev %s "
+			       "--help)", argv[optind], syn->cmd);
+	return CLI_OK;
+}
+
 enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 			      struct lk_err *err)
 {
-	int opt;
+	static const struct cli_syntax syn = {
+		"run", "+m:c:k:i:p:h", cli_run_options, "mckip", OPT_FIRMWARE,
+	};
+	enum cli_result r;
 
 	*cfg = (struct machine_cfg){ .mem_size = LAYOUT_MEM_DEFAULT, .nr_cpus = 1,
 				     .ro_mode = RO_MODE_AUTO };
 	sev_opts_init(&cfg->sev.o, SEV_DIRECT_AUTO);
-	optind = 0;	/* glibc: full re-initialisation */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+m:c:k:i:p:h", cli_run_options, NULL)) != -1) {
-		if (opt == 'h')
-			return CLI_HELP;
-		if (opt == '?' || opt == ':')
-			return cli_getopt_error(argc, argv, "run", "mckip", OPT_FIRMWARE, err);
-		if (cli_option(opt, optarg, cfg, err))
-			return CLI_ERROR;
-	}
-	if (optind < argc)
-		return err_set(err, LK_EXIT_USAGE, "unexpected argument '%s' (see lkvm-sev run "
-			       "--help)", argv[optind]);
+	r = cli_getopt(argc, argv, &syn, cli_option, cfg, err);
+	if (r != CLI_OK)
+		return r;
 	if ((cfg->initrd || cfg->cmdline) && !cfg->kernel)
 		return err_set(err, LK_EXIT_USAGE, "%s needs a kernel to go with it (-k)",
 			       cfg->initrd ? "-i" : "-p");

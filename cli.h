@@ -3,6 +3,8 @@
 #ifndef LKVM_CLI_H
 #define LKVM_CLI_H
 
+#include <getopt.h>
+
 #include "machine/machine.h"
 #include "util/err.h"
 
@@ -27,5 +29,22 @@ extern const char cli_run_usage[];
  */
 int cli_getopt_error(int argc, char **argv, const char *cmd, const char *short_values,
 		     int first_long, struct lk_err *err);
+
+/* One subcommand's option syntax: getopt_long's tables and what takes a value. */
+struct cli_syntax {
+	const char *cmd;		/* for messages: "run", "measure" */
+	const char *shortopts;		/* with a leading '+' and 'h' */
+	const struct option *longopts;
+	const char *short_values;	/* short options that take a value */
+	int first_long;			/* long-only options have values from here up */
+};
+
+/*
+ * The getopt loop every subcommand runs: -h gives CLI_HELP, a bad option its
+ * message, and each good one goes to @fn; leftover arguments are refused.
+ */
+enum cli_result cli_getopt(int argc, char **argv, const struct cli_syntax *syn,
+			   int (*fn)(int opt, const char *arg, void *ctx, struct lk_err *err),
+			   void *ctx, struct lk_err *err);
 
 #endif

@@ -101,9 +101,9 @@ static int measure_file(const char *opt, const char *arg, const char **out,
 	return 0;
 }
 
-static int measure_option(int opt, const char *arg, struct measure_cfg *cfg,
-			  struct lk_err *err)
+static int measure_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 {
+	struct measure_cfg *cfg = ctx;
 	unsigned long n;
 
 	if (opt >= SEV_OPT_FIRST && opt <= SEV_OPT_LAST)
@@ -156,23 +156,16 @@ static int measure_check(const struct measure_cfg *cfg, struct lk_err *err)
 static enum cli_result measure_parse(int argc, char **argv, struct measure_cfg *cfg,
 				     struct lk_err *err)
 {
-	int opt;
+	static const struct cli_syntax syn = {
+		"measure", "+c:k:i:p:h", measure_options, "ckip", OPT_FIRMWARE,
+	};
+	enum cli_result r;
 
 	*cfg = (struct measure_cfg){ .nr_cpus = 1 };
 	sev_opts_init(&cfg->sev, SEV_DIRECT_OFF);
-	optind = 0;	/* glibc: full re-initialisation */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+c:k:i:p:h", measure_options, NULL)) != -1) {
-		if (opt == 'h')
-			return CLI_HELP;
-		if (opt == '?' || opt == ':')
-			return cli_getopt_error(argc, argv, "measure", "ckip", OPT_FIRMWARE, err);
-		if (measure_option(opt, optarg, cfg, err))
-			return CLI_ERROR;
-	}
-	if (optind < argc)
-		return err_set(err, LK_EXIT_USAGE, "unexpected argument '%s' (see lkvm-sev "
-			       "measure --help)", argv[optind]);
+	r = cli_getopt(argc, argv, &syn, measure_option, cfg, err);
+	if (r != CLI_OK)
+		return r;
 	return measure_check(cfg, err) ? CLI_ERROR : CLI_OK;
 }
 
