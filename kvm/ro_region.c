@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Read-only guest memory: KVM_MEM_READONLY slots or the mprotect fallback. */
+#include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -104,6 +105,30 @@ static int ro_region_attach(struct vm *vm, struct ro_region *r, struct lk_err *e
 	return 0;
 }
 
+/*
+ * KVM_CAP_READONLY_MEM said yes but the KVM_MEM_READONLY slot got EINVAL:
+ * a kernel that refuses read-only slots for SEV-ES and SNP VMs (66155de93bcf)
+ * but answers the capability for /dev/kvm on the VM fd too, i.e. without the
+ * per-VM answer (SEV-KVM-API.md §1.4). The VM did not mean its yes: in auto
+ * mode protect with mprotect, as it should have said; --ro-mode memslot fails.
+ */
+static int ro_region_refused(struct vm *vm, struct ro_region *r, enum ro_mode requested,
+			     struct lk_err *err)
+{
+	struct lk_err why = *err;
+
+	if (requested != RO_MODE_AUTO)
+		return err_set(err, LK_EXIT_HOST, "--ro-mode memslot: KVM refused the read-only "
+			       "slot for %s (%s) although KVM_CAP_READONLY_MEM is 1 on the VM fd",
+			       r->name, why.msg);
+	warn("KVM_CAP_READONLY_MEM is 1 on the VM fd but KVM refused the read-only slot for "
+	     "%s with EINVAL: protecting it with mprotect(PROT_READ) instead; a guest write "
+	     "to it stops the VM", r->name);
+	r->mode = RO_MODE_MPROTECT;
+	r->why = "KVM_CAP_READONLY_MEM is 1 on the VM fd, but KVM_MEM_READONLY got EINVAL";
+	return ro_region_attach(vm, r, err);
+}
+
 int ro_region_map(struct vm *vm, struct ro_region *r, const char *name, uint64_t gpa,
 		  void *hva, uint64_t size, enum ro_mode requested, struct lk_err *err)
 {
@@ -114,7 +139,10 @@ int ro_region_map(struct vm *vm, struct ro_region *r, const char *name, uint64_t
 	if (ro_region_choose(vm, r, requested, err))
 		return -1;
 	pthread_mutex_lock(&vm->lock);
+	errno = 0;	/* EINVAL below comes from the slot ioctl only */
 	ret = ro_region_attach(vm, r, err);
+	if (ret && r->mode == RO_MODE_MEMSLOT && r->slot < 0 && errno == EINVAL)
+		ret = ro_region_refused(vm, r, requested, err);
 	pthread_mutex_unlock(&vm->lock);
 	return ret;
 }

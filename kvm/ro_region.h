@@ -7,7 +7,8 @@
  * slot is read-write in KVM and the host mapping is mprotect(PROT_READ):
  * on hardware a guest write then cannot be resolved and KVM_RUN fails with
  * EFAULT. KVM needs the pages writable for SEV launch updates and slot
- * teardown, hence make_writable/make_readonly.
+ * teardown, hence make_writable/make_readonly. In auto mode a read-only slot
+ * refused with EINVAL although the VM said yes also falls back to mprotect.
  */
 #ifndef LKVM_KVM_RO_REGION_H
 #define LKVM_KVM_RO_REGION_H

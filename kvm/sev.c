@@ -95,15 +95,19 @@ int kvm_sev_reg_region(struct kvm_sev *s, const char *what, void *hva, uint64_t 
 {
 	struct kvm_enc_region r = { .addr = (uintptr_t)hva, .size = size };
 
-	if (!ioctl(s->vm_fd, KVM_MEMORY_ENCRYPT_REG_REGION, &r))
+	if (!ioctl(s->vm_fd, KVM_MEMORY_ENCRYPT_REG_REGION, &r)) {
+		s->registered += size;
 		return 0;
+	}
 	s->last_errno = errno;
+	/* The limit counts every region of the VM: the hint is the total so far. */
 	if (errno == ENOMEM)
 		return err_set(err, LK_EXIT_HOST, "KVM_MEMORY_ENCRYPT_REG_REGION (%s, %llu KiB) "
 			       "failed: ENOMEM: KVM pins it against the locked-memory limit "
 			       "(RLIMIT_MEMLOCK, ulimit -l), which must allow at least %llu KiB "
 			       "for the guest (or run with CAP_IPC_LOCK)", what,
-			       (unsigned long long)(size >> 10), (unsigned long long)(size >> 10));
+			       (unsigned long long)(size >> 10),
+			       (unsigned long long)((s->registered + size) >> 10));
 	return err_sys(err, "KVM_MEMORY_ENCRYPT_REG_REGION (%s, %llu KiB)", what,
 		       (unsigned long long)(size >> 10));
 }

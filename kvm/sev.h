@@ -19,6 +19,7 @@ struct kvm_sev {
 	int sev_fd;		/* /dev/sev, passed with every command (§2.1) */
 	int last_errno;		/* of the last failed command */
 	uint32_t last_fw_error;
+	uint64_t registered;	/* bytes pinned by REG_REGION so far, for the memlock hint */
 };
 
 /* Opens /dev/sev for a VM's commands. */

@@ -79,11 +79,18 @@ static int snp_direct(struct sev_launch *l, const struct plan_step *s, unsigned 
 			(unsigned long long)s->gpa);
 		return 0;
 	}
-	if (!auto_mode || l->kvm.last_errno != EINVAL) {
+	if (l->kvm.last_errno != EINVAL) {
 		*err = why;
 		return -1;
 	}
-	warn("direct VMSA refused (%s): KVM builds the VMSAs (classic launch)", why.msg);
+	/* The capability said yes (the probe checked it), the page type says no. */
+	if (!auto_mode)
+		return err_set(err, LK_EXIT_HOST, "--direct-vmsa on: KVM offers "
+			       "KVM_CAP_SNP_DIRECT_VMSA (%d) but refused the VMSA page at GPA "
+			       "0x%llx (%s)", LK_KVM_CAP_SNP_DIRECT_VMSA,
+			       (unsigned long long)s->gpa, why.msg);
+	warn("direct VMSA refused (%s): the VMSAs of all %u vCPUs are KVM's, measured by "
+	     "SNP_LAUNCH_FINISH (classic launch)", why.msg, nr_cpus);
 	l->direct = false;
 	return launch_plan(l, nr_cpus, false, hashes, err) ? -1 : 1;
 }

@@ -209,7 +209,10 @@ static void load_sev_model(void)
 	hs_cfg.vmsa_features = env_u64("HOSTSIM_VMSA_FEATURES", HS_SEV_FEAT_DEBUG_SWAP);
 	hs_cfg.snp_policy_bits = env_bool("HOSTSIM_SNP_POLICY_BITS", true);
 	hs_cfg.snp_require_smt = env_bool("HOSTSIM_SNP_REQUIRE_SMT", true);
-	hs_cfg.direct_vmsa = env_bool("HOSTSIM_DIRECT_VMSA", true);
+	v = env("HOSTSIM_DIRECT_VMSA");
+	/* "refuse": the capability is there, the page type is not (a kernel that disagrees). */
+	hs_cfg.direct_vmsa_refuse = v && !strcmp(v, "refuse");
+	hs_cfg.direct_vmsa = hs_cfg.direct_vmsa_refuse || env_bool("HOSTSIM_DIRECT_VMSA", true);
 	hs_cfg.direct_vmsa_cap = (long)env_u64("HOSTSIM_DIRECT_VMSA_CAP",
 					       HS_CAP_SNP_DIRECT_VMSA_DEFAULT);
 	hs_cfg.direct_vmsa_limits = env_bool("HOSTSIM_DIRECT_VMSA_LIMITS", true);

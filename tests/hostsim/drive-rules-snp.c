@@ -192,6 +192,26 @@ static int rule_direct_vmsa(struct drv *d)
 	return 0;
 }
 
+/*
+ * HOSTSIM_DIRECT_VMSA=refuse: the capability says yes, the page type is
+ * refused with EINVAL, and the launch goes on without it (KVM's VMSAs).
+ */
+static int rule_direct_vmsa_refuse(struct drv *d)
+{
+	struct hs_snp_launch_finish f = { 0 };
+
+	if (drv_snp_ready(d, 1))
+		return -1;
+	drv_check(d->kvm, "KVM_CAP_SNP_DIRECT_VMSA (249)", HS_CAP_SNP_DIRECT_VMSA_DEFAULT);
+	drv_check(d->vm, "KVM_CAP_SNP_DIRECT_VMSA (249) on the VM", HS_CAP_SNP_DIRECT_VMSA_DEFAULT);
+	drv_bsp_vmsa(d, page[0], HS_SEV_FEAT_SNP_ACTIVE);
+	R("VMSA", drv_snp_update_page(d, 0x1ff000, page[0], DRV_PAGE, 2, 0, NULL));
+	memset(page[1], 0x90, DRV_PAGE);
+	R("NORMAL page", drv_snp_update_page(d, 0x100000, page[1], DRV_PAGE, 1, 0, NULL));
+	R("SNP_LAUNCH_FINISH", drv_sev(d, HS_SEV_SNP_LAUNCH_FINISH, &f));
+	return 0;
+}
+
 /* ---- §3: memory slots, guest_memfd, attributes, hypercall exits ---- */
 
 static long region2(struct drv *d, uint32_t slot, uint32_t flags, uint64_t gpa, uint64_t size,
@@ -350,6 +370,7 @@ const struct drv_rule_entry drv_snp_rules[] = {
 	{ "snp-update-retry", rule_snp_update_retry },
 	{ "cpuid-page", rule_cpuid_page },
 	{ "direct-vmsa", rule_direct_vmsa },
+	{ "direct-vmsa-refuse", rule_direct_vmsa_refuse },
 	{ "memslots", rule_memslots },
 	{ "guest-memfd", rule_guest_memfd },
 	{ "punch-hole", rule_punch_hole },

@@ -57,6 +57,7 @@ struct hs_config {
 	enum hs_ro_model ro_model;
 	enum hs_ro_write ro_write;
 	bool direct_vmsa;		/* seed 001's page type and capability */
+	bool direct_vmsa_refuse;	/* capability advertised, page type 2 EINVAL */
 	long direct_vmsa_cap;
 	bool direct_vmsa_limits;	/* len == 4096, only once (seed 001) */
 	bool guest_memfd;

@@ -211,6 +211,11 @@ static long update_checks(struct hs_vm *vm, const struct hs_snp_launch_update *p
 	       "(and 2 with the direct-VMSA capability) (§2.3)";
 	if (!p->len || !HS_PAGE_ALIGNED(p->len) || p->flags || !page_type_ok(p->type))
 		return -EINVAL;
+	if (p->type == HS_SNP_PAGE_VMSA && hs_cfg.direct_vmsa_refuse) {
+		*why = "HOSTSIM_DIRECT_VMSA=refuse: the direct-VMSA capability is advertised but "
+		       "page type 2 is refused";
+		return -EINVAL;
+	}
 	if (p->type == HS_SNP_PAGE_VMSA && hs_cfg.direct_vmsa_limits) {
 		*why = "only one VMSA page may be given (seed 001)";
 		if (vm->direct_vmsa_gpa != ~0ULL)

@@ -397,6 +397,11 @@ START_TEST(snp_direct_vmsa)
 		       "second VMSA: EINVAL\nSNP_LAUNCH_FINISH: ok\n"
 		       "AP KVM_RUN, waiting for its creation: EINTR\nAP made runnable: ok\n"
 		       "AP KVM_RUN without a VMSA: ok\nBSP KVM_RUN: ok\nBSP exit_reason: 2\n");
+	/* A kernel that advertises the capability but refuses the page type. */
+	hs_expect_rule("direct-vmsa-refuse", (const char *[]){ "HOSTSIM_DIRECT_VMSA=refuse", NULL },
+		       SNP_READY "KVM_CAP_SNP_DIRECT_VMSA (249): 0x1\n"
+		       "KVM_CAP_SNP_DIRECT_VMSA (249) on the VM: 0x1\n"
+		       "VMSA: EINVAL\nNORMAL page: ok\nSNP_LAUNCH_FINISH: ok\n");
 }
 END_TEST
 

@@ -265,6 +265,99 @@ START_TEST(sev_run_snp_update_retry)
 }
 END_TEST
 
+/*
+ * A host that offers the direct-VMSA capability but refuses page type 2
+ * with EINVAL: auto mode goes on with the classic launch (seed 001), whose
+ * digest is measure's with --direct-vmsa off; the refusal is the only
+ * rejected call. --direct-vmsa on there is in refusals.
+ */
+START_TEST(sev_run_direct_vmsa_refused)
+{
+	const char *env[] = { "HOSTSIM_DIRECT_VMSA=refuse", NULL };
+	static struct hs_proc p;
+	char printed[128], logged[128], measured[128], *log, *sum;
+
+	hs_spawn(&p, LKVM_BIN "-dyn", env,
+		 (const char *[]){ "run", "--sev-snp", "-c", "2", "--firmware", OVMF, NULL });
+	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
+	ck_assert_msg(strstr(p.err, "lkvm-sev: warning: direct VMSA refused "
+			     "(KVM_SEV_SNP_LAUNCH_UPDATE failed: EINVAL (Invalid argument)): the "
+			     "VMSAs of all 2 vCPUs are KVM's, measured by SNP_LAUNCH_FINISH "
+			     "(classic launch)\n"), "%s", p.err);
+	ck_assert(!strstr(p.err, "is the direct VMSA page"));
+	ck_assert_msg(hex_after(p.err, "expected): ", printed, sizeof(printed)), "%s", p.err);
+	check_log_allow(p.log, "\"why\":\"HOSTSIM_DIRECT_VMSA=refuse", logged, sizeof(logged));
+	ck_assert_str_eq(printed, logged);
+	measure((const char *[]){ "--sev-snp", "-c", "2", "--direct-vmsa", "off", NULL },
+		measured, sizeof(measured));
+	ck_assert_str_eq(logged, measured);
+	log = read_log(p.log);
+	ck_assert_msg(strstr(log, "\"type\":2},\"ret\":-1,\"errno\":\"EINVAL\""),
+		      "the host never refused the VMSA page");
+	sum = strstr(log, "\"event\":\"summary\"");
+	ck_assert_msg(sum && !strstr(sum, "direct_vmsa_gpa"), "a direct VMSA in the summary");
+	free(log);
+	hs_done(&p);
+}
+END_TEST
+
+struct ro_case {
+	const char *env;
+	const char *mode;
+	const char *says;	/* in stderr; NULL: no warning */
+	const char *allow;	/* the expected refusal in the log */
+	const char *ro_mode;	/* the launched VM's summary */
+};
+
+#define RO_NONE_WARNING "lkvm-sev: warning: KVM does not offer read-only memory for this VM " \
+	"(KVM_CAP_READONLY_MEM is 0 on the VM fd): protecting firmware with mprotect(PROT_READ) " \
+	"instead; a guest write to it stops the VM\n"
+
+static const struct ro_case ro_cases[] = {
+	{ "HOSTSIM_READONLY_MEM=none", "--sev", RO_NONE_WARNING, NULL, "mprotect" },
+	{ "HOSTSIM_READONLY_MEM=none", "--sev-es", RO_NONE_WARNING, NULL, "mprotect" },
+	{ "HOSTSIM_READONLY_MEM=mismatch", "--sev", NULL, NULL, "memslot" },
+	{ "HOSTSIM_READONLY_MEM=mismatch", "--sev-es", "lkvm-sev: warning: KVM_CAP_READONLY_MEM is "
+	  "1 on the VM fd but KVM refused the read-only slot for firmware with EINVAL: protecting "
+	  "it with mprotect(PROT_READ) instead; a guest write to it stops the VM\n",
+	  "\"flags\":\"0x2\",\"gpa\":\"0xffe00000\"", "mprotect" },
+};
+
+/*
+ * Read-only memory variations (hostsim README, seed 000): a host with none
+ * at all, and one whose VM fd says yes while refusing KVM_MEM_READONLY for
+ * SEV-ES (auto mode falls back to mprotect). The digest does not depend on it.
+ */
+START_TEST(sev_run_readonly_hosts)
+{
+	const struct ro_case *c = &ro_cases[_i];
+	const char *env[] = { c->env, NULL };
+	char logged[128], measured[128], want[64], *log, *sum, *next;
+	static struct hs_proc p;
+
+	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", c->mode, "--firmware", OVMF,
+							      NULL });
+	ck_assert_msg(p.status == 0, "%s %s: status %d\n%s", c->env, c->mode, p.status, p.err);
+	if (c->says)
+		ck_assert_msg(strstr(p.err, c->says), "no '%s' in\n%s", c->says, p.err);
+	else
+		ck_assert_msg(!strstr(p.err, "mprotect"), "%s", p.err);
+	check_log_allow(p.log, c->allow, logged, sizeof(logged));
+	measure((const char *[]){ c->mode, NULL }, measured, sizeof(measured));
+	ck_assert_str_eq(logged, measured);
+	log = read_log(p.log);
+	if (c->allow)
+		ck_assert_msg(strstr(log, c->allow), "no refused read-only slot in the log");
+	sum = strstr(log, "\"event\":\"summary\"");
+	while (sum && (next = strstr(sum + 1, "\"event\":\"summary\"")))
+		sum = next;
+	snprintf(want, sizeof(want), "\"ro_mode\":\"%s\"", c->ro_mode);
+	ck_assert_msg(sum && strstr(sum, want), "no %s in the last summary", want);
+	free(log);
+	hs_done(&p);
+}
+END_TEST
+
 /* The smallest file run takes as a bzImage (boot protocol 2.15, one setup sector). */
 static void write_bzimage(const char *path)
 {
@@ -473,6 +566,26 @@ static const struct refusal refusals[] = {
 	  "--secret needs the session" },
 	{ { "HOSTSIM_DIRECT_VMSA=0" }, { "--sev-snp", "--direct-vmsa", "on", "--bios", OVMF }, 125,
 	  "cannot run SNP + direct VMSA: KVM_CAP_SNP_DIRECT_VMSA (249" },
+	{ { "HOSTSIM_DIRECT_VMSA=refuse" }, { "--sev-snp", "--direct-vmsa", "on", "--bios", OVMF },
+	  125, "lkvm-sev: --direct-vmsa on: KVM offers KVM_CAP_SNP_DIRECT_VMSA (249) but refused "
+	  "the VMSA page at GPA 0xfffffffff000 (KVM_SEV_SNP_LAUNCH_UPDATE failed: EINVAL" },
+	{ { "HOSTSIM_READONLY_MEM=none" }, { "--sev", "--ro-mode", "memslot", "--firmware", OVMF },
+	  125, "lkvm-sev: --ro-mode memslot: KVM does not offer read-only memory for this VM "
+	  "(KVM_CAP_READONLY_MEM is 0 on the VM fd)\n" },
+	{ { "HOSTSIM_READONLY_MEM=mismatch" },
+	  { "--sev-es", "--ro-mode", "memslot", "--firmware", OVMF }, 125,
+	  "lkvm-sev: --ro-mode memslot: KVM refused the read-only slot for firmware "
+	  "(KVM_SET_USER_MEMORY_REGION2 (firmware at GPA 0xffe00000, 2097152 bytes, flags 0x2): "
+	  "Invalid argument) although KVM_CAP_READONLY_MEM is 1 on the VM fd\n" },
+	/* §2.3 sev_pin_memory(): the limit counts every registered region of the VM. */
+	{ { "HOSTSIM_MEMLOCK_LIMIT=0x100000" }, { "--sev", "-m", "256M", "--firmware", OVMF }, 125,
+	  "lkvm-sev: KVM_MEMORY_ENCRYPT_REG_REGION (guest RAM, 262144 KiB) failed: ENOMEM: KVM "
+	  "pins it against the locked-memory limit (RLIMIT_MEMLOCK, ulimit -l), which must allow "
+	  "at least 262144 KiB for the guest (or run with CAP_IPC_LOCK)\n" },
+	{ { "HOSTSIM_MEMLOCK_LIMIT=0x10100000" }, { "--sev-es", "-m", "256M", "--firmware", OVMF },
+	  125, "lkvm-sev: KVM_MEMORY_ENCRYPT_REG_REGION (firmware, 2048 KiB) failed: ENOMEM: KVM "
+	  "pins it against the locked-memory limit (RLIMIT_MEMLOCK, ulimit -l), which must allow "
+	  "at least 264192 KiB for the guest (or run with CAP_IPC_LOCK)\n" },
 	{ { "HOSTSIM_VMSA_FEATURES=0" }, { "--sev-es", "--debug-swap", "--firmware", OVMF }, 125,
 	  "cannot run SEV-ES + debug-swap: DEBUG_SWAP not in KVM_X86_SEV_VMSA_FEATURES" },
 	{ { "HOSTSIM_INIT2=0" }, { "--sev-snp", "--bios", OVMF }, 125, "cannot run SNP:" },
@@ -527,6 +640,8 @@ Suite *sev_run_suite(void)
 	tcase_add_loop_test(tc, sev_run_exits, 0, sizeof(exit_cases) / sizeof(exit_cases[0]));
 	tcase_add_test(tc, sev_run_mprotect_window);
 	tcase_add_test(tc, sev_run_snp_update_retry);
+	tcase_add_test(tc, sev_run_direct_vmsa_refused);
+	tcase_add_loop_test(tc, sev_run_readonly_hosts, 0, sizeof(ro_cases) / sizeof(ro_cases[0]));
 	tcase_add_loop_test(tc, sev_run_kernel_hashes, 0, 3);
 	tcase_add_loop_test(tc, sev_run_secret, 0, 2);
 	tcase_add_test(tc, sev_run_snp_id_block);
