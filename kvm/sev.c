@@ -105,7 +105,8 @@ int kvm_sev_reg_region(struct kvm_sev *s, const char *what, void *hva, uint64_t 
 		return err_set(err, LK_EXIT_HOST, "KVM_MEMORY_ENCRYPT_REG_REGION (%s, %llu KiB) "
 			       "failed: ENOMEM: KVM pins it against the locked-memory limit "
 			       "(RLIMIT_MEMLOCK, ulimit -l), which must allow at least %llu KiB "
-			       "for the guest (or run with CAP_IPC_LOCK)", what,
+			       "for the guest, plus the firmware again while launch updates pin "
+			       "it (or run with CAP_IPC_LOCK)", what,
 			       (unsigned long long)(size >> 10),
 			       (unsigned long long)((s->registered + size) >> 10));
 	return err_sys(err, "KVM_MEMORY_ENCRYPT_REG_REGION (%s, %llu KiB)", what,

@@ -72,9 +72,9 @@ static void launch_pick_direct(struct sev_launch *l, unsigned int nr_cpus)
 		    (o->direct_vmsa == SEV_DIRECT_ON ||
 		     (o->direct_vmsa == SEV_DIRECT_AUTO && l->caps->direct_vmsa > 0));
 	if (l->direct && nr_cpus > 1)
-		warn("direct VMSA with -c %u: KVM creates no AP VMSAs, so the APs start only if "
-		     "the guest creates them (GHCB AP creation; SEV-KVM-API.md §0.5, §4.4)",
-		     nr_cpus);
+		warn("direct VMSA with -c %u: where KVM accepts it, it creates no AP VMSAs, so "
+		     "the APs start only if the guest creates them (GHCB AP creation; "
+		     "SEV-KVM-API.md §0.5, §4.4)", nr_cpus);
 }
 
 int sev_launch_choose(struct sev_launch *l, const struct sev_launch_opts *o,

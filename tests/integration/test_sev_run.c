@@ -581,11 +581,13 @@ static const struct refusal refusals[] = {
 	{ { "HOSTSIM_MEMLOCK_LIMIT=0x100000" }, { "--sev", "-m", "256M", "--firmware", OVMF }, 125,
 	  "lkvm-sev: KVM_MEMORY_ENCRYPT_REG_REGION (guest RAM, 262144 KiB) failed: ENOMEM: KVM "
 	  "pins it against the locked-memory limit (RLIMIT_MEMLOCK, ulimit -l), which must allow "
-	  "at least 262144 KiB for the guest (or run with CAP_IPC_LOCK)\n" },
+	  "at least 262144 KiB for the guest, plus the firmware again while launch updates pin it "
+	  "(or run with CAP_IPC_LOCK)\n" },
 	{ { "HOSTSIM_MEMLOCK_LIMIT=0x10100000" }, { "--sev-es", "-m", "256M", "--firmware", OVMF },
 	  125, "lkvm-sev: KVM_MEMORY_ENCRYPT_REG_REGION (firmware, 2048 KiB) failed: ENOMEM: KVM "
 	  "pins it against the locked-memory limit (RLIMIT_MEMLOCK, ulimit -l), which must allow "
-	  "at least 264192 KiB for the guest (or run with CAP_IPC_LOCK)\n" },
+	  "at least 264192 KiB for the guest, plus the firmware again while launch updates pin it "
+	  "(or run with CAP_IPC_LOCK)\n" },
 	{ { "HOSTSIM_VMSA_FEATURES=0" }, { "--sev-es", "--debug-swap", "--firmware", OVMF }, 125,
 	  "cannot run SEV-ES + debug-swap: DEBUG_SWAP not in KVM_X86_SEV_VMSA_FEATURES" },
 	{ { "HOSTSIM_INIT2=0" }, { "--sev-snp", "--bios", OVMF }, 125, "cannot run SNP:" },
