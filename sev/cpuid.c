@@ -111,4 +111,6 @@ void sev_cpuid_diff(const uint8_t *given, const uint8_t *want, char *out, size_t
 				      x->eax, x->ebx, x->ecx, x->edx, y->eax, y->ebx, y->ecx,
 				      y->edx);
 	}
+	if (n && n < size && out[n - 1] == ';')
+		out[n - 1] = '\0';	/* a list, not a terminated sentence */
 }

@@ -34,6 +34,9 @@ static const struct launch_case cases[] = {
 	{ { "HOSTSIM_INIT2=0" }, { "--sev" }, { "--sev" }, V_SEV },
 	{ {}, { "--sev", "--legacy-vm-type", "--bios", OVMF }, { "--sev" }, V_SEV },
 	{ {}, { "--sev-es", "--cpu", "EPYC-v4" }, { "--sev-es" }, V_SEVES_V4 },
+	/* --bios in every mode: the image as plain (SNP: private) memory. */
+	{ {}, { "--sev-es", "--cpu", "EPYC-v4", "--bios", OVMF }, { "--sev-es" }, V_SEVES_V4 },
+	{ {}, { "--sev-snp", "--cpu", "EPYC-v4", "--bios", OVMF }, { "--sev-snp" }, V_SNP_V4 },
 	{ {}, { "--sev-es", "--debug-swap", "-c", "2" }, { "--sev-es", "--debug-swap", "-c", "2" } },
 	{ { "HOSTSIM_READONLY_MEM=all" }, { "--sev-es", "-c", "4" }, { "--sev-es", "-c", "4" } },
 	{ { "HOSTSIM_INIT2=0" }, { "--sev-es", "-c", "2" },
@@ -632,6 +635,73 @@ START_TEST(sev_run_real_kvm)
 }
 END_TEST
 
+/*
+ * SEV-ES and the variable store (seed 000): the flash stays unencrypted and
+ * the guest's GHCB MMIO requests reach the flash device, under the mprotect
+ * fallback (SEV-ES VM type) and with a read-only memslot (legacy init on a
+ * default VM); a GHCB write to the code is a ROM write, ignored with a warning.
+ */
+static void sev_es_flash(const char *init2)
+{
+	const char *code = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+	char vars[128], cmd[300];
+	const char *env[] = { init2, "HOSTSIM_SCRIPT=mmio-write:0xffc00100:1:0x10;"
+			      "mmio-write:0xffc00100:1:0x5a;mmio-write:0xffc00100:1:0xff;"
+			      "mmio-write:0xfffff000:1:0x90;acpi-off", NULL };
+	static struct hs_proc p;
+	unsigned char b[2];
+	char dir[64], digest[128];
+	FILE *f;
+
+	test_dir_create(dir, sizeof(dir));
+	snprintf(vars, sizeof(vars), "%s/vars.fd", dir);
+	snprintf(cmd, sizeof(cmd), "cp /usr/share/OVMF/OVMF_VARS_4M.fd '%s'", vars);
+	ck_assert_int_eq(system(cmd), 0);
+	hs_spawn(&p, LKVM_BIN "-dyn", env,
+		 (const char *[]){ "run", "--sev-es", "--firmware", code, "--vars", vars, NULL });
+	ck_assert_msg(p.status == 0, "%s", p.err);
+	ck_assert_msg(strstr(p.err, "lkvm-sev: warning: guest wrote to read-only firmware at GPA "
+			     "0xfffff000: ignored"), "%s", p.err);
+	check_log(p.log, digest, sizeof(digest));
+	hs_done(&p);
+	f = fopen(vars, "rb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, 0x100, SEEK_SET), 0);
+	ck_assert_uint_eq(fread(b, 1, 2, f), 2);
+	fclose(f);
+	ck_assert_uint_eq(b[0], 0x5a);
+	ck_assert_uint_eq(b[1], 0xff);
+	test_dir_remove(dir);
+}
+
+START_TEST(sev_run_es_flash_mprotect)
+{
+	sev_es_flash("HOSTSIM_INIT2=1");
+}
+END_TEST
+
+START_TEST(sev_run_es_flash_memslot)
+{
+	sev_es_flash("HOSTSIM_INIT2=0");
+}
+END_TEST
+
+/* §7.3: a CPUID page the firmware refuses; run names the leaves that differ. */
+START_TEST(sev_run_cpuid_rejected)
+{
+	const char *env[] = { "HOSTSIM_CPUID_REJECT=0x1:ecx:0x80000000", NULL };
+	static struct hs_proc p;
+
+	hs_spawn(&p, LKVM_BIN "-dyn", env,
+		 (const char *[]){ "run", "--sev-snp", "--bios", OVMF, NULL });
+	ck_assert_int_eq(p.status, 125);
+	ck_assert_msg(strstr(p.err, "lkvm-sev: KVM_SEV_SNP_LAUNCH_UPDATE (CPUID page at 0x80e000): "
+			     "the firmware refused these leaves: leaf 0x1.0: "), "%s", p.err);
+	ck_assert_msg(strstr(p.err, " 76d83203 178bfbff\n"), "%s", p.err);
+	hs_done(&p);
+}
+END_TEST
+
 Suite *sev_run_suite(void)
 {
 	Suite *s = suite_create("sev-run");
@@ -647,6 +717,9 @@ Suite *sev_run_suite(void)
 	tcase_add_loop_test(tc, sev_run_kernel_hashes, 0, 3);
 	tcase_add_loop_test(tc, sev_run_secret, 0, 2);
 	tcase_add_test(tc, sev_run_snp_id_block);
+	tcase_add_test(tc, sev_run_es_flash_mprotect);
+	tcase_add_test(tc, sev_run_es_flash_memslot);
+	tcase_add_test(tc, sev_run_cpuid_rejected);
 	tcase_add_loop_test(tc, sev_run_refusals, 0, sizeof(refusals) / sizeof(refusals[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("this host");
