@@ -6,6 +6,8 @@
 #   make check            build and run every test
 #   make check-sanitize   the same under AddressSanitizer + UBSan (build/sanitize/)
 #   make bench            start-up, exit-path and measure benchmarks (BENCHMARKS.md)
+#   make install          lkvm-sev, its man page and bash completion under
+#                         $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall
 
 O ?=
 CC ?= gcc
@@ -39,14 +41,16 @@ FDT_LIBS := $(shell $(PKG_CONFIG) --libs libfdt 2>/dev/null || echo -lfdt)
 
 LIB_SRCS := cli.c $(wildcard cli_*.c sev/*.c) \
 	util/err.c util/parse.c util/stop.c util/term.c util/file.c util/json.c \
+	util/marker.c \
 	kvm/host.c kvm/vm.c kvm/memslot.c kvm/ro_region.c kvm/vcpu.c kvm/run.c \
-	kvm/sev.c kvm/gmem.c \
+	kvm/sev.c kvm/gmem.c kvm/trace.c \
 	kvm/caps.c kvm/caps_verdict.c kvm/calibrate.c kvm/sev_dev.c kvm/modparams.c \
 	devices/bus.c devices/serial.c devices/debugcon.c devices/debug_exit.c \
 	devices/reset.c devices/cmos.c devices/acpi_pm.c devices/rom.c \
 	devices/pci.c devices/i440fx.c devices/piix3.c devices/piix4_pm.c devices/port92.c \
 	devices/cfi_flash.c devices/fw_cfg.c \
 	machine/layout.c machine/machine.c machine/memory.c machine/platform.c \
+	machine/report.c \
 	machine/kernel.c machine/dtb.c machine/acpi.c \
 	firmware/image.c firmware/ovmf.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)%.o) $(O)firmware/default_blob.o $(O)firmware/calibrate.o
@@ -64,6 +68,7 @@ guests: $(GUEST_BINS)
 bench-tools: $(BENCH_BINS) $(O)bench/exitpath
 
 .PHONY: all guests bench-tools check check-sanitize check-hw bench clean deps-check
+.PHONY: install uninstall
 
 deps-check:
 	@$(PKG_CONFIG) --exists $(PKGS) $(PKGS_CHECK) && test -f /usr/include/libfdt.h || \
@@ -77,7 +82,8 @@ $(O)tests/%.o: tests/%.c | deps-check
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS_CHECK)) \
 		-DLKVM_BIN='"$(abspath $(O)lkvm-sev)"' \
-		-DGUEST_DIR='"$(abspath $(O)tests/guests)"' -c -o $@ $<
+		-DGUEST_DIR='"$(abspath $(O)tests/guests)"' -DSRC_DIR='"$(abspath .)"' \
+		-c -o $@ $<
 
 $(DEFAULT_FW): firmware/default.S
 	@mkdir -p $(@D)
@@ -120,6 +126,23 @@ check-hw: $(O)lkvm-sev guests
 
 check-sanitize:
 	$(MAKE) O=build/sanitize/ SANITIZE=1 check
+
+# Installs under $(DESTDIR)$(PREFIX): the static binary, lkvm-sev(1) and the
+# bash completion. Builds the binary first, if it is out of date.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(DESTDIR)$(PREFIX)/bin
+MAN1DIR := $(DESTDIR)$(PREFIX)/share/man/man1
+BASHCOMPDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+
+install: $(O)lkvm-sev
+	install -d $(BINDIR) $(MAN1DIR) $(BASHCOMPDIR)
+	install -m 0755 $(O)lkvm-sev $(BINDIR)/lkvm-sev
+	install -m 0644 doc/lkvm-sev.1 $(MAN1DIR)/lkvm-sev.1
+	install -m 0644 completion/lkvm-sev.bash $(BASHCOMPDIR)/lkvm-sev
+
+uninstall:
+	rm -f $(BINDIR)/lkvm-sev $(MAN1DIR)/lkvm-sev.1 $(BASHCOMPDIR)/lkvm-sev
 
 bench: all
 	bench/startup.sh

@@ -30,7 +30,22 @@ const char cli_run_usage[] =
 "                       read-only memory slot where the VM offers one, else\n"
 "                       mprotect), memslot, or mprotect\n"
 "  --debugcon FILE      write the debug console (port 0x402) to FILE\n"
+"  --serial-log FILE    write everything the guest sends to the UART to FILE\n"
+"                       too (also when stdout is a terminal)\n"
+"  --console MODE       serial (default: the UART on stdin and stdout) or none\n"
+"                       (headless: nothing on stdout, stdin not read)\n"
+"  --report FILE        write a JSON report at exit: status and reason, VM\n"
+"                       options, firmware sha256, launch digest, timeline,\n"
+"                       exit counts, last serial lines (docs/report.schema.json)\n"
+"  --trace FILE         write every KVM ioctl and every exit to FILE, one\n"
+"                       timestamped line each\n"
 "  --timeout SECONDS    stop the guest after SECONDS (status 124)\n"
+"  --until TEXT         end the run (status 0) once the serial output contains\n"
+"                       TEXT, however it was split; repeatable\n"
+"  --until-re REGEX     the same for a POSIX extended regular expression,\n"
+"                       matched against the current line as it grows\n"
+"  --fail-on TEXT       end the run with status 6 once the serial output\n"
+"                       contains TEXT (e.g. a panic line); repeatable\n"
 "  -h, --help           this text\n"
 "\n"
 "SEV, SEV-ES and SEV-SNP (the digest options are spelled as in measure):\n"
@@ -58,6 +73,7 @@ const char cli_run_usage[] =
 "       (V >= 62 collides with the statuses below or wraps past 255)\n"
 "  2    bad options or input files\n"
 "  4    the guest reset itself (port 0xcf9 or the i8042)\n"
+"  6    the guest printed a --fail-on marker\n"
 "  124  --timeout expired\n"
 "  125  the host cannot run this VM, or a KVM call failed\n"
 "  126  the guest crashed (triple fault, KVM internal error, write to\n"
@@ -81,6 +97,13 @@ enum {
 	OPT_ID_BLOCK,
 	OPT_ID_AUTH,
 	OPT_HOST_DATA,
+	OPT_UNTIL,
+	OPT_UNTIL_RE,
+	OPT_FAIL_ON,
+	OPT_SERIAL_LOG,
+	OPT_CONSOLE,
+	OPT_REPORT,
+	OPT_TRACE,
 };
 
 static const struct option cli_run_options[] = {
@@ -106,6 +129,13 @@ static const struct option cli_run_options[] = {
 	{ "id-block", required_argument, NULL, OPT_ID_BLOCK },
 	{ "id-auth", required_argument, NULL, OPT_ID_AUTH },
 	{ "host-data", required_argument, NULL, OPT_HOST_DATA },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "until-re", required_argument, NULL, OPT_UNTIL_RE },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "serial-log", required_argument, NULL, OPT_SERIAL_LOG },
+	{ "console", required_argument, NULL, OPT_CONSOLE },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "trace", required_argument, NULL, OPT_TRACE },
 	SEV_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -151,6 +181,20 @@ static int cli_sev_option(int opt, const char *arg, struct machine_cfg *cfg,
 		return cli_file(arg, "--host-data", &l->host_data, err);
 	}
 	return 1;
+}
+
+static int cli_marker(int opt, const char *arg, struct marker_cfg *mc, struct lk_err *err)
+{
+	const char *name = opt == OPT_UNTIL ? "--until" : "--fail-on";
+	const char **list = opt == OPT_UNTIL ? mc->until : mc->fail_on;
+	unsigned int *nr = opt == OPT_UNTIL ? &mc->nr_until : &mc->nr_fail_on;
+
+	if (!*arg)
+		return err_set(err, LK_EXIT_USAGE, "%s: empty marker", name);
+	if (*nr == MARKER_MAX)
+		return err_set(err, LK_EXIT_USAGE, "%s: at most %d markers", name, MARKER_MAX);
+	list[(*nr)++] = arg;
+	return 0;
 }
 
 static int cli_option(int opt, const char *arg, void *ctx, struct lk_err *err)
@@ -199,6 +243,27 @@ static int cli_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 		return 0;
 	case OPT_DUMP_DTB:
 		return cli_file(arg, "--dump-dtb", &cfg->dump_dtb, err);
+	case OPT_UNTIL:
+	case OPT_FAIL_ON:
+		return cli_marker(opt, arg, &cfg->markers, err);
+	case OPT_SERIAL_LOG:
+		return cli_file(arg, "--serial-log", &cfg->serial_log, err);
+	case OPT_TRACE:
+		return cli_file(arg, "--trace", &cfg->trace, err);
+	case OPT_REPORT:
+		return cli_file(arg, "--report", &cfg->report, err);
+	case OPT_CONSOLE:
+		if (strcmp(arg, "none") && strcmp(arg, "serial"))
+			return err_set(err, LK_EXIT_USAGE, "--console %s: not one of none, serial",
+				       arg);
+		cfg->console_none = !strcmp(arg, "none");
+		return 0;
+	case OPT_UNTIL_RE:
+		if (cfg->markers.until_re)
+			return err_set(err, LK_EXIT_USAGE, "--until-re: give it once (use '|' "
+				       "for alternatives)");
+		cfg->markers.until_re = arg;
+		return 0;
 	case OPT_TIMEOUT:
 		if (!parse_seconds(arg, &cfg->timeout))
 			return err_set(err, LK_EXIT_USAGE,
@@ -285,5 +350,7 @@ enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 	if (cfg->vars && !cfg->firmware)
 		return err_set(err, LK_EXIT_USAGE, "--vars needs the firmware it belongs to "
 			       "(--firmware)");
+	if (marker_cfg_check(&cfg->markers, err))
+		return CLI_ERROR;
 	return cli_check_sev(cfg, err) ? CLI_ERROR : CLI_OK;
 }

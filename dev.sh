@@ -5,11 +5,12 @@
 # root or through sudo), builds, and then:
 #   ./dev.sh run    boots the embedded default firmware
 #   ./dev.sh test   runs every test under ASan + UBSan, the hardware boot
-#                   test where the host can run it, then every test again
+#                   test where the host can run it, the CI example
+#                   (examples/ci-boot.sh), then every test again
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="gcc make binutils pkg-config libfdt-dev nettle-dev check ovmf acpica-tools"
+PACKAGES="gcc make binutils pkg-config libfdt-dev nettle-dev check ovmf acpica-tools python3"
 
 install_missing() {
 	missing=""
@@ -40,6 +41,8 @@ test)
 	build/sanitize/tests/run-tests
 	echo "== hardware boot test"
 	make -s check-hw
+	echo "== CI example: examples/ci-boot.sh on the test firmware"
+	examples/ci-boot.sh tests/guests/hello.bin build/ci-boot
 	echo "== tests"
 	exec tests/run-tests
 	;;

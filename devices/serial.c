@@ -10,6 +10,7 @@ void serial_init(struct serial *s, int out_fd, serial_irq_fn irq, void *irq_ctx)
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->lock, NULL);
 	s->out_fd = out_fd;
+	s->log_fd = -1;
 	s->irq = irq;
 	s->irq_ctx = irq_ctx;
 	/* Carrier, data set ready and clear to send: a cable is attached. */
@@ -19,6 +20,17 @@ void serial_init(struct serial *s, int out_fd, serial_irq_fn irq, void *irq_ctx)
 void serial_destroy(struct serial *s)
 {
 	pthread_mutex_destroy(&s->lock);
+}
+
+void serial_set_log(struct serial *s, int fd)
+{
+	s->log_fd = fd;
+}
+
+void serial_set_output_hook(struct serial *s, serial_out_fn fn, void *ctx)
+{
+	s->out_hook = fn;
+	s->out_ctx = ctx;
 }
 
 int serial_register(struct serial *s, struct bus *pio, uint16_t base, struct lk_err *err)
@@ -78,6 +90,10 @@ static void serial_transmit(struct serial *s, uint8_t c)
 		if (write(s->out_fd, &c, 1) < 0)
 			s->out_fd = -1;
 	}
+	if (s->log_fd >= 0 && !(s->mcr & UART_MCR_LOOP) && write(s->log_fd, &c, 1) < 0)
+		s->log_fd = -1;
+	if (s->out_hook && !(s->mcr & UART_MCR_LOOP))
+		s->out_hook(s->out_ctx, c);
 	s->thri_pending = true;	/* the transmitter is empty again at once */
 }
 

@@ -55,12 +55,17 @@
 #define UART_MSR_DCD	0x80
 
 typedef void (*serial_irq_fn)(void *ctx, int level);
+/* Sees each byte the guest transmits (not loopback), with the device's lock held. */
+typedef void (*serial_out_fn)(void *ctx, uint8_t c);
 
 struct serial {
 	pthread_mutex_t lock;
 	int out_fd;			/* -1: output discarded */
+	int log_fd;			/* a copy of the output; -1: none */
 	serial_irq_fn irq;
 	void *irq_ctx;
+	serial_out_fn out_hook;		/* NULL: none, and no cost */
+	void *out_ctx;
 	int irq_level;
 	uint8_t ier, lcr, mcr, msr, scr, dll, dlm, fcr;
 	bool thri_pending;		/* THR-empty interrupt not yet acknowledged */
@@ -70,6 +75,10 @@ struct serial {
 
 void serial_init(struct serial *s, int out_fd, serial_irq_fn irq, void *irq_ctx);
 void serial_destroy(struct serial *s);
+/* A second file descriptor that gets every transmitted byte too (--serial-log). */
+void serial_set_log(struct serial *s, int fd);
+/* Set before the vCPUs start; @fn runs on a vCPU thread, under the device lock. */
+void serial_set_output_hook(struct serial *s, serial_out_fn fn, void *ctx);
 int serial_register(struct serial *s, struct bus *pio, uint16_t base, struct lk_err *err);
 
 /* The bus handler: offsets 0-7 from the base. */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "kvm/calibrate.h"
+#include "kvm/trace.h"
 #include "kvm/uapi.h"
 #include "kvm/vcpu.h"
 #include "kvm/vm.h"
@@ -131,7 +132,7 @@ static void calib_judge(struct vcpu *v, const struct calib_guest *g, int r,
 {
 	const struct kvm_run *run = v->run;
 	struct kvm_regs regs;
-	bool regs_ok = ioctl(v->fd, KVM_GET_REGS, &regs) == 0;
+	bool regs_ok = kvm_ioctl(v->fd, KVM_GET_REGS, &regs) == 0;
 	char what[64];
 
 	if (r == -EINTR && regs_ok && regs.rip >= g->loop_ip && regs.rip < g->exit_ip) {

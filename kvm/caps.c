@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include "kvm/caps.h"
+#include "kvm/trace.h"
 #include "kvm/uapi.h"
 #include "kvm/vm.h"
 
@@ -49,7 +50,7 @@ bool caps_readonly_memslot(const struct host_caps *c, unsigned int type)
 /* KVM_MEMORY_ENCRYPT_OP without a command: 0 where KVM has SEV enabled (§1.2). */
 static int caps_sev_enabled_err(const struct vm *vm)
 {
-	return ioctl(vm->fd, KVM_MEMORY_ENCRYPT_OP, NULL) ? errno : 0;
+	return kvm_ioctl(vm->fd, KVM_MEMORY_ENCRYPT_OP, NULL) ? errno : 0;
 }
 
 /*
@@ -109,7 +110,7 @@ static void caps_vmsa_features(struct host_caps *c, const struct kvm_host *host)
 		.addr = (uintptr_t)&c->vmsa_features,
 	};
 
-	c->vmsa_features_attr = ioctl(host->fd, KVM_GET_DEVICE_ATTR, &a) == 0;
+	c->vmsa_features_attr = kvm_ioctl(host->fd, KVM_GET_DEVICE_ATTR, &a) == 0;
 	c->vmsa_features_err = c->vmsa_features_attr ? 0 : errno;
 	if (!c->vmsa_features_attr)
 		c->vmsa_features = 0;

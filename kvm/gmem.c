@@ -5,12 +5,13 @@
 #include <sys/ioctl.h>
 
 #include "kvm/gmem.h"
+#include "kvm/trace.h"
 #include "kvm/uapi.h"
 
 int gmem_create(int vm_fd, uint64_t size, const char *what, struct lk_err *err)
 {
 	struct lk_kvm_create_guest_memfd g = { .size = size };
-	int fd = ioctl(vm_fd, LK_KVM_CREATE_GUEST_MEMFD, &g);
+	int fd = kvm_ioctl(vm_fd, LK_KVM_CREATE_GUEST_MEMFD, &g);
 
 	if (fd < 0)
 		return err_sys(err, "KVM_CREATE_GUEST_MEMFD (%s, %llu KiB)", what,
@@ -28,7 +29,7 @@ int gmem_set_private(int vm_fd, uint64_t gpa, uint64_t size, bool private_mem,
 	int r;
 
 	do {
-		r = ioctl(vm_fd, LK_KVM_SET_MEMORY_ATTRIBUTES, &a);
+		r = kvm_ioctl(vm_fd, LK_KVM_SET_MEMORY_ATTRIBUTES, &a);
 	} while (r < 0 && (errno == EINTR || errno == EAGAIN));
 	if (r)
 		return err_sys(err, "KVM_SET_MEMORY_ATTRIBUTES (GPA 0x%llx, %llu KiB, %s)",

@@ -6,11 +6,12 @@
 #include <unistd.h>
 
 #include "kvm/host.h"
+#include "kvm/trace.h"
 #include "kvm/uapi.h"
 
 int kvm_host_check(const struct kvm_host *host, long cap)
 {
-	int r = ioctl(host->fd, KVM_CHECK_EXTENSION, cap);
+	int r = kvm_ioctl(host->fd, KVM_CHECK_EXTENSION, cap);
 
 	return r < 0 ? 0 : r;
 }
@@ -19,12 +20,12 @@ static int kvm_host_probe(struct kvm_host *host, struct lk_err *err)
 {
 	int types;
 
-	host->api_version = ioctl(host->fd, KVM_GET_API_VERSION, 0);
+	host->api_version = kvm_ioctl(host->fd, KVM_GET_API_VERSION, 0);
 	if (host->api_version != KVM_API_VERSION)
 		return err_set(err, LK_EXIT_HOST,
 			       "%s: KVM API version %d, lkvm-sev needs %d",
 			       KVM_DEVICE_PATH, host->api_version, KVM_API_VERSION);
-	host->vcpu_mmap_size = ioctl(host->fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	host->vcpu_mmap_size = kvm_ioctl(host->fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (host->vcpu_mmap_size < (int)sizeof(struct kvm_run))
 		return err_sys(err, "ioctl(%s, KVM_GET_VCPU_MMAP_SIZE)", KVM_DEVICE_PATH);
 

@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 
 #include "kvm/memslot.h"
+#include "kvm/trace.h"
 #include "kvm/uapi.h"
 
 void memslots_init(struct memslots *ms, int vm_fd, bool region2)
@@ -28,14 +29,14 @@ static int memslot_ioctl(const struct memslots *ms, int slot, uint32_t flags,
 			r.guest_memfd_offset = gmem->gmem_offset;
 		}
 
-		return ioctl(ms->vm_fd, LK_KVM_SET_USER_MEMORY_REGION2, &r);
+		return kvm_ioctl(ms->vm_fd, LK_KVM_SET_USER_MEMORY_REGION2, &r);
 	} else {
 		struct kvm_userspace_memory_region r = {
 			.slot = (uint32_t)slot, .flags = flags, .guest_phys_addr = gpa,
 			.memory_size = size, .userspace_addr = (uintptr_t)hva,
 		};
 
-		return ioctl(ms->vm_fd, KVM_SET_USER_MEMORY_REGION, &r);
+		return kvm_ioctl(ms->vm_fd, KVM_SET_USER_MEMORY_REGION, &r);
 	}
 }
 

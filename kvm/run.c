@@ -11,6 +11,7 @@
 
 #include "kvm/run.h"
 #include "kvm/ro_region.h"
+#include "kvm/trace.h"
 #include "kvm/uapi.h"
 #include "kvm/vm.h"
 
@@ -221,7 +222,19 @@ static void vcpu_loop(struct vcpu *v, const struct run_ctx *ctx)
 {
 	while (!stop_requested(ctx->stop)) {
 		if (vcpu_enter(v) == 0) {
-			if (!run_exit(v, ctx))
+			struct vcpu_stats *st = &v->stats;
+			unsigned int r = v->run->exit_reason;
+			bool go_on;
+
+			/* Plain counters: this thread is their only writer. */
+			if (!st->total++)
+				clock_gettime(CLOCK_MONOTONIC, &st->first_exit);
+			st->exits[r < VCPU_EXIT_REASONS ? r : VCPU_EXIT_REASONS - 1]++;
+			go_on = run_exit(v, ctx);
+			/* After the dispatch: an `in` shows the value the guest gets. */
+			if (__builtin_expect(kvm_trace_fp != NULL, 0))
+				kvm_trace_exit(v->id, v->run);
+			if (!go_on)
 				return;
 			continue;
 		}

@@ -12,6 +12,7 @@
 
 #include "kvm/sev.h"
 #include "kvm/sev_dev.h"
+#include "kvm/trace.h"
 #include "kvm/uapi.h"
 
 /* Consecutive EAGAINs of one SNP_LAUNCH_UPDATE before it counts as a failure. */
@@ -60,7 +61,7 @@ static int sev_op(struct kvm_sev *s, uint32_t id, void *data, const char *name,
 	int r;
 
 	do {
-		r = ioctl(s->vm_fd, KVM_MEMORY_ENCRYPT_OP, &cmd);
+		r = kvm_ioctl(s->vm_fd, KVM_MEMORY_ENCRYPT_OP, &cmd);
 	} while (r < 0 && errno == EINTR);
 	if (!r)
 		return 0;
@@ -95,7 +96,7 @@ int kvm_sev_reg_region(struct kvm_sev *s, const char *what, void *hva, uint64_t 
 {
 	struct kvm_enc_region r = { .addr = (uintptr_t)hva, .size = size };
 
-	if (!ioctl(s->vm_fd, KVM_MEMORY_ENCRYPT_REG_REGION, &r)) {
+	if (!kvm_ioctl(s->vm_fd, KVM_MEMORY_ENCRYPT_REG_REGION, &r)) {
 		s->registered += size;
 		return 0;
 	}

@@ -8,6 +8,7 @@
 #include <linux/psp-sev.h>
 
 #include "kvm/sev_dev.h"
+#include "kvm/trace.h"
 #include "kvm/uapi.h"
 
 /* SEV_ISSUE_CMD: 0, or the errno with the firmware's status in @q. */
@@ -15,7 +16,7 @@ static int sev_dev_cmd(int fd, uint32_t cmd, void *data, struct sev_status_query
 {
 	struct sev_issue_cmd c = { .cmd = cmd, .data = (uintptr_t)data };
 
-	if (ioctl(fd, SEV_ISSUE_CMD, &c) == 0) {
+	if (kvm_ioctl(fd, SEV_ISSUE_CMD, &c) == 0) {
 		q->ok = true;
 		return 0;
 	}

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "kvm/trace.h"
 #include "kvm/uapi.h"
 #include "kvm/vcpu.h"
 #include "kvm/vm.h"
@@ -15,7 +16,7 @@
 
 int vcpu_enter(struct vcpu *vcpu)
 {
-	return ioctl(vcpu->fd, KVM_RUN, 0);
+	return kvm_ioctl(vcpu->fd, KVM_RUN, 0);
 }
 
 int vcpu_create(struct vcpu *vcpu, struct vm *vm, unsigned int id, struct lk_err *err)
@@ -23,7 +24,7 @@ int vcpu_create(struct vcpu *vcpu, struct vm *vm, unsigned int id, struct lk_err
 	void *run;
 
 	*vcpu = (struct vcpu){ .vm = vm, .id = id, .fd = -1 };
-	vcpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, (unsigned long)id);
+	vcpu->fd = kvm_ioctl(vm->fd, KVM_CREATE_VCPU, (unsigned long)id);
 	if (vcpu->fd < 0)
 		return err_sys(err, "KVM_CREATE_VCPU %u", id);
 	vcpu->run_size = (size_t)vm->host->vcpu_mmap_size;
@@ -54,7 +55,7 @@ struct kvm_cpuid2 *vm_supported_cpuid(struct vm *vm, struct lk_err *err)
 	if (!c)
 		return err_sys(err, "allocating the CPUID table"), NULL;
 	c->nent = CPUID_MAX_ENTRIES;
-	if (ioctl(vm->host->fd, KVM_GET_SUPPORTED_CPUID, c)) {
+	if (kvm_ioctl(vm->host->fd, KVM_GET_SUPPORTED_CPUID, c)) {
 		free(c);
 		return err_sys(err, "KVM_GET_SUPPORTED_CPUID"), NULL;
 	}
@@ -89,7 +90,7 @@ int vcpu_set_cpuid(struct vcpu *vcpu, struct lk_err *err)
 			break;
 		}
 	}
-	r = ioctl(vcpu->fd, KVM_SET_CPUID2, c);
+	r = kvm_ioctl(vcpu->fd, KVM_SET_CPUID2, c);
 	free(c);
 	if (r)
 		return err_sys(err, "KVM_SET_CPUID2 on vCPU %u", vcpu->id);
@@ -101,13 +102,13 @@ int vcpu_reset_state(struct vcpu *vcpu, struct lk_err *err)
 	struct kvm_sregs sregs;
 	struct kvm_regs regs = { .rip = 0xfff0, .rflags = 0x2, .rdx = 0x600 };
 
-	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs))
+	if (kvm_ioctl(vcpu->fd, KVM_GET_SREGS, &sregs))
 		return err_sys(err, "KVM_GET_SREGS on vCPU %u", vcpu->id);
 	sregs.cs.selector = 0xf000;
 	sregs.cs.base = 0xffff0000;
-	if (ioctl(vcpu->fd, KVM_SET_SREGS, &sregs))
+	if (kvm_ioctl(vcpu->fd, KVM_SET_SREGS, &sregs))
 		return err_sys(err, "KVM_SET_SREGS on vCPU %u", vcpu->id);
-	if (ioctl(vcpu->fd, KVM_SET_REGS, &regs))
+	if (kvm_ioctl(vcpu->fd, KVM_SET_REGS, &regs))
 		return err_sys(err, "KVM_SET_REGS on vCPU %u", vcpu->id);
 	return 0;
 }
@@ -123,7 +124,7 @@ static int sev_reset_sregs(struct vcpu *vcpu, uint32_t reset_addr, struct lk_err
 {
 	struct kvm_sregs s;
 
-	if (ioctl(vcpu->fd, KVM_GET_SREGS, &s))
+	if (kvm_ioctl(vcpu->fd, KVM_GET_SREGS, &s))
 		return err_sys(err, "KVM_GET_SREGS on vCPU %u", vcpu->id);
 	s.cs = reset_seg(0xf000, reset_addr ? reset_addr & 0xffff0000u : 0xffff0000u, 11, 1);
 	s.ds = s.es = s.fs = s.gs = s.ss = reset_seg(0, 0, 3, 1);
@@ -133,7 +134,7 @@ static int sev_reset_sregs(struct vcpu *vcpu, uint32_t reset_addr, struct lk_err
 	s.gdt.limit = s.idt.limit = 0xffff;
 	s.cr0 = 0x60000010;
 	s.cr2 = s.cr3 = s.cr4 = s.efer = 0;
-	if (ioctl(vcpu->fd, KVM_SET_SREGS, &s))
+	if (kvm_ioctl(vcpu->fd, KVM_SET_SREGS, &s))
 		return err_sys(err, "KVM_SET_SREGS on vCPU %u", vcpu->id);
 	return 0;
 }
@@ -151,9 +152,9 @@ static int sev_reset_fpu(struct vcpu *vcpu, bool fpu, struct lk_err *err)
 	memcpy(p, &fcw, 2);
 	memcpy(p + 24, &mxcsr, 4);
 	memcpy(p + 512, &bv, 8);
-	if (fpu && ioctl(vcpu->fd, KVM_SET_XSAVE, &x))
+	if (fpu && kvm_ioctl(vcpu->fd, KVM_SET_XSAVE, &x))
 		return err_sys(err, "KVM_SET_XSAVE on vCPU %u", vcpu->id);
-	if (ioctl(vcpu->fd, KVM_SET_XCRS, &xcrs))
+	if (kvm_ioctl(vcpu->fd, KVM_SET_XCRS, &xcrs))
 		return err_sys(err, "KVM_SET_XCRS on vCPU %u", vcpu->id);
 	return 0;
 }
@@ -172,11 +173,11 @@ int vcpu_sev_reset_state(struct vcpu *vcpu, uint32_t reset_addr, uint32_t cpu_si
 
 	if (sev_reset_sregs(vcpu, reset_addr, err))
 		return -1;
-	if (ioctl(vcpu->fd, KVM_SET_REGS, &regs))
+	if (kvm_ioctl(vcpu->fd, KVM_SET_REGS, &regs))
 		return err_sys(err, "KVM_SET_REGS on vCPU %u", vcpu->id);
-	if (ioctl(vcpu->fd, KVM_SET_DEBUGREGS, &dr))
+	if (kvm_ioctl(vcpu->fd, KVM_SET_DEBUGREGS, &dr))
 		return err_sys(err, "KVM_SET_DEBUGREGS on vCPU %u", vcpu->id);
-	if (ioctl(vcpu->fd, KVM_SET_MSRS, &msrs) != 1)
+	if (kvm_ioctl(vcpu->fd, KVM_SET_MSRS, &msrs) != 1)
 		return err_sys(err, "KVM_SET_MSRS (PAT) on vCPU %u", vcpu->id);
 	return sev_reset_fpu(vcpu, fpu, err);
 }
@@ -193,7 +194,7 @@ void vcpu_dump_regs(struct vcpu *vcpu, struct lk_err *err)
 	struct kvm_regs r;
 	struct kvm_sregs s;
 
-	if (ioctl(vcpu->fd, KVM_GET_REGS, &r) || ioctl(vcpu->fd, KVM_GET_SREGS, &s)) {
+	if (kvm_ioctl(vcpu->fd, KVM_GET_REGS, &r) || kvm_ioctl(vcpu->fd, KVM_GET_SREGS, &s)) {
 		err_detail(err, "  (vCPU %u's registers are not readable: %s)", vcpu->id,
 			   strerror(errno));
 		return;

@@ -9,12 +9,23 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 #include <linux/kvm.h>
 
 #include "util/err.h"
 
 struct vm;
 struct run_ctx;
+
+/* Exits by KVM exit reason (the last slot: any larger reason). */
+#define VCPU_EXIT_REASONS 64
+
+/* Written only by the vCPU's own thread; read after it is joined. */
+struct vcpu_stats {
+	uint64_t exits[VCPU_EXIT_REASONS];
+	uint64_t total;
+	struct timespec first_exit;	/* CLOCK_MONOTONIC, once total > 0 */
+};
 
 struct vcpu {
 	struct vm *vm;
@@ -25,6 +36,7 @@ struct vcpu {
 	size_t run_size;
 	pthread_t thread;
 	bool started;
+	struct vcpu_stats stats;
 };
 
 int vcpu_create(struct vcpu *vcpu, struct vm *vm, unsigned int id, struct lk_err *err);

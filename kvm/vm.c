@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "kvm/ro_region.h"
+#include "kvm/trace.h"
 #include "kvm/uapi.h"
 #include "kvm/vm.h"
 
@@ -15,7 +16,7 @@
 
 int vm_check(const struct vm *vm, long cap)
 {
-	int r = ioctl(vm->fd, KVM_CHECK_EXTENSION, cap);
+	int r = kvm_ioctl(vm->fd, KVM_CHECK_EXTENSION, cap);
 
 	return r < 0 ? 0 : r;
 }
@@ -30,7 +31,7 @@ int vm_create(struct vm *vm, const struct kvm_host *host, unsigned long type,
 			       "this host's KVM offers VM types 0x%x: no VM type %lu",
 			       host->vm_types, type);
 	do {
-		vm->fd = ioctl(host->fd, KVM_CREATE_VM, type);
+		vm->fd = kvm_ioctl(host->fd, KVM_CREATE_VM, type);
 	} while (vm->fd < 0 && errno == EINTR);
 	if (vm->fd < 0)
 		return err_sys(err, "KVM_CREATE_VM (type %lu)", type);
@@ -51,12 +52,12 @@ int vm_create_irqchip(struct vm *vm, struct lk_err *err)
 	 * places lie inside a large firmware image; AMD ignores them.
 	 */
 	if (vm->host->set_tss_addr) {
-		if (ioctl(vm->fd, KVM_SET_IDENTITY_MAP_ADDR, &identity))
+		if (kvm_ioctl(vm->fd, KVM_SET_IDENTITY_MAP_ADDR, &identity))
 			return err_sys(err, "KVM_SET_IDENTITY_MAP_ADDR");
-		if (ioctl(vm->fd, KVM_SET_TSS_ADDR, VM_TSS_ADDR))
+		if (kvm_ioctl(vm->fd, KVM_SET_TSS_ADDR, VM_TSS_ADDR))
 			return err_sys(err, "KVM_SET_TSS_ADDR");
 	}
-	if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0))
+	if (kvm_ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0))
 		return err_sys(err, "KVM_CREATE_IRQCHIP");
 	return 0;
 }
@@ -69,7 +70,7 @@ int vm_create_pit(struct vm *vm, struct lk_err *err)
 	 */
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 
-	if (ioctl(vm->fd, KVM_CREATE_PIT2, &pit))
+	if (kvm_ioctl(vm->fd, KVM_CREATE_PIT2, &pit))
 		return err_sys(err, "KVM_CREATE_PIT2");
 	return 0;
 }
@@ -79,14 +80,14 @@ void vm_irq_line(struct vm *vm, unsigned int irq, int level)
 	struct kvm_irq_level l = { .irq = irq, .level = (uint32_t)level };
 
 	/* Cannot fail for a valid line on a VM with an irqchip. */
-	(void)ioctl(vm->fd, KVM_IRQ_LINE, &l);
+	(void)kvm_ioctl(vm->fd, KVM_IRQ_LINE, &l);
 }
 
 int vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg, struct lk_err *err)
 {
 	struct kvm_enable_cap c = { .cap = cap, .args = { arg } };
 
-	if (ioctl(vm->fd, KVM_ENABLE_CAP, &c))
+	if (kvm_ioctl(vm->fd, KVM_ENABLE_CAP, &c))
 		return err_sys(err, "KVM_ENABLE_CAP %u (0x%llx)", cap, (unsigned long long)arg);
 	return 0;
 }

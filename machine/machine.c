@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kvm/trace.h"
 #include "kvm/uapi.h"
 #include "machine/dtb.h"
 #include "machine/machine_priv.h"
@@ -21,8 +22,17 @@
 /* Signal handlers can reach only this. */
 static struct stop *machine_signal_stop;
 
+static volatile sig_atomic_t machine_sigint_seen;
+
 static void machine_signal(int sig)
 {
+	/* A second Ctrl-C: whatever is stuck, the user wants out now. */
+	if (sig == SIGINT && machine_sigint_seen) {
+		term_restore();
+		_exit(LK_EXIT_SIGINT);
+	}
+	if (sig == SIGINT)
+		machine_sigint_seen = 1;
 	if (machine_signal_stop)
 		stop_request_quiet(machine_signal_stop,
 				   sig == SIGINT ? LK_EXIT_SIGINT : LK_EXIT_SIGTERM);
@@ -126,18 +136,33 @@ static int machine_build(struct machine *m, struct lk_err *err)
 			       cfg->nr_cpus, m->host.max_vcpus);
 	if (machine_sev_choose(m, err) ||
 	    vm_create(&m->vm, &m->host, m->sev_on ? m->sev.vm_type : LK_KVM_X86_DEFAULT_VM,
-		      err) ||
-	    (m->sev_on && sev_launch_init(&m->sev, &m->vm, err)) ||
+		      err))
+		return -1;
+	machine_mark(m, TL_VM_CREATED);
+	if ((m->sev_on && sev_launch_init(&m->sev, &m->vm, err)) ||
 	    vm_create_irqchip(&m->vm, err) ||
 	    ((cfg->kernel || cfg->pit) && vm_create_pit(&m->vm, err)) ||
 	    (m->sev_on && sev_launch_cpuid(&m->sev, &m->vm, err)) ||
-	    machine_memory(m, err) ||
-	    machine_devices(m, err) ||
+	    machine_memory(m, err))
+		return -1;
+	machine_mark(m, TL_FIRMWARE_MAPPED);
+	if (machine_devices(m, err) ||
 	    machine_vcpus(m, err) ||
 	    (m->sev_on && machine_sev_launch(m, err)))
 		return -1;
+	if (m->sev_on)
+		machine_mark(m, TL_LAUNCH_FINISHED);
 	if (cfg->dump_dtb && machine_dump_dtb(m, err))
 		return -1;
+	/* Without markers or a report the UART has no hook: its exits cost what they did. */
+	if (marker_cfg_any(&cfg->markers)) {
+		m->marker_on = true;
+		if (marker_init(&m->marker, &cfg->markers, &m->stop, err))
+			return -1;
+		serial_set_output_hook(&m->serial, marker_feed, &m->marker);
+	}
+	if (m->report)
+		serial_set_output_hook(&m->serial, machine_serial_out, m);
 	/* SEV-ES and SNP registers are encrypted once launched (§4.6). */
 	m->run_ctx = (struct run_ctx){ .pio = &m->pio, .mmio = &m->mmio, .stop = &m->stop,
 				       .dump_regs = !m->sev_on || m->sev.mode == SEV_MODE_SEV };
@@ -204,16 +229,27 @@ static void machine_wait(struct machine *m)
 	}
 }
 
-static void machine_teardown(struct machine *m)
+static void machine_teardown(struct machine *m, int status, const struct lk_err *err)
 {
 	struct lk_err ignored;
 	unsigned int i;
 
 	vcpus_stop(m->vcpus, m->nr_vcpus);
 	term_restore();
+	/* The vCPUs are joined: their counters and the serial tail are stable. */
+	if (m->report)
+		machine_report(m, status, err);
 	for (i = 0; i < m->nr_vcpus; i++)
 		vcpu_destroy(&m->vcpus[i]);
 	free(m->vcpus);
+	if (m->marker_on)
+		marker_destroy(&m->marker);
+	if (m->serial_log_fd >= 0) {
+		/* Every byte is already written; this makes the log durable. */
+		if (fdatasync(m->serial_log_fd) && errno != EINVAL)
+			warn("--serial-log %s: %s", m->cfg->serial_log, strerror(errno));
+		close(m->serial_log_fd);
+	}
 	if (m->flash_open) {
 		/* What the guest wrote is already in the file; this makes it durable. */
 		if (cfi_flash_sync(&m->flash, &ignored))
@@ -253,8 +289,10 @@ static int machine_start(struct machine *m, struct lk_err *err)
 {
 	unsigned int i;
 
-	m->stdin_open = true;
-	term_raw_begin();
+	/* --console none: a headless run leaves stdin and the terminal alone. */
+	m->stdin_open = !m->cfg->console_none;
+	if (!m->cfg->console_none)
+		term_raw_begin();
 	for (i = 0; i < m->nr_vcpus; i++)
 		if (vcpu_start(&m->vcpus[i], &m->run_ctx, err))
 			return -1;
@@ -273,13 +311,16 @@ int machine_run(const struct machine_cfg *cfg, struct lk_err *err)
 	m->host.fd = -1;
 	m->stop.efd = -1;
 	m->debugcon.fd = -1;
+	m->serial_log_fd = -1;
 	m->fw_ro.slot = -1;
 	m->vars_ro.slot = -1;
 	m->gmem_ram = m->gmem_fw = m->gmem_vmsa = -1;
 	m->sev_on = cfg->sev.o.mode != SEV_MODE_NONE;
 	m->sev.kvm.sev_fd = -1;
 	err->msg[0] = '\0';
-	if (machine_build(m, err) || machine_start(m, err)) {
+	clock_gettime(CLOCK_MONOTONIC, &m->t0);
+	if ((cfg->trace && kvm_trace_open(cfg->trace, err)) || machine_report_open(m, err) ||
+	    machine_build(m, err) || machine_start(m, err)) {
 		status = err->status;
 		if (m->stop.efd >= 0)
 			stop_request_quiet(&m->stop, status);
@@ -292,7 +333,8 @@ int machine_run(const struct machine_cfg *cfg, struct lk_err *err)
 			err_set(err, status, "stopped by %s",
 				machine_signal_names[status - 128]);
 	}
-	machine_teardown(m);
+	machine_teardown(m, status, err);
+	kvm_trace_close();	/* after the last ioctl of the teardown */
 	free(m);
 	return status;
 }

@@ -12,6 +12,7 @@
 
 #include "kvm/ro_region.h"
 #include "sev/options.h"
+#include "util/marker.h"
 #include "util/err.h"
 
 struct machine_cfg {
@@ -28,6 +29,11 @@ struct machine_cfg {
 	enum ro_mode ro_mode;
 	const char *debugcon;	/* NULL: no debug console */
 	double timeout;		/* seconds; 0: none */
+	const char *serial_log;	/* a copy of the serial output, or NULL */
+	bool console_none;	/* --console none: no stdout output, no stdin */
+	const char *trace;	/* --trace: KVM ioctls and exits, or NULL */
+	const char *report;	/* --report: JSON at exit, or NULL */
+	struct marker_cfg markers;	/* --until, --until-re, --fail-on */
 	struct sev_launch_opts sev;	/* sev.o.mode SEV_MODE_NONE: a plain VM */
 };
 

@@ -8,6 +8,8 @@
 #define LKVM_MACHINE_PRIV_H
 
 #include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
 
 #include "devices/acpi_pm.h"
 #include "devices/bus.h"
@@ -32,6 +34,24 @@
 #include "machine/machine.h"
 #include "sev/launch.h"
 #include "util/stop.h"
+
+/* Points of the --report timeline, in the order they can happen. */
+enum machine_tl {
+	TL_VM_CREATED,
+	TL_FIRMWARE_MAPPED,
+	TL_LAUNCH_FINISHED,
+	TL_NR,
+};
+
+/* --report's last serial lines: a ring fed by the serial output hook. */
+#define TAIL_LINES	20
+#define TAIL_LINE_MAX	200
+
+struct serial_tail {
+	char line[TAIL_LINES + 1][TAIL_LINE_MAX + 1];	/* and the one being written */
+	unsigned int next, count;	/* line[next] is the one being written */
+	size_t len;
+};
 
 /* The ACPI SCI, as on QEMU's pc: ISA IRQ 9, level-triggered. */
 #define MACHINE_SCI_IRQ 9
@@ -71,6 +91,13 @@ struct machine {
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;	/* created so far */
 	bool stdin_open;
+	struct marker marker;	/* with cfg->markers set; the serial output hook feeds it */
+	bool marker_on;
+	int serial_log_fd;	/* --serial-log, -1 without */
+	FILE *report;		/* --report, opened at start-up */
+	struct serial_tail tail;	/* with --report */
+	struct timespec t0;	/* machine_run's start, CLOCK_MONOTONIC */
+	struct timespec tl[TL_NR];	/* tv_sec 0: did not happen */
 };
 
 /* memory.c */
@@ -81,6 +108,12 @@ void *machine_gpa_to_hva(void *ctx, uint64_t gpa, uint64_t len);
 void *machine_launch_hva(void *ctx, uint64_t gpa, uint64_t len);
 void machine_memory_free(struct machine *m);
 int machine_convert(void *ctx, uint64_t gpa, uint64_t size, bool to_private);
+
+/* report.c */
+void machine_mark(struct machine *m, enum machine_tl point);
+void machine_serial_out(void *ctx, uint8_t c);
+int machine_report_open(struct machine *m, struct lk_err *err);
+void machine_report(struct machine *m, int status, const struct lk_err *err);
 
 /* platform.c */
 int machine_devices(struct machine *m, struct lk_err *err);

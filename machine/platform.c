@@ -3,6 +3,9 @@
  * The PC platform's devices, registered in one visible order, and what the
  * firmware reads through fw_cfg: CPU count, e820, ACPI tables, the kernel.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "devices/debug_exit.h"
@@ -92,7 +95,8 @@ int machine_devices(struct machine *m, struct lk_err *err)
 
 	bus_init(&m->pio, "port");
 	bus_init(&m->mmio, "mmio");
-	serial_init(&m->serial, STDOUT_FILENO, machine_serial_irq, &m->vm);
+	serial_init(&m->serial, m->cfg->console_none ? -1 : STDOUT_FILENO, machine_serial_irq,
+		    &m->vm);
 	cmos_init(&m->cmos, l->ram_low_size, l->ram_high_size, m->cfg->nr_cpus);
 	m->debugcon.fd = -1;
 	if (serial_register(&m->serial, &m->pio, SERIAL_COM1_BASE, err) ||
@@ -107,6 +111,14 @@ int machine_devices(struct machine *m, struct lk_err *err)
 	    piix4_pm_init(&m->pm_func, &m->acpi_pm, MACHINE_SCI_IRQ, &m->pci, err) ||
 	    rom_init(&m->fw_rom, "firmware", l->fw_base, m->fw.data, l->fw_size, &m->mmio, err))
 		return -1;
+	if (m->cfg->serial_log) {
+		m->serial_log_fd = open(m->cfg->serial_log,
+					O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (m->serial_log_fd < 0)
+			return err_set(err, LK_EXIT_USAGE, "--serial-log %s: %s",
+				       m->cfg->serial_log, strerror(errno));
+		serial_set_log(&m->serial, m->serial_log_fd);
+	}
 	if (m->cfg->debugcon && debugcon_init(&m->debugcon, m->cfg->debugcon, &m->pio, err))
 		return -1;
 	if (l->vars_size && bus_register(&m->mmio, l->vars_base, l->vars_size, cfi_flash_io,

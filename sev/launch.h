@@ -16,6 +16,7 @@
 #include "kvm/sev.h"
 #include "sev/hashes.h"
 #include "sev/options.h"
+#include "sev/digest.h"
 #include "sev/plan.h"
 #include "util/err.h"
 
@@ -41,6 +42,10 @@ struct sev_launch {
 	struct ovmf_info ovmf;
 	struct kvm_sev kvm;
 	struct plan plan;
+	/* What the launch printed, for --report: empty until then. */
+	char digest_hex[2 * LAUNCH_DIGEST_MAX + 1];
+	const char *digest_alg;
+	char measure_hex[2 * 256 + 1];
 };
 
 /* The guest memory the launch reads and encrypts. */

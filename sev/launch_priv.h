@@ -21,7 +21,7 @@ void launch_owner_unmap(struct owner_file *f);
 int launch_plan(struct sev_launch *l, unsigned int nr_cpus, bool direct,
 		const struct sev_kernel_hashes *hashes, struct lk_err *err);
 /* The expected digest of l->plan, on stderr. */
-void launch_print(const struct sev_launch *l);
+void launch_print(struct sev_launch *l);
 /* One call's worth from step @i on: returns the next step, @len the bytes. */
 int launch_coalesce(const struct plan *p, int i, const struct sev_launch_mem *mem,
 		    uint64_t *len);

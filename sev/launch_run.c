@@ -41,13 +41,15 @@ void launch_owner_unmap(struct owner_file *f)
 	f->data = NULL;
 }
 
-void launch_print(const struct sev_launch *l)
+void launch_print(struct sev_launch *l)
 {
 	char hex[2 * LAUNCH_DIGEST_MAX + 1];
 	struct launch_digest d;
 
 	plan_digest(&l->plan, l->plan.nr_steps, &d);
 	launch_digest_hex(&d, hex);
+	memcpy(l->digest_hex, hex, sizeof(l->digest_hex));
+	l->digest_alg = d.algorithm;
 	fprintf(stderr, "lkvm-sev: %s launch digest (%s, expected): %s\n",
 		sev_mode_name(l->mode), d.algorithm, hex);
 }

@@ -65,6 +65,8 @@ static int sev_measure(struct sev_launch *l, struct lk_err *err)
 		return -1;
 	for (i = 0; i < len; i++)
 		snprintf(hex + 2 * i, 3, "%02x", blob[i]);
+	hex[2 * len] = '\0';
+	snprintf(l->measure_hex, sizeof(l->measure_hex), "%s", hex);
 	fprintf(stderr, "lkvm-sev: LAUNCH_MEASURE: %s\n", hex);
 	return 0;
 }

@@ -35,13 +35,15 @@ int main(void)
 	srunner_add_suite(sr, unit_caps_suite());
 	srunner_add_suite(sr, caps_suite());
 	srunner_add_suite(sr, sev_run_suite());
+	srunner_add_suite(sr, docs_suite());
 	if (tests_have_kvm()) {
 		srunner_add_suite(sr, kvm_core_suite());
 		srunner_add_suite(sr, guest_suite());
 		srunner_add_suite(sr, platform_suite());
 		srunner_add_suite(sr, caps_kvm_suite());
+		srunner_add_suite(sr, ci_suite());
 	} else {
-		printf("SKIP kvm-core, guests, caps-kvm: /dev/kvm does not exist on this host\n");
+		printf("SKIP kvm-core, guests, caps-kvm, ci: /dev/kvm does not exist on this host\n");
 	}
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

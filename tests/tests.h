@@ -37,6 +37,8 @@ Suite *unit_caps_suite(void);
 Suite *caps_kvm_suite(void);
 Suite *caps_suite(void);
 Suite *sev_run_suite(void);
+Suite *docs_suite(void);
+Suite *ci_suite(void);
 
 /* Whether /dev/kvm exists; when it does not, KVM suites are skipped. */
 bool tests_have_kvm(void);

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* --trace's lines, and the names of KVM exit reasons. */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <linux/kvm.h>
+
+#include "kvm/trace.h"
+#include "kvm/uapi.h"
+
+FILE *kvm_trace_fp;
+static struct timespec kvm_trace_t0;
+
+int kvm_trace_open(const char *path, struct lk_err *err)
+{
+	kvm_trace_fp = fopen(path, "we");
+	if (!kvm_trace_fp)
+		return err_set(err, LK_EXIT_USAGE, "--trace %s: %s", path, strerror(errno));
+	clock_gettime(CLOCK_MONOTONIC, &kvm_trace_t0);
+	return 0;
+}
+
+void kvm_trace_close(void)
+{
+	FILE *f = kvm_trace_fp;
+
+	if (!f)
+		return;
+	kvm_trace_fp = NULL;
+	fclose(f);
+}
+
+/* Seconds since the trace began, to the microsecond. */
+static double kvm_trace_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - kvm_trace_t0.tv_sec) +
+	       (double)(t.tv_nsec - kvm_trace_t0.tv_nsec) / 1e9;
+}
+
+void kvm_trace_ioctl(int fd, const char *name, unsigned long req, uintptr_t arg, int r)
+{
+	int saved = errno;
+	char brief[96];
+
+	/* Small values are numbers (caps, VM types, ids), others pointers. */
+	if (arg < 0x10000)
+		snprintf(brief, sizeof(brief), "%lu", (unsigned long)arg);
+	else
+		snprintf(brief, sizeof(brief), "%p", (void *)arg);
+	/* REGION2 begins as REGION does. */
+	if ((req == KVM_SET_USER_MEMORY_REGION || req == LK_KVM_SET_USER_MEMORY_REGION2) && arg) {
+		const struct kvm_userspace_memory_region *m = (const void *)arg;
+
+		snprintf(brief, sizeof(brief), "slot %u flags 0x%x gpa 0x%llx size 0x%llx",
+			 m->slot, m->flags, (unsigned long long)m->guest_phys_addr,
+			 (unsigned long long)m->memory_size);
+	} else if (req == KVM_MEMORY_ENCRYPT_OP && arg) {
+		snprintf(brief, sizeof(brief), "cmd %u", *(const uint32_t *)arg);
+	} else if (req == KVM_IRQ_LINE && arg) {
+		const struct kvm_irq_level *l = (const void *)arg;
+
+		snprintf(brief, sizeof(brief), "irq %u level %u", l->irq, l->level);
+	}
+	if (r < 0)
+		fprintf(kvm_trace_fp, "%.6f ioctl %s(fd %d, %s) = %d errno %d (%s)\n",
+			kvm_trace_now(), name, fd, brief, r, saved, strerror(saved));
+	else
+		fprintf(kvm_trace_fp, "%.6f ioctl %s(fd %d, %s) = %d\n", kvm_trace_now(), name,
+			fd, brief, r);
+	errno = saved;
+}
+
+static void kvm_trace_bytes(char *out, size_t size, const uint8_t *p, size_t n)
+{
+	size_t i, used = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < n && used + 3 < size; i++)
+		used += (size_t)snprintf(out + used, size - used, "%02x", p[i]);
+}
+
+void kvm_trace_exit(unsigned int vcpu, const struct kvm_run *run)
+{
+	char data[2 * 64 + 1];
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		kvm_trace_bytes(data, sizeof(data), (const uint8_t *)run + run->io.data_offset,
+				(size_t)run->io.size * run->io.count);
+		fprintf(kvm_trace_fp, "%.6f exit vcpu %u io %s port 0x%x size %u count %u "
+			"data %s\n", kvm_trace_now(), vcpu,
+			run->io.direction == KVM_EXIT_IO_OUT ? "out" : "in", run->io.port,
+			run->io.size, run->io.count, data);
+		break;
+	case KVM_EXIT_MMIO:
+		kvm_trace_bytes(data, sizeof(data), run->mmio.data, run->mmio.len);
+		fprintf(kvm_trace_fp, "%.6f exit vcpu %u mmio %s addr 0x%llx size %u data %s\n",
+			kvm_trace_now(), vcpu, run->mmio.is_write ? "write" : "read",
+			(unsigned long long)run->mmio.phys_addr, run->mmio.len, data);
+		break;
+	default:
+		fprintf(kvm_trace_fp, "%.6f exit vcpu %u %s\n", kvm_trace_now(), vcpu,
+			kvm_exit_name(run->exit_reason));
+	}
+}
+
+const char *kvm_exit_name(unsigned int reason)
+{
+	static const char *const names[] = {
+		[KVM_EXIT_UNKNOWN] = "unknown", [KVM_EXIT_EXCEPTION] = "exception",
+		[KVM_EXIT_IO] = "io", [KVM_EXIT_HYPERCALL] = "hypercall",
+		[KVM_EXIT_DEBUG] = "debug", [KVM_EXIT_HLT] = "hlt", [KVM_EXIT_MMIO] = "mmio",
+		[KVM_EXIT_IRQ_WINDOW_OPEN] = "irq_window_open", [KVM_EXIT_SHUTDOWN] = "shutdown",
+		[KVM_EXIT_FAIL_ENTRY] = "fail_entry", [KVM_EXIT_INTR] = "intr",
+		[KVM_EXIT_SET_TPR] = "set_tpr", [KVM_EXIT_TPR_ACCESS] = "tpr_access",
+		[KVM_EXIT_NMI] = "nmi", [KVM_EXIT_INTERNAL_ERROR] = "internal_error",
+		[KVM_EXIT_SYSTEM_EVENT] = "system_event", [KVM_EXIT_X86_RDMSR] = "x86_rdmsr",
+		[KVM_EXIT_X86_WRMSR] = "x86_wrmsr", [39] = "memory_fault",
+	};
+	/* Only for reasons beyond the table: never on the exit path. */
+	static __thread char other[24];
+
+	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
+		return names[reason];
+	snprintf(other, sizeof(other), "reason_%u", reason);
+	return other;
+}

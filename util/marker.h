@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Serial markers (--until, --until-re, --fail-on): watches the bytes the
+ * guest transmits and asks for a stop when one appears. The serial device
+ * feeds it one byte at a time through its output hook; a rolling window as
+ * long as the longest marker makes a match independent of how the output
+ * was split between exits and lines. Everything is allocated at start-up.
+ */
+#ifndef LKVM_UTIL_MARKER_H
+#define LKVM_UTIL_MARKER_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "util/err.h"
+#include "util/stop.h"
+
+#define MARKER_MAX	16	/* --until and --fail-on, each */
+#define MARKER_LINE_MAX	1024	/* --until-re sees at most the last this many bytes of a line */
+
+struct marker_cfg {
+	const char *until[MARKER_MAX];
+	unsigned int nr_until;
+	const char *fail_on[MARKER_MAX];
+	unsigned int nr_fail_on;
+	const char *until_re;	/* POSIX extended; NULL: none */
+};
+
+struct marker {
+	const struct marker_cfg *cfg;
+	struct stop *stop;
+	size_t until_len[MARKER_MAX], fail_len[MARKER_MAX];
+	char *win;		/* the last bytes, at most 2 * max_len before sliding */
+	size_t win_len, max_len;
+	bool has_re;
+	regex_t re;
+	char *line;		/* --until-re: the current line, NUL-terminated */
+	size_t line_len;
+	bool seen;		/* a marker matched (the first one decided) */
+	const char *seen_text;	/* which: a cfg string */
+	bool seen_fail;
+	struct timespec seen_at;	/* CLOCK_MONOTONIC */
+};
+
+/* Checks @cfg (empty markers, a bad regex): status 2 with the reason. */
+int marker_cfg_check(const struct marker_cfg *cfg, struct lk_err *err);
+/* Whether any marker is set: without one, no hook is installed at all. */
+bool marker_cfg_any(const struct marker_cfg *cfg);
+
+int marker_init(struct marker *m, const struct marker_cfg *cfg, struct stop *stop,
+		struct lk_err *err);
+void marker_destroy(struct marker *m);
+
+/* The serial output hook: one transmitted byte. No allocation, no lock of its own. */
+void marker_feed(void *ctx, uint8_t c);
+
+#endif
