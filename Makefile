@@ -147,6 +147,7 @@ uninstall:
 bench: all
 	bench/startup.sh
 	bench/exitpath.sh
+	bench/serialpath.sh
 	bench/measure.sh
 
 clean:

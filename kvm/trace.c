@@ -118,7 +118,7 @@ const char *kvm_exit_name(unsigned int reason)
 		[KVM_EXIT_SET_TPR] = "set_tpr", [KVM_EXIT_TPR_ACCESS] = "tpr_access",
 		[KVM_EXIT_NMI] = "nmi", [KVM_EXIT_INTERNAL_ERROR] = "internal_error",
 		[KVM_EXIT_SYSTEM_EVENT] = "system_event", [KVM_EXIT_X86_RDMSR] = "x86_rdmsr",
-		[KVM_EXIT_X86_WRMSR] = "x86_wrmsr", [39] = "memory_fault",
+		[KVM_EXIT_X86_WRMSR] = "x86_wrmsr", [KVM_EXIT_MEMORY_FAULT] = "memory_fault",
 	};
 	/* Only for reasons beyond the table: never on the exit path. */
 	static __thread char other[24];

@@ -241,7 +241,9 @@ void machine_report(struct machine *m, int status, const struct lk_err *err)
 	report_tail(&j, m);
 	json_obj_end(&j);
 	json_finish(&j);
-	if (fflush(m->report) || fsync(fileno(m->report)) || ferror(m->report))
+	/* Durable before the status is seen; a pipe or terminal cannot fsync (EINVAL). */
+	if (fflush(m->report) || ferror(m->report) ||
+	    (fsync(fileno(m->report)) && errno != EINVAL))
 		warn("--report %s: %s", m->cfg->report, strerror(errno));
 	fclose(m->report);
 	m->report = NULL;

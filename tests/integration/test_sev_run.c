@@ -14,6 +14,7 @@
 
 #include "kvm/caps.h"
 #include "tests/hostsim/test_hostsim.h"
+#include "tests/json_check.h"
 #include "tests/tests.h"
 
 #define OVMF		"/usr/share/ovmf/OVMF.fd"
@@ -178,6 +179,89 @@ START_TEST(sev_run_digests)
 		measure(margs, measured, sizeof(measured));
 		ck_assert_str_eq(logged, measured);
 	}
+	hs_done(&p);
+}
+END_TEST
+
+/* --report of a launched guest: the digest and measurement it printed, the launch's time. */
+struct report_case {
+	const char *mode;
+	const char *policy;
+	bool measured;		/* SEV and SEV-ES: LAUNCH_MEASURE */
+};
+
+static const struct report_case report_cases[] = {
+	{ "--sev", "0x1", true }, { "--sev-es", "0x5", true }, { "--sev-snp", "0x30000", false },
+};
+
+static void report_get(const char *doc, const char *key, char *out, size_t size)
+{
+	ck_assert_msg(json_get(doc, key, out, size), "report: no %s", key);
+}
+
+START_TEST(sev_run_report)
+{
+	const struct report_case *c = &report_cases[_i];
+	char path[128], cmd[512], got[1024], printed[1024];
+	double mapped, launched, end;
+	static struct hs_proc p;
+	char *doc;
+
+	snprintf(path, sizeof(path), "/tmp/lkvm-sev-report-%d-%d.json", (int)getpid(), _i);
+	hs_spawn(&p, LKVM_BIN "-dyn", NULL, (const char *[]){ "run", c->mode, "--bios", OVMF,
+							       "--report", path, NULL });
+	ck_assert_msg(p.status == 0, "%s: status %d\n%s", c->mode, p.status, p.err);
+	snprintf(cmd, sizeof(cmd), "python3 %s/tests/report_check.py "
+		 "%s/docs/report.schema.json %s", SRC_DIR, SRC_DIR, path);
+	ck_assert_msg(system(cmd) == 0, "%s: report not valid", c->mode);
+	doc = read_log(path);
+	unlink(path);
+	ck_assert(hex_after(p.err, "expected): ", printed, sizeof(printed)));
+	report_get(doc, "sev.expected_digest", got, sizeof(got));
+	ck_assert_str_eq(got, printed);
+	report_get(doc, "sev.measurement", got, sizeof(got));
+	if (c->measured) {
+		ck_assert(hex_after(p.err, "LAUNCH_MEASURE: ", printed, sizeof(printed)));
+		ck_assert_str_eq(got, printed);
+	} else {
+		ck_assert_str_eq(got, "null");
+	}
+	report_get(doc, "vm.features.policy", got, sizeof(got));
+	ck_assert_str_eq(got, c->policy);
+	report_get(doc, "timeline_ms.firmware_mapped", got, sizeof(got));
+	mapped = strtod(got, NULL);
+	report_get(doc, "timeline_ms.launch_finished", got, sizeof(got));
+	launched = strtod(got, NULL);
+	report_get(doc, "timeline_ms.end", got, sizeof(got));
+	end = strtod(got, NULL);
+	ck_assert(mapped <= launched && launched <= end);
+	free(doc);
+	hs_done(&p);
+}
+END_TEST
+
+/* --trace of an SEV launch on the simulated host: the launch commands by number. */
+START_TEST(sev_run_trace)
+{
+	static struct hs_proc p;
+	char path[128];
+	char *trace;
+
+	snprintf(path, sizeof(path), "/tmp/lkvm-sev-trace-%d.txt", (int)getpid());
+	hs_spawn(&p, LKVM_BIN "-dyn", NULL, (const char *[]){ "run", "--sev", "--bios", OVMF,
+							       "--trace", path, NULL });
+	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
+	trace = read_log(path);
+	unlink(path);
+	ck_assert_ptr_nonnull(strstr(trace, " ioctl KVM_CREATE_VM(fd "));
+	/* LAUNCH_START (2), LAUNCH_UPDATE_DATA (3), LAUNCH_MEASURE (6), LAUNCH_FINISH (7). */
+	ck_assert_ptr_nonnull(strstr(trace, " ioctl KVM_MEMORY_ENCRYPT_OP(fd "));
+	ck_assert_ptr_nonnull(strstr(trace, ", cmd 2) = 0\n"));
+	ck_assert_ptr_nonnull(strstr(trace, ", cmd 3) = 0\n"));
+	ck_assert_ptr_nonnull(strstr(trace, ", cmd 7) = 0\n"));
+	ck_assert_ptr_nonnull(strstr(trace, " ioctl KVM_RUN(fd "));
+	ck_assert_ptr_nonnull(strstr(trace, " exit vcpu 0 "));
+	free(trace);
 	hs_done(&p);
 }
 END_TEST
@@ -717,6 +801,8 @@ Suite *sev_run_suite(void)
 	tcase_add_loop_test(tc, sev_run_kernel_hashes, 0, 3);
 	tcase_add_loop_test(tc, sev_run_secret, 0, 2);
 	tcase_add_test(tc, sev_run_snp_id_block);
+	tcase_add_loop_test(tc, sev_run_report, 0, 3);
+	tcase_add_test(tc, sev_run_trace);
 	tcase_add_test(tc, sev_run_es_flash_mprotect);
 	tcase_add_test(tc, sev_run_es_flash_memslot);
 	tcase_add_test(tc, sev_run_cpuid_rejected);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* 16550A UART registers, as a driver sees them. */
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "devices/serial.h"
+#include "util/marker.h"
 #include "tests/tests.h"
 
 static struct serial uart;
@@ -145,6 +147,104 @@ START_TEST(wide_access)
 }
 END_TEST
 
+static char hooked[64];
+static unsigned int nr_hooked;
+
+static void hook(void *ctx, uint8_t c)
+{
+	ck_assert_ptr_eq(ctx, &uart);
+	if (nr_hooked < sizeof(hooked) - 1)
+		hooked[nr_hooked++] = (char)c;
+}
+
+/* The output hook sees what goes out on the line, not loopback. */
+START_TEST(output_hook)
+{
+	nr_hooked = 0;
+	serial_set_output_hook(&uart, hook, &uart);
+	wr(UART_THR, 'o');
+	wr(UART_THR, 'k');
+	wr(UART_MCR, UART_MCR_LOOP);
+	wr(UART_THR, 'x');
+	wr(UART_MCR, 0);
+	ck_assert_uint_eq(nr_hooked, 2);
+	ck_assert(!memcmp(hooked, "ok", 2));
+}
+END_TEST
+
+static void feed(struct marker *m, const char *s)
+{
+	while (*s)
+		marker_feed(m, (uint8_t)*s++);
+}
+
+/* The window slides every max_len bytes: a marker found across any slide. */
+START_TEST(marker_window)
+{
+	struct marker_cfg cfg = { .until = { "abcde", "never-seen-marker-longer" },
+				  .nr_until = 2 };
+	struct lk_err err;
+	struct marker m;
+	struct stop st;
+	unsigned int shift, i;
+
+	for (shift = 0; shift < 60; shift++) {
+		ck_assert_int_eq(stop_init(&st, &err), 0);
+		ck_assert_int_eq(marker_init(&m, &cfg, &st, &err), 0);
+		for (i = 0; i < 1000 + shift; i++)
+			marker_feed(&m, (uint8_t)("abcdxyz"[i % 7]));
+		ck_assert(!stop_requested(&st));
+		feed(&m, "ab");
+		ck_assert(!stop_requested(&st));
+		feed(&m, "cde");
+		ck_assert(stop_requested(&st));
+		ck_assert_int_eq(atomic_load(&st.status), 0);
+		ck_assert(m.seen && !m.seen_fail);
+		ck_assert_str_eq(m.seen_text, "abcde");
+		marker_destroy(&m);
+		stop_destroy(&st);
+	}
+}
+END_TEST
+
+START_TEST(marker_fail_and_regex)
+{
+	struct marker_cfg cfg = { .until = { "x" }, .nr_until = 1, .fail_on = { "panic" },
+				  .nr_fail_on = 1 };
+	struct lk_err err;
+	struct marker m;
+	struct stop st;
+
+	/* A one-byte marker, and the failure first. */
+	ck_assert_int_eq(stop_init(&st, &err), 0);
+	ck_assert_int_eq(marker_init(&m, &cfg, &st, &err), 0);
+	feed(&m, "a pani");
+	ck_assert(!stop_requested(&st));
+	feed(&m, "c, then x");
+	ck_assert_int_eq(atomic_load(&st.status), LK_EXIT_FAIL_MARKER);
+	ck_assert_str_eq(st.err.msg, "guest printed failure marker 'panic'");
+	marker_destroy(&m);
+	stop_destroy(&st);
+
+	/* A regex sees the current line only. */
+	cfg = (struct marker_cfg){ .until_re = "^login: *$" };
+	ck_assert_int_eq(marker_cfg_check(&cfg, &err), 0);
+	ck_assert_int_eq(stop_init(&st, &err), 0);
+	ck_assert_int_eq(marker_init(&m, &cfg, &st, &err), 0);
+	feed(&m, "no login: here\nlogin");
+	ck_assert(!stop_requested(&st));
+	feed(&m, ": ");
+	ck_assert(stop_requested(&st));
+	ck_assert_int_eq(atomic_load(&st.status), 0);
+	marker_destroy(&m);
+	stop_destroy(&st);
+
+	cfg = (struct marker_cfg){ .until_re = "a{1" };
+	ck_assert_int_eq(marker_cfg_check(&cfg, &err), -1);
+	ck_assert_int_eq(err.status, LK_EXIT_USAGE);
+}
+END_TEST
+
 Suite *unit_serial_suite(void)
 {
 	Suite *s = suite_create("serial");
@@ -157,6 +257,11 @@ Suite *unit_serial_suite(void)
 	tcase_add_test(tc, receive);
 	tcase_add_test(tc, loopback_and_scratch);
 	tcase_add_test(tc, wide_access);
+	tcase_add_test(tc, output_hook);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("markers");
+	tcase_add_test(tc, marker_window);
+	tcase_add_test(tc, marker_fail_and_regex);
 	suite_add_tcase(s, tc);
 	return s;
 }
