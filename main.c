@@ -73,6 +73,9 @@ static int cmd_help(int argc, char **argv)
 		fputs(cli_run_usage, stdout);
 		return 0;
 	}
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+			 !strcmp(argv[1], "help")))
+		argc = 1;	/* help about help: the overview */
 	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (!strcmp(argv[1], cmds[i].name)) {
 			char *args[] = { argv[1], help, NULL };

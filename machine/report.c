@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * --report: one JSON document at exit saying how the run ended and what
- * shaped it (docs/report.schema.json). Everything it needs is gathered on
+ * shaped it (doc/report.schema.json). Everything it needs is gathered on
  * the way without cost to the exit path: timeline points on the main
  * thread, per-vCPU counters summed once the vCPUs are joined, the serial
  * tail in a ring allocated with the machine.

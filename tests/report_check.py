@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # report_check.py SCHEMA REPORT - validates an lkvm-sev --report against
-# docs/report.schema.json with the standard library only: the draft-07
+# doc/report.schema.json with the standard library only: the draft-07
 # subset the schema uses (type, enum, required, properties,
 # additionalProperties, items, maxItems, minimum, maximum, pattern, local
 # $ref). Then the timeline's own rule: every point <= end, and the points

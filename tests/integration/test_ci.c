@@ -4,7 +4,7 @@
  * markers (--until, --until-re, --fail-on) against the lines guest, which
  * prints "line 1" to "line 50", "READY", "PANIC: oops" and then loops;
  * the serial log and a headless console; signals; --report for every kind
- * of end, checked against docs/report.schema.json; --trace.
+ * of end, checked against doc/report.schema.json; --trace.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -211,7 +211,7 @@ static void report_valid(const char *path)
 {
 	char cmd[512];
 
-	snprintf(cmd, sizeof(cmd), "python3 %s/tests/report_check.py %s/docs/report.schema.json "
+	snprintf(cmd, sizeof(cmd), "python3 %s/tests/report_check.py %s/doc/report.schema.json "
 		 "'%s'", SRC_DIR, SRC_DIR, path);
 	ck_assert_msg(system(cmd) == 0, "%s: not valid against the schema", path);
 }

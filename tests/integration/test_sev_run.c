@@ -212,7 +212,7 @@ START_TEST(sev_run_report)
 							       "--report", path, NULL });
 	ck_assert_msg(p.status == 0, "%s: status %d\n%s", c->mode, p.status, p.err);
 	snprintf(cmd, sizeof(cmd), "python3 %s/tests/report_check.py "
-		 "%s/docs/report.schema.json %s", SRC_DIR, SRC_DIR, path);
+		 "%s/doc/report.schema.json %s", SRC_DIR, SRC_DIR, path);
 	ck_assert_msg(system(cmd) == 0, "%s: report not valid", c->mode);
 	doc = read_log(path);
 	unlink(path);
