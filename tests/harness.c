@@ -26,6 +26,8 @@ bool tests_have_kvm(void)
 /*
  * One million loop iterations: ~1 ms natively, ~1 s emulated. 100 ms, the
  * start-up included, separates them by an order of magnitude either way.
+ * Deliberately not `lkvm-sev caps`' calibration: the caps tests compare
+ * its verdict with this one, which must not be the same code.
  */
 bool host_runs_natively(void)
 {
