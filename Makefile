@@ -5,6 +5,8 @@
 #   make                  lkvm-sev, test guests, test runner, bench tools
 #   make check            build and run every test
 #   make check-sanitize   the same under AddressSanitizer + UBSan (build/sanitize/)
+#   make check-hw         OVMF and Linux boots where KVM runs guests natively
+#   make check-nested     the nested test bed: a real kvm_amd under QEMU TCG
 #   make bench            start-up, exit-path and measure benchmarks (BENCHMARKS.md)
 #   make install          lkvm-sev, its man page and bash completion under
 #                         $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall
@@ -42,7 +44,7 @@ FDT_LIBS := $(shell $(PKG_CONFIG) --libs libfdt 2>/dev/null || echo -lfdt)
 LIB_SRCS := cli.c $(wildcard cli_*.c sev/*.c) \
 	util/err.c util/parse.c util/stop.c util/term.c util/file.c util/json.c \
 	util/marker.c \
-	kvm/host.c kvm/vm.c kvm/memslot.c kvm/ro_region.c kvm/vcpu.c kvm/run.c \
+	kvm/host.c kvm/vm.c kvm/memslot.c kvm/ro_region.c kvm/ro_fault.c kvm/vcpu.c kvm/run.c \
 	kvm/sev.c kvm/gmem.c kvm/trace.c \
 	kvm/caps.c kvm/caps_verdict.c kvm/calibrate.c kvm/sev_dev.c kvm/modparams.c \
 	devices/bus.c devices/serial.c devices/debugcon.c devices/debug_exit.c \
@@ -58,7 +60,8 @@ TEST_SRCS := $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
 TEST_OBJS := $(TEST_SRCS:%.c=$(O)%.o)
 DEFAULT_FW := $(O)firmware/default.bin
 
-all: $(O)lkvm-sev $(O)lkvm-sev-dyn guests $(O)tests/run-tests bench-tools hostsim
+all: $(O)lkvm-sev $(O)lkvm-sev-dyn guests $(O)tests/run-tests bench-tools hostsim \
+	$(O)tests/nested/timeto
 
 include tests/guests/guests.mk
 include bench/bench.mk
@@ -67,7 +70,7 @@ include tests/hostsim/hostsim.mk
 guests: $(GUEST_BINS)
 bench-tools: $(BENCH_BINS) $(O)bench/exitpath
 
-.PHONY: all guests bench-tools check check-sanitize check-hw bench clean deps-check
+.PHONY: all guests bench-tools check check-sanitize check-hw check-nested bench clean deps-check
 .PHONY: install uninstall
 
 deps-check:
@@ -124,6 +127,17 @@ check: all
 check-hw: $(O)lkvm-sev
 	LKVM=$(abspath $(O)lkvm-sev) tests/hw/check-hw.sh
 
+# The nested test bed: lkvm-sev on Linux 6.12's and 6.1's kvm_amd, nested
+# under QEMU TCG (tests/nested/README.md). Needs the Debian packages that
+# ./dev.sh installs; downloads the kernel packages into build/nested.
+check-nested: lkvm-sev tests/run-tests tests/nested/timeto guests
+	tests/nested/nested.sh
+
+# Static, so without sanitizers: it runs inside the nested bed's initramfs.
+$(O)tests/nested/timeto: tests/nested/timeto.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(filter-out -fsanitize=%,$(CFLAGS)) -static -o $@ $<
+
 check-sanitize:
 	$(MAKE) O=build/sanitize/ SANITIZE=1 check
 
@@ -151,7 +165,7 @@ bench: all
 	bench/measure.sh
 
 clean:
-	rm -rf build lkvm-sev lkvm-sev-dyn bench/exitpath bench/exitpath.o $(O)*.o $(O)*.d cli.o $(GUEST_CLEAN) $(BENCH_BINS) \
+	rm -rf build lkvm-sev lkvm-sev-dyn tests/nested/timeto bench/exitpath bench/exitpath.o $(O)*.o $(O)*.d cli.o $(GUEST_CLEAN) $(BENCH_BINS) \
 		$(addprefix $(O),$(LIB_OBJS:.o=.d) $(LIB_OBJS)) tests/run-tests \
 		$(TEST_OBJS) $(TEST_OBJS:.o=.d) firmware/default.bin firmware/default.o \
 		firmware/default.elf

@@ -23,6 +23,9 @@ const char cli_run_usage[] =
 "  -i, --initrd FILE    its initrd\n"
 "  -p, --params TEXT    its command line\n"
 "  --pit                create the in-kernel PIT (implied by -k: Linux wants it)\n"
+"  --apic-bus-ns NS     the local APIC timer's bus clock period (KVM's default\n"
+"                       1 ns); firmware that assumes 1 GHz sees its timer\n"
+"                       NS times slower. Linux 6.11 and later\n"
 "  --dump-dtb FILE      write the machine description as a flattened device tree\n"
 "  -m, --mem SIZE       guest RAM: 512M, 4G, ... (bare number: MiB; default 256M)\n"
 "  -c, --cpus N         vCPUs, 1 to 255 (default 1)\n"
@@ -88,6 +91,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_VARS,
 	OPT_PIT,
+	OPT_APIC_BUS_NS,
 	OPT_DUMP_DTB,
 	OPT_BIOS,
 	OPT_POLICY,
@@ -119,6 +123,7 @@ static const struct option cli_run_options[] = {
 	{ "initrd", required_argument, NULL, 'i' },
 	{ "params", required_argument, NULL, 'p' },
 	{ "pit", no_argument, NULL, OPT_PIT },
+	{ "apic-bus-ns", required_argument, NULL, OPT_APIC_BUS_NS },
 	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
 	{ "help", no_argument, NULL, 'h' },
 	{ "bios", required_argument, NULL, OPT_BIOS },
@@ -241,6 +246,12 @@ static int cli_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 		return 0;
 	case OPT_PIT:
 		cfg->pit = true;
+		return 0;
+	case OPT_APIC_BUS_NS:
+		if (!parse_uint(arg, 1, CLI_MAX_APIC_BUS_NS, &n))
+			return err_set(err, LK_EXIT_USAGE, "--apic-bus-ns %s: not a number of "
+				       "nanoseconds from 1 to %d", arg, CLI_MAX_APIC_BUS_NS);
+		cfg->apic_bus_ns = (unsigned int)n;
 		return 0;
 	case OPT_DUMP_DTB:
 		return cli_file(arg, "--dump-dtb", &cfg->dump_dtb, err);

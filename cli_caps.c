@@ -31,7 +31,7 @@ static const char caps_usage[] =
 "the hypercalls KVM_CAP_EXIT_HYPERCALL forwards; /dev/sev and its platform\n"
 "status; kvm_amd's parameters; and whether KVM runs guest code natively, timed\n"
 "with a calibration guest (1,000,000 loop iterations: about 1 ms natively,\n"
-"about 1 s emulated; 100 ms separates the two).\n"
+"10-60 ms nested under QEMU TCG, about 1 s emulated; 300 ms separates them).\n"
 "\n"
 "Then one line per mode (plain, SEV, SEV-ES, SEV-ES + debug-swap, SNP, SNP +\n"
 "direct VMSA): \"runs\", \"runs with fallback: ...\" or \"cannot run: ...\".\n"

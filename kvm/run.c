@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kvm/run.h"
+#include "kvm/ro_fault.h"
 #include "kvm/ro_region.h"
 #include "kvm/trace.h"
 #include "kvm/uapi.h"
@@ -185,6 +186,33 @@ static bool run_exit(struct vcpu *v, const struct run_ctx *ctx)
 }
 
 /*
+ * EFAULT without KVM_EXIT_MEMORY_FAULT (Linux 6.12 for a write to an
+ * mprotect-protected page): where guest state is readable, the write is
+ * located by single-stepping it (kvm/ro_fault.h). The registers are dumped
+ * first, so that they show the faulting instruction.
+ */
+static void run_efault_unlocated(struct vcpu *v, const struct run_ctx *ctx)
+{
+	const struct ro_region *ro;
+	struct lk_err e;
+	uint64_t gpa;
+
+	err_set(&e, LK_EXIT_CRASH, "guest crashed: KVM_RUN on vCPU %u failed with EFAULT and "
+		"no fault address (a guest write to protected firmware?)", v->id);
+	if (!ctx->dump_regs) {
+		stop_request_err(ctx->stop, &e);
+		return;
+	}
+	vcpu_dump_regs(v, &e);
+	if (ro_fault_locate(v, &gpa, &ro))
+		snprintf(e.msg, sizeof(e.msg), "guest crashed: vCPU %u wrote to protected %s at "
+			 "GPA 0x%llx (%s mode; KVM gave no address, found by single-stepping "
+			 "the write): the VM is stopped", v->id, ro->name,
+			 (unsigned long long)gpa, ro_mode_name(ro->mode));
+	stop_request_err(ctx->stop, &e);
+}
+
+/*
  * EFAULT: the guest touched memory KVM cannot map for it. With the
  * mprotect fallback, that is a write to protected firmware (seed 000: such a
  * guest is stopped). KVM_EXIT_MEMORY_FAULT, where the host has it, says
@@ -197,8 +225,7 @@ static bool run_efault(struct vcpu *v, const struct run_ctx *ctx)
 	const struct ro_region *ro;
 
 	if (v->run->exit_reason != KVM_EXIT_MEMORY_FAULT) {
-		run_crash(v, ctx, "guest crashed: KVM_RUN on vCPU %u failed with EFAULT and no "
-			  "fault address (a guest write to protected firmware?)", v->id);
+		run_efault_unlocated(v, ctx);
 		return false;
 	}
 	/* SNP: an access whose private/shared kind differs from the attributes (§3.3). */

@@ -37,6 +37,9 @@
 #ifndef KVM_CAP_PRE_FAULT_MEMORY
 #define KVM_CAP_PRE_FAULT_MEMORY	236
 #endif
+#ifndef KVM_CAP_X86_APIC_BUS_CYCLES_NS
+#define KVM_CAP_X86_APIC_BUS_CYCLES_NS	237	/* Linux 6.11 */
+#endif
 /*
  * Proposed with the direct-VMSA patch (seed 001). Unmerged, and the number
  * collides with mainline's KVM_CAP_S390_HPAGE_2G (SEV-KVM-API.md §0.4):

@@ -19,6 +19,17 @@ int vcpu_enter(struct vcpu *vcpu)
 	return kvm_ioctl(vcpu->fd, KVM_RUN, 0);
 }
 
+int vcpu_single_step(struct vcpu *vcpu, bool on, struct lk_err *err)
+{
+	struct kvm_guest_debug dbg = {
+		.control = on ? KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP : 0,
+	};
+
+	if (kvm_ioctl(vcpu->fd, KVM_SET_GUEST_DEBUG, &dbg))
+		return err_sys(err, "KVM_SET_GUEST_DEBUG on vCPU %u", vcpu->id);
+	return 0;
+}
+
 int vcpu_create(struct vcpu *vcpu, struct vm *vm, unsigned int id, struct lk_err *err)
 {
 	void *run;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * One vCPU: its fd, its kvm_run page and the vCPU-fd ioctls (create, CPUID,
- * reset state, KVM_RUN, register reads for crash dumps).
+ * reset state, KVM_RUN, single-step, register reads for crash dumps).
  */
 #ifndef LKVM_KVM_VCPU_H
 #define LKVM_KVM_VCPU_H
@@ -66,6 +66,8 @@ int vcpu_sev_reset_state(struct vcpu *vcpu, uint32_t reset_addr, uint32_t cpu_si
 /* One KVM_RUN; returns its result with errno as KVM left it. */
 int vcpu_enter(struct vcpu *vcpu);
 
+/* KVM_SET_GUEST_DEBUG: KVM_RUN returns after each guest instruction while on. */
+int vcpu_single_step(struct vcpu *vcpu, bool on, struct lk_err *err);
 /* Appends a register dump to @err's detail lines (best effort). */
 void vcpu_dump_regs(struct vcpu *vcpu, struct lk_err *err);
 

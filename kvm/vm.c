@@ -92,6 +92,15 @@ int vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg, struct lk_err *err)
 	return 0;
 }
 
+int vm_set_apic_bus_ns(struct vm *vm, uint64_t ns, struct lk_err *err)
+{
+	if (vm_check(vm, KVM_CAP_X86_APIC_BUS_CYCLES_NS) <= 0)
+		return err_set(err, LK_EXIT_HOST, "--apic-bus-ns %llu: this host's KVM does not "
+			       "offer KVM_CAP_X86_APIC_BUS_CYCLES_NS (Linux 6.11 and later do)",
+			       (unsigned long long)ns);
+	return vm_enable_cap(vm, KVM_CAP_X86_APIC_BUS_CYCLES_NS, ns, err);
+}
+
 struct ro_region *vm_find_ro(struct vm *vm, uint64_t gpa)
 {
 	struct ro_region *r = NULL;

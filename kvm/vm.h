@@ -59,6 +59,11 @@ void vm_irq_line(struct vm *vm, unsigned int irq, int level);
 /* KVM_ENABLE_CAP on the VM fd with one argument. */
 int vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg, struct lk_err *err);
 
+/*
+ * The local APIC timer's bus clock period (KVM's default: 1 ns, 1 GHz):
+ * after the irqchip, before any vCPU. 125 where KVM lacks the capability.
+ */
+int vm_set_apic_bus_ns(struct vm *vm, uint64_t ns, struct lk_err *err);
 /* The read-only region covering @gpa, if any. */
 struct ro_region *vm_find_ro(struct vm *vm, uint64_t gpa);
 

@@ -141,6 +141,7 @@ static int machine_build(struct machine *m, struct lk_err *err)
 	machine_mark(m, TL_VM_CREATED);
 	if ((m->sev_on && sev_launch_init(&m->sev, &m->vm, err)) ||
 	    vm_create_irqchip(&m->vm, err) ||
+	    (cfg->apic_bus_ns && vm_set_apic_bus_ns(&m->vm, cfg->apic_bus_ns, err)) ||
 	    ((cfg->kernel || cfg->pit) && vm_create_pit(&m->vm, err)) ||
 	    (m->sev_on && sev_launch_cpuid(&m->sev, &m->vm, err)) ||
 	    machine_memory(m, err))

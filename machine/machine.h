@@ -25,6 +25,7 @@ struct machine_cfg {
 	const char *initrd;
 	const char *cmdline;
 	bool pit;		/* an in-kernel PIT even without a kernel */
+	unsigned int apic_bus_ns;	/* local APIC timer bus period; 0: KVM's default */
 	const char *dump_dtb;	/* write the machine description here */
 	enum ro_mode ro_mode;
 	const char *debugcon;	/* NULL: no debug console */

@@ -78,6 +78,8 @@ void test_dir_remove(char *path);
 
 /* Path of a test guest image. */
 const char *guest(const char *name);
+/* The whole file, with a NUL after it (not counted in @size); free() it. */
+void *test_read_file(const char *path, size_t *size);
 double now_sec(void);
 size_t count_substr(const char *hay, const char *needle);
 

@@ -37,6 +37,41 @@ START_TEST(default_firmware)
 }
 END_TEST
 
+/*
+ * --apic-bus-ns goes to KVM before the vCPUs exist; where KVM lacks the
+ * capability (before Linux 6.11), status 125 says so.
+ */
+START_TEST(apic_bus_ns)
+{
+	char trace[] = "/tmp/lkvm-test-apicbus-XXXXXX";
+	struct vmm_proc p;
+	size_t size;
+	char *t;
+	int fd = mkstemp(trace);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	vmm_run(&p, (const char *[]){ "run", "--apic-bus-ns", "20", "--trace", trace, NULL },
+		RUN_TIMEOUT);
+	t = test_read_file(trace, &size);
+	unlink(trace);
+	if (p.status == 125) {
+		ck_assert_str_eq(p.err, "lkvm-sev: --apic-bus-ns 20: this host's KVM does not "
+				 "offer KVM_CAP_X86_APIC_BUS_CYCLES_NS (Linux 6.11 and later do)\n");
+	} else {
+		ck_assert_msg(p.status == 0, "status %d: %s", p.status, p.err);
+		ck_assert_str_eq(p.out, "lkvm-sev default firmware: 1 vCPU(s), 256 MiB of RAM; "
+				 "powering off\n");
+		/* After the irqchip, before the first vCPU. */
+		const char *irqchip = strstr(t, "KVM_CREATE_IRQCHIP");
+		const char *cap = strstr(t, "KVM_ENABLE_CAP"), *vcpu = strstr(t, "KVM_CREATE_VCPU");
+
+		ck_assert_msg(irqchip && cap && vcpu && irqchip < cap && cap < vcpu, "trace: %s", t);
+	}
+	free(t);
+}
+END_TEST
+
 START_TEST(serial_hello_and_debugcon)
 {
 	char path[] = "/tmp/lkvm-test-debugcon-XXXXXX";
@@ -138,11 +173,32 @@ START_TEST(rom_write_memslot)
 }
 END_TEST
 
+/*
+ * Where KVM runs guest code, the write faults on the read-only host mapping
+ * and the guest is stopped, the GPA named: from KVM_EXIT_MEMORY_FAULT, or,
+ * where the kernel leaves it out (Linux 6.12), found by single-stepping the
+ * write. Where KVM emulates every instruction, the write arrives as MMIO
+ * and is dropped as a memslot drops it (HOST-NOTES.md).
+ */
 START_TEST(rom_write_mprotect)
 {
-	rom_write("mprotect", "r--p", "lkvm-sev: warning: --ro-mode mprotect: firmware is "
-		  "protected with mprotect(PROT_READ) instead of a read-only memory slot; a "
-		  "guest write to it stops the VM on hardware KVM\n");
+	const char *warning = "lkvm-sev: warning: --ro-mode mprotect: firmware is "
+			      "protected with mprotect(PROT_READ) instead of a read-only memory "
+			      "slot; a guest write to it stops the VM on hardware KVM\n";
+	struct vmm_proc p;
+
+	if (!host_runs_natively()) {
+		rom_write("mprotect", "r--p", warning);
+		return;
+	}
+	vmm_run(&p, (const char *[]){ "run", "--firmware", guest("rom-write"), "--ro-mode",
+				      "mprotect", "--timeout", "20", NULL }, RUN_TIMEOUT);
+	ck_assert_int_eq(p.status, 126);
+	ck_assert_str_eq(p.out, "");
+	ck_assert_msg(strstr(p.err, warning), "stderr: %s", p.err);
+	ck_assert_msg(strstr(p.err, "lkvm-sev: guest crashed: vCPU 0 wrote to protected "
+			     "firmware at GPA 0xfffff800 (mprotect mode"), "stderr: %s", p.err);
+	ck_assert_msg(strstr(p.err, "): the VM is stopped\n"), "stderr: %s", p.err);
 }
 END_TEST
 
@@ -248,6 +304,7 @@ Suite *guest_suite(void)
 	tcase_add_test(tc, serial_hello_and_debugcon);
 	tcase_add_test(tc, debug_exit_codes);
 	tcase_add_test(tc, guest_reset);
+	tcase_add_test(tc, apic_bus_ns);
 	tcase_add_test(tc, rom_write_memslot);
 	tcase_add_test(tc, rom_write_mprotect);
 	tcase_add_test(tc, smp_1_2_4);

@@ -51,6 +51,12 @@ static void refused(const char *const *args, const char *msg)
 
 START_TEST(bad_options)
 {
+	refused((const char *[]){ "run", "--apic-bus-ns", "0", NULL },
+		"--apic-bus-ns 0: not a number of nanoseconds from 1 to 1000");
+	refused((const char *[]){ "run", "--apic-bus-ns", "1001", NULL },
+		"--apic-bus-ns 1001: not a number of nanoseconds from 1 to 1000");
+	refused((const char *[]){ "run", "--apic-bus-ns", "20ns", NULL },
+		"--apic-bus-ns 20ns: not a number of nanoseconds from 1 to 1000");
 	refused((const char *[]){ "run", "-m", "0", NULL },
 		"-m 0: not a memory size (e.g. 512M, 4G; a bare number is MiB)");
 	refused((const char *[]){ "run", "-m", "lots", NULL },

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Debian 12's own Linux 6.1 as L1: a KVM without KVM_SET_USER_MEMORY_REGION2,
+# guest_memfd, KVM_CAP_VM_TYPES, KVM_SEV_INIT2 or KVM_EXIT_MEMORY_FAULT, so
+# lkvm-sev takes its older paths, for real. No firmware boots here (see
+# group-old-boot.sh).
+KERNEL=6.1
+SCENARIOS="caps-6.1 check-suites ro-memslot ro-mprotect"
+TIMEOUT=900
+RO_MPROTECT_CRASH="lkvm-sev: guest crashed: vCPU 0 wrote to protected firmware at GPA 0xfffff800 (mprotect mode; KVM gave no address, found by single-stepping the write): the VM is stopped"
+
+. /nested/common.sh
+
+s_caps_6_1() {
+	caps_common
+	expect_in "$T/caps.out" "VM types                     0x1: default"
+	expect_in "$T/caps.out" "KVM_SET_USER_MEMORY_REGION2  no"
+	expect_in "$T/caps.out" "guest_memfd                  no"
+	expect_in "$T/caps-json.out" '"vm_types_cap": false,'
+	expect_in "$T/caps-json.out" '"memory_fault_info": false,'
+	expect_in "$T/caps-json.out" '"init2": false,'
+}
+
+s_check_suites() { check_suites; }
+s_ro_memslot() { ro_memslot; }
+s_ro_mprotect() { ro_mprotect; }

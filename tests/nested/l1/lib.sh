@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Scenario helpers inside L1 (busybox sh). A group file sets SCENARIOS (one
+# line, read by the host side too) and defines s_NAME for each, with dashes
+# and dots as underscores. A scenario fails at its first failed expectation; its
+# message names what was expected and what came instead.
+SRC=$(cat /nested/srcdir)
+LKVM=$SRC/lkvm-sev
+TIMETO=$SRC/tests/nested/timeto
+GUESTS=$SRC/tests/guests
+OVMF=/usr/share/ovmf/OVMF.fd
+OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+L2_KERNEL=/nested/l2/vmlinuz
+L2_INITRD=/nested/l2/initrd.gz
+INIT_MARKER="lkvm-sev-nested: init reached"
+SHELL_MARKER="UEFI Interactive Shell"
+
+info() { echo "INFO $*" >&3; }
+metric() { echo "METRIC $1 $2" >&3; }
+
+# The first failure of the current scenario wins; later ones are noise.
+fail() {
+	[ -n "$failed" ] || failed=$(echo "$*" | tr '\n' ' ' | cut -c1-900)
+	return 1
+}
+
+# lkvm NAME ARGS...: lkvm-sev ARGS, stdout in $T/NAME.out, stderr in
+# $T/NAME.err, status in $rc. Stdin is /dev/null unless $LKVM_STDIN names a
+# file.
+lkvm() {
+	local name=$1
+	shift
+	"$LKVM" "$@" >"$T/$name.out" 2>"$T/$name.err" <"${LKVM_STDIN:-/dev/null}"
+	rc=$?
+}
+
+# expect_status NAME WANT: the last lkvm NAME run ended with status WANT.
+expect_status() {
+	[ "$rc" = "$2" ] ||
+		fail "$1: status $rc, want $2; stderr: $(tail -c 400 "$T/$1.err");" \
+		     "stdout: $(tail -c 300 "$T/$1.out")"
+}
+
+# expect_in FILE TEXT: FILE contains TEXT (a fixed string).
+expect_in() {
+	grep -qF -- "$2" "$1" || fail "${1##*/}: no '$2'; it ends: $(tail -c 400 "$1")"
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: '$2', want '$3'"
+}
+
+# json_num FILE KEY: the first number after "KEY": in a JSON file.
+json_num() {
+	sed -n "s/.*\"$2\": *\([0-9.][0-9.]*\).*/\1/p" "$1" | head -1
+}
+
+# ms_between COMMAND...: wall milliseconds of COMMAND, from /proc/uptime
+# (10 ms resolution: used only for runs of seconds).
+uptime_ms() {
+	local s
+	read -r s _ </proc/uptime
+	echo "${s%.*}${s#*.}0"
+}
+
+# median of the numbers on stdin
+median() {
+	sort -n | awk '{v[NR] = $1} END {
+		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+run_group() {
+	local s fn
+	for s in $SCENARIOS; do
+		if [ -n "$1" ]; then
+			case ",$1," in *",$s,"*) ;; *) continue ;; esac
+		fi
+		echo "BEGIN $s" >&3
+		T=/tmp/$s
+		mkdir -p "$T"
+		failed=
+		fn=s_$(echo "$s" | tr .- __)
+		if type "$fn" >/dev/null 2>&1; then
+			$fn
+		else
+			fail "no function $fn for scenario $s"
+		fi
+		if [ -n "$failed" ]; then
+			echo "FAIL $s: $failed" >&3
+		else
+			echo "PASS $s" >&3
+		fi
+	done
+}

@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Builds the L1 initramfs of the nested test bed from Debian packages only:
+#   mkinitramfs.sh OUT.cpio L1_KERNEL_TREE L2_KERNEL_TREE
+# where a kernel tree is a `dpkg -x` of a linux-image package. The archive
+# (uncompressed newc: the L1 kernel unpacks it faster than it could gunzip
+# under TCG) holds busybox, L1's KVM modules (decompressed: busybox insmod
+# takes plain .ko), lkvm-sev, the test runner and guests at the paths they
+# were built for, stock OVMF at Debian's paths, the L2 kernel with its
+# initrd, and a QEMU copy (binary, libraries, ROMs) as the benchmark peer.
+# Run from the repository root after `make`.
+set -euo pipefail
+
+out=$1 l1=$2 l2=$3
+src=$(pwd)
+stage=$(mktemp -d "$(realpath "$(dirname "$out")")/stage.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+
+die() { echo "mkinitramfs: $*" >&2; exit 1; }
+
+# Copies FILE, and every shared library it needs, to the same paths in $stage.
+copy_with_libs() {
+	local f lib
+	for f in "$@"; do
+		mkdir -p "$stage$(dirname "$f")"
+		cp -L "$f" "$stage$f"
+		{ ldd "$f" 2>/dev/null || true; } | awk '/=> \//{print $3} /^\t\/lib/{print $1}' |
+		while read -r lib; do
+			[ -e "$stage$lib" ] && continue
+			mkdir -p "$stage$(dirname "$lib")"
+			cp -L "$lib" "$stage$lib"
+		done
+	done
+}
+
+l1_modules() {
+	local dir m f
+	dir=$(echo "$l1"/lib/modules/*/kernel)
+	[ -d "$dir" ] || die "$l1: no lib/modules/*/kernel"
+	mkdir -p "$stage/lib/modules"
+	# Load order: kvm-amd needs kvm and ccp (its SEV support); kvm needs
+	# irqbypass.
+	for m in virt/lib/irqbypass arch/x86/kvm/kvm drivers/crypto/ccp/ccp \
+		 arch/x86/kvm/kvm-amd; do
+		f=$(ls "$dir/$m.ko"* 2>/dev/null | head -1)
+		[ -n "$f" ] || die "$dir: no module $m"
+		case $f in
+		*.xz) xz -dc "$f" >"$stage/lib/modules/${m##*/}.ko" ;;
+		*) cp "$f" "$stage/lib/modules/${m##*/}.ko" ;;
+		esac
+	done
+}
+
+l2_kernel_and_initrd() {
+	local root=$stage/nested/l2root
+	mkdir -p "$stage/nested/l2" "$root/bin" "$root/dev" "$root/proc"
+	cp "$(ls "$l2"/boot/vmlinuz-* | head -1)" "$stage/nested/l2/vmlinuz"
+	cp /bin/busybox "$root/bin/busybox"
+	install -m 0755 tests/nested/l2/init "$root/init"
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9) \
+		>"$stage/nested/l2/initrd.gz"
+	rm -rf "$root"
+}
+
+# QEMU as the peer: its binary and libraries, and the firmware blobs it
+# loads for a pc machine with -kernel (linuxboot_dma.bin, kvmvapic.bin).
+qemu_peer() {
+	local q
+	q=$(command -v qemu-system-x86_64) || die "qemu-system-x86_64 is not installed"
+	copy_with_libs "$q"
+	mkdir -p "$stage/usr/share/qemu"
+	for f in kvmvapic.bin linuxboot_dma.bin linuxboot.bin multiboot_dma.bin; do
+		[ -e "/usr/share/qemu/$f" ] && cp -L "/usr/share/qemu/$f" "$stage/usr/share/qemu/"
+	done
+	# SeaBIOS is QEMU's default BIOS; a copy keeps a missing -bios from
+	# being the failure we see.
+	[ -e /usr/share/seabios/bios-256k.bin ] && cp -L /usr/share/seabios/bios-256k.bin \
+		"$stage/usr/share/qemu/"
+	return 0
+}
+
+mkdir -p "$stage/bin" "$stage/dev" "$stage/proc" "$stage/sys" "$stage/tmp" "$stage/nested"
+cp /bin/busybox "$stage/bin/busybox"
+install -m 0755 tests/nested/l1/init "$stage/init"
+cp tests/nested/l1/*.sh "$stage/nested/"
+l1_modules
+l2_kernel_and_initrd
+# lkvm-sev, the test runner and its guests, where the runner looks for them.
+copy_with_libs "$src/lkvm-sev" "$src/tests/run-tests" "$src/tests/nested/timeto"
+mkdir -p "$stage$src/tests/guests"
+cp "$src"/tests/guests/*.bin "$stage$src/tests/guests/"
+for f in /usr/share/ovmf/OVMF.fd /usr/share/OVMF/OVMF_CODE_4M.fd \
+	 /usr/share/OVMF/OVMF_VARS_4M.fd /usr/share/OVMF/OVMF_VARS.fd; do
+	mkdir -p "$stage$(dirname "$f")"
+	cp -L "$f" "$stage$f"
+done
+echo "$src" >"$stage/nested/srcdir"
+qemu_peer
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$out.tmp"
+mv "$out.tmp" "$out"
