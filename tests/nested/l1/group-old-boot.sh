@@ -14,7 +14,4 @@ L1_QEMU_ARGS="-icount shift=0"
 
 s_ovmf_shell() { ovmf_to_shell ovmf --firmware "$OVMF"; }
 
-s_linux_c1() {
-	linux_to_init linux-c1 1 || return
-	expect_in "$T/linux-c1.serial" "reboot: Power down"
-}
+s_linux_c1() { linux_to_init linux-c1 1 poweroff; }

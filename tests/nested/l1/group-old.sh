@@ -7,7 +7,6 @@
 KERNEL=6.1
 SCENARIOS="caps-6.1 check-suites ro-memslot ro-mprotect"
 TIMEOUT=900
-RO_MPROTECT_CRASH="lkvm-sev: guest crashed: vCPU 0 wrote to protected firmware at GPA 0xfffff800 (mprotect mode; KVM gave no address, found by single-stepping the write): the VM is stopped"
 
 . /nested/common.sh
 
