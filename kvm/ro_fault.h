@@ -18,9 +18,10 @@ struct ro_region;
  * Lets @vcpu, stopped on the faulting write, execute it once on writable
  * pages under single-step, finds the bytes it changed by comparison with a
  * copy, then restores them and the protection. Only for guests whose state
- * KVM lets a debugger control (not SEV-ES or SNP), and only on the way to
- * stopping the VM: it allocates a copy of each protected region. Returns
- * false where the write could not be located.
+ * KVM lets a debugger control (not SEV-ES or SNP; for SEV the pages hold
+ * ciphertext, so the GPA is that of the first 16-byte block the write
+ * changed), and only on the way to stopping the VM: it allocates a copy of
+ * each protected region. Returns false where the write was not located.
  */
 bool ro_fault_locate(struct vcpu *vcpu, uint64_t *gpa, const struct ro_region **where);
 

@@ -57,14 +57,6 @@ json_num() {
 	sed -n "s/.*\"$2\": *\([0-9.][0-9.]*\).*/\1/p" "$1" | head -1
 }
 
-# ms_between COMMAND...: wall milliseconds of COMMAND, from /proc/uptime
-# (10 ms resolution: used only for runs of seconds).
-uptime_ms() {
-	local s
-	read -r s _ </proc/uptime
-	echo "${s%.*}${s#*.}0"
-}
-
 # median of the numbers on stdin
 median() {
 	sort -n | awk '{v[NR] = $1} END {
