@@ -8,6 +8,7 @@
 #   make check-hw         OVMF and Linux boots where KVM runs guests natively
 #   make check-nested     the nested test bed: a real kvm_amd under QEMU TCG
 #   make bench            start-up, exit-path and measure benchmarks (BENCHMARKS.md)
+#   make bench-nested     lkvm-sev against QEMU in the nested test bed
 #   make install          lkvm-sev, its man page and bash completion under
 #                         $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall
 
@@ -70,7 +71,8 @@ include tests/hostsim/hostsim.mk
 guests: $(GUEST_BINS)
 bench-tools: $(BENCH_BINS) $(O)bench/exitpath
 
-.PHONY: all guests bench-tools check check-sanitize check-hw check-nested bench clean deps-check
+.PHONY: all guests bench-tools check check-sanitize check-hw check-nested bench bench-nested
+.PHONY: clean deps-check
 .PHONY: install uninstall
 
 deps-check:
@@ -132,6 +134,10 @@ check-hw: $(O)lkvm-sev
 # ./dev.sh installs; downloads the kernel packages into build/nested.
 check-nested: lkvm-sev tests/run-tests tests/nested/timeto guests
 	tests/nested/nested.sh
+
+# The nested bed's benchmark: QEMU and lkvm-sev on the same real KVM.
+bench-nested: lkvm-sev tests/run-tests tests/nested/timeto guests
+	tests/nested/nested.sh peer
 
 # Static, so without sanitizers: it runs inside the nested bed's initramfs.
 $(O)tests/nested/timeto: tests/nested/timeto.c

@@ -8,7 +8,8 @@
 # per group, as many at once as there are CPUs. README.md in this
 # directory says what it proves and what it cannot.
 #
-#   tests/nested/nested.sh [GROUP...]      (default: every group)
+#   tests/nested/nested.sh [GROUP...]      (default: every group but the
+#                                          benchmarks, BENCH=1: peer)
 #
 # Environment: LKVM_NESTED_ATTEMPTS (L1 boots per group when QEMU hits its
 # known TCG assertion; default 4), LKVM_NESTED_JOBS (parallel L1s; default
@@ -26,7 +27,7 @@ say() { echo "nested: $*"; }
 die() { echo "nested: $*" >&2; exit 1; }
 
 # group_var GROUP VAR: a VAR=... line of the group's file (KERNEL, SCENARIOS,
-# TIMEOUT, L1_QEMU_ARGS), which the host reads without running it.
+# TIMEOUT, L1_QEMU_ARGS, BENCH), which the host reads without running it.
 group_var() {
 	sed -n "s/^$2=\"\{0,1\}\([^\"]*\)\"\{0,1\}$/\1/p" "tests/nested/l1/group-$1.sh"
 }
@@ -136,10 +137,11 @@ run_group() {
 groups=("$@")
 if [ ${#groups[@]} -eq 0 ]; then
 	# The longest first (by time limit), so that the others fill in beside it.
+	# Benchmarks (BENCH=1) only when named.
 	mapfile -t groups < <(for f in tests/nested/l1/group-*.sh; do
 		f=${f##*/group-}
 		f=${f%.sh}
-		echo "$(group_var "$f" TIMEOUT) $f"
+		[ -n "$(group_var "$f" BENCH)" ] || echo "$(group_var "$f" TIMEOUT) $f"
 	done | sort -rn | cut -d' ' -f2)
 fi
 for g in "${groups[@]}"; do
