@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Locating a write to mprotect-protected guest memory by single-stepping it. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
