@@ -92,7 +92,7 @@ run_group() {
 	local runs=$dir/runs/$group
 	kernel=$(group_var "$group" KERNEL)
 	scenarios=$(group_var "$group" SCENARIOS)
-	tree=$(kernel_tree "$kernel") || return 1
+	tree=${trees[$kernel]}
 	initramfs=$dir/L1-$kernel.cpio
 	rm -rf "$runs"
 	mkdir -p "$runs"
@@ -156,9 +156,10 @@ command -v qemu-system-x86_64 >/dev/null ||
 mkdir -p "$dir"
 kernels=$(for g in "${groups[@]}"; do group_var "$g" KERNEL; done | sort -u)
 l2=$(kernel_tree 6.12) || exit 1
+declare -A trees	# kernel series -> its unpacked package, for run_group
 for k in $kernels; do
-	tree=$(kernel_tree "$k") || exit 1
-	tests/nested/mkinitramfs.sh "$dir/L1-$k.cpio" "$tree" "$l2" ||
+	trees[$k]=$(kernel_tree "$k") || exit 1
+	tests/nested/mkinitramfs.sh "$dir/L1-$k.cpio" "${trees[$k]}" "$l2" ||
 		die "cannot build the L1 initramfs for $k"
 done
 say "L1: $(qemu-system-x86_64 --version | head -1); groups: ${groups[*]}"

@@ -5,7 +5,7 @@
 # lkvm-sev takes its older paths, for real. No firmware boots here (see
 # group-old-boot.sh).
 KERNEL=6.1
-SCENARIOS="caps-6.1 check-suites ro-memslot ro-mprotect"
+SCENARIOS="caps-6.1 check-suites ro-memslot ro-mprotect apic-bus-refused"
 TIMEOUT=900
 
 . /nested/common.sh
@@ -23,3 +23,12 @@ s_caps_6_1() {
 s_check_suites() { check_suites; }
 s_ro_memslot() { ro_memslot; }
 s_ro_mprotect() { ro_mprotect; }
+
+# --apic-bus-ns needs KVM_CAP_X86_APIC_BUS_CYCLES_NS (Linux 6.11): refused
+# here with 125 and the reason, before the guest runs.
+s_apic_bus_refused() {
+	lkvm apic run --apic-bus-ns 20
+	expect_status apic 125
+	expect_eq stdout "$(cat "$T/apic.out")" ""
+	expect_eq stderr "$(cat "$T/apic.err")" "lkvm-sev: --apic-bus-ns 20: this host's KVM does not offer KVM_CAP_X86_APIC_BUS_CYCLES_NS (Linux 6.11 and later do)"
+}
