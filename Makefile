@@ -44,15 +44,15 @@ FDT_LIBS := $(shell $(PKG_CONFIG) --libs libfdt 2>/dev/null || echo -lfdt)
 
 LIB_SRCS := cli.c $(wildcard cli_*.c sev/*.c) \
 	util/err.c util/parse.c util/stop.c util/term.c util/file.c util/json.c \
-	util/marker.c \
-	kvm/host.c kvm/vm.c kvm/memslot.c kvm/ro_region.c kvm/ro_fault.c kvm/vcpu.c kvm/run.c \
+	util/marker.c util/ioloop.c \
+	kvm/host.c kvm/vm.c kvm/irq.c kvm/ioeventfd.c kvm/memslot.c kvm/ro_region.c kvm/ro_fault.c kvm/vcpu.c kvm/run.c \
 	kvm/sev.c kvm/gmem.c kvm/trace.c \
 	kvm/caps.c kvm/caps_verdict.c kvm/calibrate.c kvm/sev_dev.c kvm/modparams.c \
 	devices/bus.c devices/serial.c devices/debugcon.c devices/debug_exit.c \
 	devices/reset.c devices/cmos.c devices/acpi_pm.c devices/rom.c \
-	devices/pci.c devices/i440fx.c devices/piix3.c devices/piix4_pm.c devices/port92.c \
+	devices/pci.c devices/pci_bar.c devices/msix.c devices/device.c devices/pci_testdev.c devices/i440fx.c devices/piix3.c devices/piix4_pm.c devices/port92.c \
 	devices/cfi_flash.c devices/fw_cfg.c \
-	machine/layout.c machine/machine.c machine/memory.c machine/platform.c \
+	machine/layout.c machine/machine.c machine/memory.c machine/platform.c machine/devices.c \
 	machine/report.c \
 	machine/kernel.c machine/dtb.c machine/acpi.c \
 	firmware/image.c firmware/ovmf.c

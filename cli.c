@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "devices/pci_testdev.h"
 #include "machine/layout.h"
 #include "util/parse.h"
 
@@ -27,6 +28,8 @@ const char cli_run_usage[] =
 "                       1 ns); firmware that assumes 1 GHz sees its timer\n"
 "                       NS times slower. Linux 6.11 and later\n"
 "  --dump-dtb FILE      write the machine description as a flattened device tree\n"
+"  --pci-testdev        add the PCI test device (BARs, MSI-X, doorbells) that\n"
+"                       the test guests use; no guest driver binds to it\n"
 "  -m, --mem SIZE       guest RAM: 512M, 4G, ... (bare number: MiB; default 256M)\n"
 "  -c, --cpus N         vCPUs, 1 to 255 (default 1)\n"
 "  --ro-mode MODE       how firmware is kept read-only: auto (default: a\n"
@@ -109,6 +112,7 @@ enum {
 	OPT_CONSOLE,
 	OPT_REPORT,
 	OPT_TRACE,
+	OPT_PCI_TESTDEV,
 };
 
 static const struct option cli_run_options[] = {
@@ -125,6 +129,7 @@ static const struct option cli_run_options[] = {
 	{ "pit", no_argument, NULL, OPT_PIT },
 	{ "apic-bus-ns", required_argument, NULL, OPT_APIC_BUS_NS },
 	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
+	{ "pci-testdev", no_argument, NULL, OPT_PCI_TESTDEV },
 	{ "help", no_argument, NULL, 'h' },
 	{ "bios", required_argument, NULL, OPT_BIOS },
 	{ "policy", required_argument, NULL, OPT_POLICY },
@@ -151,6 +156,17 @@ static int cli_file(const char *arg, const char *opt, const char **out, struct l
 	if (!*arg)
 		return err_set(err, LK_EXIT_USAGE, "%s: empty file name", opt);
 	*out = arg;
+	return 0;
+}
+
+/* A device for the machine to realize after the platform, in command-line order. */
+static int cli_device(struct machine_cfg *cfg, const char *opt, const struct device_type *type,
+		      const void *opts, struct lk_err *err)
+{
+	if (cfg->nr_devices == MACHINE_MAX_DEVICES)
+		return err_set(err, LK_EXIT_USAGE, "%s: at most %d devices (PCI bus 0's free "
+			       "slots)", opt, MACHINE_MAX_DEVICES);
+	cfg->devices[cfg->nr_devices++] = (struct device_cfg){ .type = type, .opts = opts };
 	return 0;
 }
 
@@ -255,6 +271,8 @@ static int cli_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 		return 0;
 	case OPT_DUMP_DTB:
 		return cli_file(arg, "--dump-dtb", &cfg->dump_dtb, err);
+	case OPT_PCI_TESTDEV:
+		return cli_device(cfg, "--pci-testdev", &pci_testdev_type, NULL, err);
 	case OPT_UNTIL:
 	case OPT_FAIL_ON:
 		return cli_marker(opt, arg, &cfg->markers, err);

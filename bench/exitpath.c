@@ -75,7 +75,8 @@ int main(void)
 	static struct reset_dev reset;
 	static struct port92 p92;
 	static struct pci_bus pci;
-	static struct pci_func hb, isa, pmf;
+	static struct pci_func hb, pmf;
+	static struct piix3 isa;
 	static struct stop stop;
 	struct lk_err err;
 
@@ -86,8 +87,8 @@ int main(void)
 	if (stop_init(&stop, &err) || serial_register(&serial, &pio, SERIAL_COM1_BASE, &err) ||
 	    cmos_register(&cmos, &pio, &err) || debug_exit_init(&stop, &pio, &err) ||
 	    reset_init(&reset, &stop, &pio, &err) || acpi_pm_init(&pm, &stop, &pio, &err) ||
-	    port92_init(&p92, &stop, &pio, &err) || pci_bus_init(&pci, &pio, &err) ||
-	    i440fx_init(&hb, &pci, &err) || piix3_init(&isa, &pci, &err) ||
+	    port92_init(&p92, &stop, &pio, &err) || pci_bus_init(&pci, &pio, NULL, &err) ||
+	    i440fx_init(&hb, &pci, &err) || piix3_init(&isa, &pci, NULL, NULL, &err) ||
 	    piix4_pm_init(&pmf, &pm, 9, &pci, &err)) {
 		fprintf(stderr, "exitpath: %s\n", err.msg);
 		return 1;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Port-I/O and MMIO range registry with lock-free lookups after freeze. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "devices/bus.h"
@@ -8,6 +9,17 @@ void bus_init(struct bus *bus, const char *name)
 {
 	memset(bus, 0, sizeof(*bus));
 	bus->name = name;
+}
+
+void bus_destroy(struct bus *bus)
+{
+	int i;
+
+	for (i = 0; i < bus->nr_windows; i++)
+		free(bus->w[i]);
+	free(bus->w);
+	bus->w = NULL;
+	bus->nr_windows = 0;
 }
 
 int bus_register(struct bus *bus, uint64_t base, uint64_t len, bus_handler_fn fn,
@@ -44,17 +56,61 @@ int bus_register(struct bus *bus, uint64_t base, uint64_t len, bus_handler_fn fn
 	return 0;
 }
 
+/* What an enabled [base, base + len) would overlap: a range's or a window's name. */
+static const char *bus_overlap(const struct bus *bus, uint64_t base, uint64_t len,
+			       uint64_t *o_base, uint64_t *o_len)
+{
+	int i;
+
+	for (i = 0; i < bus->n; i++)
+		if (base < bus->r[i].base + bus->r[i].len && bus->r[i].base < base + len) {
+			*o_base = bus->r[i].base;
+			*o_len = bus->r[i].len;
+			return bus->r[i].name;
+		}
+	for (i = 0; i < bus->nr_windows; i++) {
+		uint64_t state = atomic_load(&bus->w[i]->state);
+		uint64_t b = state & ~BUS_WINDOW_ON;
+
+		if ((state & BUS_WINDOW_ON) && base < b + bus->w[i]->len && b < base + len) {
+			*o_base = b;
+			*o_len = bus->w[i]->len;
+			return bus->w[i]->name;
+		}
+	}
+	return NULL;
+}
+
 struct bus_window *bus_add_window(struct bus *bus, uint64_t base, bool on, uint64_t len,
 				  bus_handler_fn fn, void *opaque, const char *name,
 				  struct lk_err *err)
 {
-	struct bus_window *w;
+	struct bus_window *w, **arr;
+	uint64_t ob, ol;
+	const char *other;
 
-	if (bus->frozen || bus->nr_windows >= BUS_MAX_WINDOWS || !len) {
-		err_set(err, LK_EXIT_HOST, "%s: cannot add a %s bus window", name, bus->name);
+	if (bus->frozen || !len || base + len < base) {
+		err_set(err, LK_EXIT_HOST, "%s: cannot add a %s bus window%s", name, bus->name,
+			bus->frozen ? ": the registry is frozen" : " of that size");
 		return NULL;
 	}
-	w = &bus->w[bus->nr_windows++];
+	other = on ? bus_overlap(bus, base, len, &ob, &ol) : NULL;
+	if (other) {
+		err_set(err, LK_EXIT_HOST, "%s: %s window 0x%llx-0x%llx overlaps %s at 0x%llx-0x%llx",
+			name, bus->name, (unsigned long long)base,
+			(unsigned long long)(base + len - 1), other, (unsigned long long)ob,
+			(unsigned long long)(ob + ol - 1));
+		return NULL;
+	}
+	w = calloc(1, sizeof(*w));
+	arr = w ? realloc(bus->w, (size_t)(bus->nr_windows + 1) * sizeof(*arr)) : NULL;
+	if (!arr) {
+		free(w);
+		err_sys(err, "%s: adding a %s bus window", name, bus->name);
+		return NULL;
+	}
+	bus->w = arr;
+	bus->w[bus->nr_windows++] = w;
 	w->len = len;
 	w->fn = fn;
 	w->opaque = opaque;
@@ -98,7 +154,7 @@ static bool bus_window_access(const struct bus *bus, uint64_t addr, uint8_t *dat
 	int i;
 
 	for (i = 0; i < bus->nr_windows; i++) {
-		const struct bus_window *w = &bus->w[i];
+		const struct bus_window *w = bus->w[i];
 		uint64_t state = atomic_load_explicit(&w->state, memory_order_acquire);
 		uint64_t base = state & ~BUS_WINDOW_ON;
 

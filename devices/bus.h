@@ -14,7 +14,6 @@
 #include "util/err.h"
 
 #define BUS_MAX_RANGES 64
-#define BUS_MAX_WINDOWS 4
 
 /*
  * One handler for both directions. @offset is relative to the range's base;
@@ -35,7 +34,8 @@ struct bus_range {
  * A range whose base the guest moves at run time (a BAR-like register,
  * e.g. PIIX4's PMBA). The base and the enable bit live in one atomic word,
  * so a lookup never sees a half-moved window. Windows take precedence over
- * the fixed ranges.
+ * the fixed ranges, and the first of two overlapping windows wins (a guest
+ * may place BARs over each other; only registration checks for overlaps).
  */
 struct bus_window {
 	_Atomic uint64_t state;	/* base | BUS_WINDOW_ON */
@@ -53,13 +53,17 @@ struct bus {
 	int nr_windows;
 	bool frozen;
 	struct bus_range r[BUS_MAX_RANGES];	/* sorted by base, disjoint */
-	struct bus_window w[BUS_MAX_WINDOWS];
+	struct bus_window **w;	/* each allocated once: pointers stay valid */
 };
 
 void bus_init(struct bus *bus, const char *name);
+void bus_destroy(struct bus *bus);
 int bus_register(struct bus *bus, uint64_t base, uint64_t len, bus_handler_fn fn,
 		 void *opaque, const char *name, struct lk_err *err);
-/* A movable range, initially at @base (enabled or not); NULL when full or frozen. */
+/*
+ * A movable range, initially at @base (enabled or not); NULL when frozen,
+ * out of memory, or (enabled) overlapping a range or an enabled window.
+ */
 struct bus_window *bus_add_window(struct bus *bus, uint64_t base, bool on, uint64_t len,
 				  bus_handler_fn fn, void *opaque, const char *name,
 				  struct lk_err *err);
@@ -78,22 +82,33 @@ const struct bus_range *bus_find(const struct bus *bus, uint64_t addr);
 bool bus_access(const struct bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
 		bool is_write);
 
-/* Little-endian helpers for handlers. */
-static inline uint32_t bus_data_get(const uint8_t *data, uint32_t len)
+/* Little-endian helpers for handlers; MMIO accesses may be 8 bytes wide. */
+static inline uint64_t bus_data_get64(const uint8_t *data, uint32_t len)
 {
-	uint32_t v = 0;
+	uint64_t v = 0;
 
 	while (len--)
 		v = (v << 8) | data[len];
 	return v;
 }
 
-static inline void bus_data_put(uint8_t *data, uint32_t len, uint32_t v)
+static inline uint32_t bus_data_get(const uint8_t *data, uint32_t len)
+{
+	return (uint32_t)bus_data_get64(data, len);
+}
+
+static inline void bus_data_put64(uint8_t *data, uint32_t len, uint64_t v)
 {
 	uint32_t i;
 
 	for (i = 0; i < len; i++, v >>= 8)
-		data[i] = (uint8_t)(i < 4 ? v : 0);
+		data[i] = (uint8_t)v;
+}
+
+/* A 32-bit register read wider than itself reads zeros above. */
+static inline void bus_data_put(uint8_t *data, uint32_t len, uint32_t v)
+{
+	bus_data_put64(data, len, v);
 }
 
 #endif

@@ -59,7 +59,7 @@ static void run_io(struct vcpu *v, const struct run_ctx *ctx)
 
 	/* "rep ins/outs" arrive as one exit with count > 1. */
 	for (i = 0; i < run->io.count; i++, p += run->io.size)
-		bus_access(ctx->pio, run->io.port, p, run->io.size, out);
+		ctx->pio(ctx->io_ctx, run->io.port, p, run->io.size, out);
 }
 
 static void run_internal_error(struct vcpu *v, const struct run_ctx *ctx)
@@ -155,8 +155,8 @@ static bool run_exit(struct vcpu *v, const struct run_ctx *ctx)
 		run_io(v, ctx);
 		return true;
 	case KVM_EXIT_MMIO:
-		bus_access(ctx->mmio, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
-			   run->mmio.is_write);
+		ctx->mmio(ctx->io_ctx, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
+			  run->mmio.is_write);
 		return true;
 	case KVM_EXIT_INTR:
 		return true;

@@ -1,20 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The vCPU run loop: one thread per vCPU enters KVM_RUN and dispatches each
- * exit to the device registries. Stopping is by stop request, then a kick
+ * exit through the callbacks the machine gives it. Stopping is by stop request, then a kick
  * (immediate_exit plus a signal) that gets every thread out of KVM_RUN.
  */
 #ifndef LKVM_KVM_RUN_H
 #define LKVM_KVM_RUN_H
 
-#include "devices/bus.h"
 #include "kvm/vcpu.h"
 #include "util/stop.h"
 
+/*
+ * A port-I/O or MMIO access for the machine to dispatch. @data holds @len
+ * bytes, little-endian; a read fills them.
+ */
+typedef void (*run_io_fn)(void *io_ctx, uint64_t addr, uint8_t *data, uint32_t len,
+			  bool is_write);
+
 /* What the exit handlers need; shared read-only by all vCPU threads. */
 struct run_ctx {
-	const struct bus *pio;
-	const struct bus *mmio;
+	run_io_fn pio;		/* KVM_EXIT_IO, once per element of a string op */
+	run_io_fn mmio;		/* KVM_EXIT_MMIO */
+	void *io_ctx;
 	struct stop *stop;
 	bool dump_regs;		/* guest state readable for crash dumps */
 	/*

@@ -40,6 +40,46 @@ static double kvm_trace_now(void)
 	       (double)(t.tv_nsec - kvm_trace_t0.tv_nsec) / 1e9;
 }
 
+static unsigned int kvm_trace_msi_routes(const struct kvm_irq_routing *t)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < t->nr; i++)
+		n += t->entries[i].type == KVM_IRQ_ROUTING_MSI;
+	return n;
+}
+
+/* The interrupt and doorbell ioctls (kvm/irq.c, kvm/ioeventfd.c). */
+static void kvm_trace_irq_brief(char *b, size_t n, unsigned long req, const void *arg)
+{
+	if (req == KVM_SET_GSI_ROUTING) {
+		const struct kvm_irq_routing *t = arg;
+
+		snprintf(b, n, "%u routes, %u MSI", t->nr, kvm_trace_msi_routes(t));
+	} else if (req == KVM_IRQFD) {
+		const struct kvm_irqfd *f = arg;
+
+		snprintf(b, n, "gsi %u fd %u%s", f->gsi, f->fd,
+			 f->flags & KVM_IRQFD_FLAG_DEASSIGN ? " deassign" : "");
+	} else if (req == KVM_SIGNAL_MSI) {
+		const struct kvm_msi *m = arg;
+
+		snprintf(b, n, "address 0x%llx data 0x%x",
+			 (unsigned long long)m->address_hi << 32 | m->address_lo, m->data);
+	} else if (req == KVM_IOEVENTFD) {
+		const struct kvm_ioeventfd *e = arg;
+		int used = snprintf(b, n, "%s 0x%llx len %u fd %d",
+				    e->flags & KVM_IOEVENTFD_FLAG_PIO ? "port" : "mmio",
+				    (unsigned long long)e->addr, e->len, e->fd);
+
+		if (e->flags & KVM_IOEVENTFD_FLAG_DATAMATCH)
+			used += snprintf(b + used, n - (size_t)used, " datamatch 0x%llx",
+					 (unsigned long long)e->datamatch);
+		if (e->flags & KVM_IOEVENTFD_FLAG_DEASSIGN)
+			snprintf(b + used, n - (size_t)used, " deassign");
+	}
+}
+
 void kvm_trace_ioctl(int fd, const char *name, unsigned long req, uintptr_t arg, int r)
 {
 	int saved = errno;
@@ -63,6 +103,8 @@ void kvm_trace_ioctl(int fd, const char *name, unsigned long req, uintptr_t arg,
 		const struct kvm_irq_level *l = (const void *)arg;
 
 		snprintf(brief, sizeof(brief), "irq %u level %u", l->irq, l->level);
+	} else if (arg) {
+		kvm_trace_irq_brief(brief, sizeof(brief), req, (const void *)arg);
 	}
 	if (r < 0)
 		fprintf(kvm_trace_fp, "%.6f ioctl %s(fd %d, %s) = %d errno %d (%s)\n",

@@ -75,14 +75,6 @@ int vm_create_pit(struct vm *vm, struct lk_err *err)
 	return 0;
 }
 
-void vm_irq_line(struct vm *vm, unsigned int irq, int level)
-{
-	struct kvm_irq_level l = { .irq = irq, .level = (uint32_t)level };
-
-	/* Cannot fail for a valid line on a VM with an irqchip. */
-	(void)kvm_ioctl(vm->fd, KVM_IRQ_LINE, &l);
-}
-
 int vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg, struct lk_err *err)
 {
 	struct kvm_enable_cap c = { .cap = cap, .args = { arg } };

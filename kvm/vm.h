@@ -53,9 +53,6 @@ int vm_create_irqchip(struct vm *vm, struct lk_err *err);
  */
 int vm_create_pit(struct vm *vm, struct lk_err *err);
 
-/* Drives an interrupt line of the in-kernel irqchip. */
-void vm_irq_line(struct vm *vm, unsigned int irq, int level);
-
 /* KVM_ENABLE_CAP on the VM fd with one argument. */
 int vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg, struct lk_err *err);
 

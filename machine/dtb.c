@@ -86,10 +86,10 @@ static void dtb_bus(struct dtb_ctx *c, const char *node, const struct bus *bus)
 		dtb_check(c, fdt_end_node(c->fdt));
 	}
 	for (i = 0; i < bus->nr_windows; i++) {
-		uint64_t state = atomic_load(&bus->w[i].state);
+		uint64_t state = atomic_load(&bus->w[i]->state);
 
-		dtb_begin(c, bus->w[i].name, state & ~BUS_WINDOW_ON);
-		dtb_reg(c, state & ~BUS_WINDOW_ON, bus->w[i].len);
+		dtb_begin(c, bus->w[i]->name, state & ~BUS_WINDOW_ON);
+		dtb_reg(c, state & ~BUS_WINDOW_ON, bus->w[i]->len);
 		dtb_check(c, fdt_property_string(c->fdt, "lkvm,placement", "guest-programmed"));
 		if (!(state & BUS_WINDOW_ON))
 			dtb_check(c, fdt_property_string(c->fdt, "status", "disabled"));

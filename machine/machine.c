@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Building, running and tearing down a VM. machine_build() is the start-up
- * order, in one place; machine_wait() is what the main thread does while
- * the vCPU threads run: console input, the timeout, and waiting for a stop.
+ * order, in one place. While the vCPU threads run, the main thread runs the
+ * I/O loop (util/ioloop.h): console input, the timeout, device back-ends,
+ * until something requests a stop.
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kvm/irq.h"
 #include "kvm/trace.h"
 #include "kvm/uapi.h"
 #include "machine/dtb.h"
@@ -112,6 +113,27 @@ static int machine_dump_dtb(struct machine *m, struct lk_err *err)
 	return dtb_write(&d, m->cfg->dump_dtb, err);
 }
 
+/* The run loop's dispatch: the registries are frozen, the lookups lock-free. */
+static void machine_pio(void *ctx, uint64_t port, uint8_t *data, uint32_t len, bool is_write)
+{
+	bus_access(&((struct machine *)ctx)->pio, port, data, len, is_write);
+}
+
+static void machine_mmio(void *ctx, uint64_t gpa, uint8_t *data, uint32_t len, bool is_write)
+{
+	bus_access(&((struct machine *)ctx)->mmio, gpa, data, len, is_write);
+}
+
+/*
+ * The PIT raises GSI 0, which the MADT sends to IOAPIC pin 2: only our
+ * routing table puts it there (kvm/irq.h). Without a PIT, KVM's default
+ * table serves the ISA lines as well, and costs no ioctl.
+ */
+static int machine_pit(struct machine *m, struct lk_err *err)
+{
+	return vm_create_pit(&m->vm, err) || irq_routes_commit(&m->irq, err);
+}
+
 static int machine_build(struct machine *m, struct lk_err *err)
 {
 	const struct machine_cfg *cfg = m->cfg;
@@ -127,7 +149,8 @@ static int machine_build(struct machine *m, struct lk_err *err)
 		return -1;
 	if (layout_compute(&m->layout, cfg->mem_size, m->fw.size, vars_size, err))
 		return -1;
-	if (stop_init(&m->stop, err) || machine_signals(m, err))
+	if (stop_init(&m->stop, err) || ioloop_init(&m->loop, &m->stop, err) ||
+	    machine_signals(m, err))
 		return -1;
 	if (kvm_host_open(&m->host, err))
 		return -1;
@@ -140,9 +163,9 @@ static int machine_build(struct machine *m, struct lk_err *err)
 		return -1;
 	machine_mark(m, TL_VM_CREATED);
 	if ((m->sev_on && sev_launch_init(&m->sev, &m->vm, err)) ||
-	    vm_create_irqchip(&m->vm, err) ||
+	    vm_create_irqchip(&m->vm, err) || irq_routes_init(&m->irq, &m->vm, err) ||
 	    (cfg->apic_bus_ns && vm_set_apic_bus_ns(&m->vm, cfg->apic_bus_ns, err)) ||
-	    ((cfg->kernel || cfg->pit) && vm_create_pit(&m->vm, err)) ||
+	    ((cfg->kernel || cfg->pit) && machine_pit(m, err)) ||
 	    (m->sev_on && sev_launch_cpuid(&m->sev, &m->vm, err)) ||
 	    machine_memory(m, err))
 		return -1;
@@ -165,21 +188,14 @@ static int machine_build(struct machine *m, struct lk_err *err)
 	if (m->report)
 		serial_set_output_hook(&m->serial, machine_serial_out, m);
 	/* SEV-ES and SNP registers are encrypted once launched (§4.6). */
-	m->run_ctx = (struct run_ctx){ .pio = &m->pio, .mmio = &m->mmio, .stop = &m->stop,
+	m->run_ctx = (struct run_ctx){ .pio = machine_pio, .mmio = machine_mmio, .io_ctx = m,
+				       .stop = &m->stop,
 				       .dump_regs = !m->sev_on || m->sev.mode == SEV_MODE_SEV };
 	if (m->sev_on && m->sev.mode == SEV_MODE_SNP) {
 		m->run_ctx.convert = machine_convert;
 		m->run_ctx.conv_ctx = m;
 	}
 	return 0;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Moves what stdin has into the UART, as far as its FIFO has room. */
@@ -198,36 +214,57 @@ static void machine_console_input(struct machine *m)
 		m->stdin_open = false;
 }
 
-static void machine_wait(struct machine *m)
+/* The I/O loop's failures stop the machine: its console or its timeout would be lost. */
+static void machine_loop_failed(struct machine *m, const struct lk_err *err)
 {
-	int64_t deadline = m->cfg->timeout > 0 ? now_ms() + (int64_t)(m->cfg->timeout * 1000) : 0;
+	stop_request_err(&m->stop, err);
+}
 
-	while (!stop_requested(&m->stop)) {
-		struct pollfd fds[2] = {
-			{ .fd = m->stop.efd, .events = POLLIN },
-			{ .fd = STDIN_FILENO, .events = POLLIN },
-		};
-		bool want_input = m->stdin_open && serial_rx_room(&m->serial);
-		int timeout = -1;
+static void machine_stdin(void *ctx)
+{
+	struct machine *m = ctx;
+	struct lk_err err;
 
-		if (deadline) {
-			int64_t left = deadline - now_ms();
+	machine_console_input(m);
+	if (m->stdin_open && serial_rx_room(&m->serial))
+		return;
+	/* At EOF stdin is done; with a full FIFO, look again soon instead of spinning. */
+	if (ioloop_enable(&m->loop, &m->stdin_src, false, &err) ||
+	    (m->stdin_open && ioloop_timer_arm(&m->stdin_retry, MACHINE_STDIN_RETRY_MS, &err)))
+		machine_loop_failed(m, &err);
+}
 
-			if (left <= 0) {
-				stop_request(&m->stop, LK_EXIT_TIMEOUT,
-					     "timeout: the guest was still running after %g s "
-					     "(--timeout)", m->cfg->timeout);
-				break;
-			}
-			timeout = left > 1000000 ? 1000000 : (int)left;
-		}
-		/* A full FIFO: look again soon instead of spinning on stdin. */
-		if (m->stdin_open && !want_input && (timeout < 0 || timeout > 10))
-			timeout = 10;
-		if (poll(fds, want_input ? 2 : 1, timeout) > 0 && want_input &&
-		    (fds[1].revents & (POLLIN | POLLHUP | POLLERR)))
-			machine_console_input(m);
-	}
+static void machine_stdin_retry(void *ctx)
+{
+	struct machine *m = ctx;
+	struct lk_err err;
+
+	if (serial_rx_room(&m->serial) ? ioloop_enable(&m->loop, &m->stdin_src, true, &err)
+				       : ioloop_timer_arm(&m->stdin_retry, MACHINE_STDIN_RETRY_MS,
+							  &err))
+		machine_loop_failed(m, &err);
+}
+
+static void machine_timeout(void *ctx)
+{
+	struct machine *m = ctx;
+
+	stop_request(&m->stop, LK_EXIT_TIMEOUT,
+		     "timeout: the guest was still running after %g s (--timeout)",
+		     m->cfg->timeout);
+}
+
+/* The main thread's own sources: the console's input and the timeout. */
+static int machine_loop_sources(struct machine *m, struct lk_err *err)
+{
+	if (m->cfg->timeout > 0 &&
+	    (ioloop_add_timer(&m->loop, &m->timeout_src, machine_timeout, m, err) ||
+	     ioloop_timer_arm(&m->timeout_src, (int64_t)(m->cfg->timeout * 1000), err)))
+		return -1;
+	if (!m->stdin_open)
+		return 0;
+	return ioloop_add_timer(&m->loop, &m->stdin_retry, machine_stdin_retry, m, err) ||
+	       ioloop_add(&m->loop, &m->stdin_src, STDIN_FILENO, machine_stdin, m, err);
 }
 
 static void machine_teardown(struct machine *m, int status, const struct lk_err *err)
@@ -237,6 +274,9 @@ static void machine_teardown(struct machine *m, int status, const struct lk_err 
 
 	vcpus_stop(m->vcpus, m->nr_vcpus);
 	term_restore();
+	ioloop_del(&m->loop, &m->stdin_src);
+	ioloop_del(&m->loop, &m->stdin_retry);
+	ioloop_del(&m->loop, &m->timeout_src);
 	/* The vCPUs are joined: their counters and the serial tail are stable. */
 	if (m->report)
 		machine_report(m, status, err);
@@ -245,12 +285,6 @@ static void machine_teardown(struct machine *m, int status, const struct lk_err 
 	free(m->vcpus);
 	if (m->marker_on)
 		marker_destroy(&m->marker);
-	if (m->serial_log_fd >= 0) {
-		/* Every byte is already written; this makes the log durable. */
-		if (fdatasync(m->serial_log_fd) && errno != EINVAL)
-			warn("--serial-log %s: %s", m->cfg->serial_log, strerror(errno));
-		close(m->serial_log_fd);
-	}
 	if (m->flash_open) {
 		/* What the guest wrote is already in the file; this makes it durable. */
 		if (cfi_flash_sync(&m->flash, &ignored))
@@ -265,10 +299,9 @@ static void machine_teardown(struct machine *m, int status, const struct lk_err 
 		munmap(m->vars_mem, m->layout.vars_size);
 	if (m->sev_on)
 		sev_launch_destroy(&m->sev);
-	fw_cfg_destroy(&m->fw_cfg);
-	acpi_blobs_free(&m->acpi);
+	machine_devices_destroy(m);
 	kernel_unload(&m->kernel);
-	debugcon_destroy(&m->debugcon);
+	irq_routes_destroy(&m->irq);
 	vm_destroy(&m->vm);
 	machine_memory_free(m);
 	if (m->ram)
@@ -276,10 +309,10 @@ static void machine_teardown(struct machine *m, int status, const struct lk_err 
 	fw_image_close(&m->fw);
 	kvm_host_close(&m->host);
 	machine_signal_stop = NULL;
+	ioloop_destroy(&m->loop);
 	stop_destroy(&m->stop);
-	serial_destroy(&m->serial);
-	cmos_destroy(&m->cmos);
-	pci_bus_destroy(&m->pci);
+	bus_destroy(&m->pio);
+	bus_destroy(&m->mmio);
 }
 
 static const char *const machine_signal_names[] = {
@@ -294,6 +327,8 @@ static int machine_start(struct machine *m, struct lk_err *err)
 	m->stdin_open = !m->cfg->console_none;
 	if (!m->cfg->console_none)
 		term_raw_begin();
+	if (machine_loop_sources(m, err))
+		return -1;
 	for (i = 0; i < m->nr_vcpus; i++)
 		if (vcpu_start(&m->vcpus[i], &m->run_ctx, err))
 			return -1;
@@ -311,6 +346,8 @@ int machine_run(const struct machine_cfg *cfg, struct lk_err *err)
 	m->vm.fd = -1;
 	m->host.fd = -1;
 	m->stop.efd = -1;
+	m->loop.epfd = -1;
+	m->stdin_src.fd = m->stdin_retry.fd = m->timeout_src.fd = -1;
 	m->debugcon.fd = -1;
 	m->serial_log_fd = -1;
 	m->fw_ro.slot = -1;
@@ -326,7 +363,7 @@ int machine_run(const struct machine_cfg *cfg, struct lk_err *err)
 		if (m->stop.efd >= 0)
 			stop_request_quiet(&m->stop, status);
 	} else {
-		machine_wait(m);
+		ioloop_run(&m->loop);
 		status = atomic_load(&m->stop.status);
 		*err = m->stop.err;
 		err->status = status;

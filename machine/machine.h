@@ -13,7 +13,11 @@
 #include "kvm/ro_region.h"
 #include "sev/options.h"
 #include "util/marker.h"
+#include "devices/device.h"
 #include "util/err.h"
+
+/* PCI slots 2-31 of bus 0: what is left after the platform's two. */
+#define MACHINE_MAX_DEVICES 30
 
 struct machine_cfg {
 	uint64_t mem_size;
@@ -36,6 +40,8 @@ struct machine_cfg {
 	const char *report;	/* --report: JSON at exit, or NULL */
 	struct marker_cfg markers;	/* --until, --until-re, --fail-on */
 	struct sev_launch_opts sev;	/* sev.o.mode SEV_MODE_NONE: a plain VM */
+	struct device_cfg devices[MACHINE_MAX_DEVICES];	/* the user's, in order */
+	unsigned int nr_devices;
 };
 
 /*

@@ -16,14 +16,17 @@
 #include "devices/cfi_flash.h"
 #include "devices/cmos.h"
 #include "devices/debugcon.h"
+#include "devices/device.h"
 #include "devices/fw_cfg.h"
 #include "devices/pci.h"
+#include "devices/piix3.h"
 #include "devices/port92.h"
 #include "devices/reset.h"
 #include "devices/rom.h"
 #include "devices/serial.h"
 #include "firmware/image.h"
 #include "kvm/host.h"
+#include "kvm/irq.h"
 #include "kvm/ro_region.h"
 #include "kvm/run.h"
 #include "kvm/vcpu.h"
@@ -33,6 +36,7 @@
 #include "machine/layout.h"
 #include "machine/machine.h"
 #include "sev/launch.h"
+#include "util/ioloop.h"
 #include "util/stop.h"
 
 /* Points of the --report timeline, in the order they can happen. */
@@ -53,16 +57,22 @@ struct serial_tail {
 	size_t len;
 };
 
+/* With the UART's receive FIFO full, stdin is looked at again this often. */
+#define MACHINE_STDIN_RETRY_MS 10
+
 /* The ACPI SCI, as on QEMU's pc: ISA IRQ 9, level-triggered. */
 #define MACHINE_SCI_IRQ 9
 
 struct machine {
 	const struct machine_cfg *cfg;
 	struct stop stop;
+	struct ioloop loop;	/* run by the main thread; device back-ends run here */
+	struct ioloop_src stdin_src, stdin_retry, timeout_src;
 	struct kvm_host host;
 	struct fw_image fw;
 	struct layout layout;
 	struct vm vm;
+	struct irq_routes irq;	/* GSI routing: ISA lines, MSI routes */
 	void *ram;
 	struct ro_region fw_ro;
 	struct bus pio, mmio;
@@ -73,7 +83,8 @@ struct machine {
 	struct acpi_pm acpi_pm;
 	struct port92 port92;
 	struct pci_bus pci;
-	struct pci_func host_bridge, isa_bridge, pm_func;
+	struct pci_func host_bridge, pm_func;
+	struct piix3 isa_bridge;
 	struct rom fw_rom;
 	struct fw_cfg fw_cfg;
 	struct e820_entry e820[E820_MAX];
@@ -87,6 +98,10 @@ struct machine {
 	struct sev_launch sev;
 	int gmem_ram, gmem_fw, gmem_vmsa;	/* SNP: guest_memfds, -1 otherwise */
 	void *vmsa_page;	/* SNP: the shared side of a direct VMSA slot outside RAM */
+	unsigned int nr_platform;	/* platform devices realized (machine/devices.c) */
+	void **devs;		/* the user's devices (cfg->devices), realized */
+	unsigned int nr_devs;
+	_Atomic uint64_t *shared;	/* SNP: a bit per RAM page the guest shared */
 	struct run_ctx run_ctx;
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;	/* created so far */
@@ -108,6 +123,8 @@ void *machine_gpa_to_hva(void *ctx, uint64_t gpa, uint64_t len);
 void *machine_launch_hva(void *ctx, uint64_t gpa, uint64_t len);
 void machine_memory_free(struct machine *m);
 int machine_convert(void *ctx, uint64_t gpa, uint64_t size, bool to_private);
+/* SNP: whether the guest shared every page of [gpa, gpa + len) (RAM only). */
+bool machine_shared(void *ctx, uint64_t gpa, uint64_t len);
 
 /* report.c */
 void machine_mark(struct machine *m, enum machine_tl point);
@@ -116,6 +133,10 @@ int machine_report_open(struct machine *m, struct lk_err *err);
 void machine_report(struct machine *m, int status, const struct lk_err *err);
 
 /* platform.c */
+int machine_fw_cfg(struct machine *m, struct lk_err *err);
+
+/* devices.c */
 int machine_devices(struct machine *m, struct lk_err *err);
+void machine_devices_destroy(struct machine *m);
 
 #endif

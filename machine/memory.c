@@ -4,6 +4,8 @@
  * variable store flash below it, with the checks that tie a --vars file to
  * the firmware it belongs to; and the translation devices use for DMA.
  */
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -111,6 +113,10 @@ static int machine_memory_snp(struct machine *m, struct lk_err *err)
 {
 	const struct layout *l = &m->layout;
 
+	/* What devices may touch: nothing until the guest shares it. */
+	m->shared = calloc((l->mem_size / 4096 + 63) / 64, sizeof(*m->shared));
+	if (!m->shared)
+		return err_sys(err, "allocating the shared-page map");
 	m->gmem_ram = gmem_create(m->vm.fd, l->mem_size, "guest RAM", err);
 	if (m->gmem_ram < 0 ||
 	    machine_gmem(m, "ram-low", 0, l->ram_low_size, m->ram, m->gmem_ram, 0, err))
@@ -159,6 +165,8 @@ void machine_memory_free(struct machine *m)
 	if (m->vmsa_page)
 		munmap(m->vmsa_page, 4096);
 	m->vmsa_page = NULL;
+	free(m->shared);
+	m->shared = NULL;
 }
 
 int machine_memory(struct machine *m, struct lk_err *err)
@@ -220,6 +228,45 @@ void *machine_gpa_to_hva(void *ctx, uint64_t gpa, uint64_t len)
 	return NULL;
 }
 
+/* The page index of RAM at @gpa (in RAM), counted over low then high RAM. */
+static uint64_t machine_ram_page(const struct machine *m, uint64_t gpa)
+{
+	uint64_t off = gpa < LAYOUT_HIGH_RAM_BASE ? gpa : m->layout.ram_low_size +
+		       (gpa - LAYOUT_HIGH_RAM_BASE);
+
+	return off / 4096;
+}
+
+/* With the VM lock: records a conversion for the device accessor. */
+static void machine_mark_shared(struct machine *m, uint64_t gpa, uint64_t size, bool shared)
+{
+	uint64_t p, first = machine_ram_page(m, gpa), n = size / 4096;
+
+	for (p = first; p < first + n; p++) {
+		uint64_t bit = 1ULL << (p % 64);
+
+		if (shared)
+			atomic_fetch_or(&m->shared[p / 64], bit);
+		else
+			atomic_fetch_and(&m->shared[p / 64], ~bit);
+	}
+}
+
+bool machine_shared(void *ctx, uint64_t gpa, uint64_t len)
+{
+	const struct machine *m = ctx;
+	uint64_t p, first, last;
+
+	if (!len || !machine_gpa_to_hva(ctx, gpa, len))
+		return false;
+	first = machine_ram_page(m, gpa);
+	last = machine_ram_page(m, gpa + len - 1);
+	for (p = first; p <= last; p++)
+		if (!(atomic_load(&m->shared[p / 64]) & (1ULL << (p % 64))))
+			return false;
+	return true;
+}
+
 /*
  * SNP page-state changes and memory faults (SEV-KVM-API.md §3.3, §3.4),
  * from a vCPU thread: only RAM converts; the stale side is released as QEMU
@@ -241,6 +288,8 @@ int machine_convert(void *ctx, uint64_t gpa, uint64_t size, bool to_private)
 	s = memslot_find(&m->vm.slots, gpa);
 	if (s && s->gmem_fd >= 0 && s->gmem_fd != m->gmem_fw && size <= s->size - (gpa - s->gpa)) {
 		r = gmem_set_private(m->vm.fd, gpa, size, to_private, &err);
+		if (!r && machine_gpa_to_hva(m, gpa, size))
+			machine_mark_shared(m, gpa, size, !to_private);
 		if (!r && to_private)
 			madvise((uint8_t *)s->hva + (gpa - s->gpa), size, MADV_DONTNEED);
 		else if (!r)

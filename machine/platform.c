@@ -1,23 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The PC platform's devices, registered in one visible order, and what the
- * firmware reads through fw_cfg: CPU count, e820, ACPI tables, the kernel.
+ * What the firmware reads through fw_cfg: CPU count, e820, ACPI tables,
+ * the kernel. The devices themselves: machine/devices.c.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "devices/debug_exit.h"
-#include "devices/i440fx.h"
-#include "devices/piix3.h"
-#include "devices/piix4_pm.h"
 #include "machine/machine_priv.h"
-
-static void machine_serial_irq(void *ctx, int level)
-{
-	vm_irq_line(ctx, SERIAL_COM1_IRQ, level);
-}
 
 static int machine_acpi(struct machine *m, struct lk_err *err)
 {
@@ -68,7 +56,7 @@ static int machine_kernel_items(struct machine *m, struct lk_err *err)
 			       err) ? -1 : 0;
 }
 
-static int machine_fw_cfg(struct machine *m, struct lk_err *err)
+int machine_fw_cfg(struct machine *m, struct lk_err *err)
 {
 	int n;
 
@@ -87,46 +75,4 @@ static int machine_fw_cfg(struct machine *m, struct lk_err *err)
 	if (m->cfg->kernel && machine_kernel_items(m, err))
 		return -1;
 	return fw_cfg_register(&m->fw_cfg, &m->pio, err);
-}
-
-int machine_devices(struct machine *m, struct lk_err *err)
-{
-	const struct layout *l = &m->layout;
-
-	bus_init(&m->pio, "port");
-	bus_init(&m->mmio, "mmio");
-	serial_init(&m->serial, m->cfg->console_none ? -1 : STDOUT_FILENO, machine_serial_irq,
-		    &m->vm);
-	cmos_init(&m->cmos, l->ram_low_size, l->ram_high_size, m->cfg->nr_cpus);
-	m->debugcon.fd = -1;
-	if (serial_register(&m->serial, &m->pio, SERIAL_COM1_BASE, err) ||
-	    cmos_register(&m->cmos, &m->pio, err) ||
-	    debug_exit_init(&m->stop, &m->pio, err) ||
-	    reset_init(&m->reset, &m->stop, &m->pio, err) ||
-	    acpi_pm_init(&m->acpi_pm, &m->stop, &m->pio, err) ||
-	    port92_init(&m->port92, &m->stop, &m->pio, err) ||
-	    pci_bus_init(&m->pci, &m->pio, err) ||
-	    i440fx_init(&m->host_bridge, &m->pci, err) ||
-	    piix3_init(&m->isa_bridge, &m->pci, err) ||
-	    piix4_pm_init(&m->pm_func, &m->acpi_pm, MACHINE_SCI_IRQ, &m->pci, err) ||
-	    rom_init(&m->fw_rom, "firmware", l->fw_base, m->fw.data, l->fw_size, &m->mmio, err))
-		return -1;
-	if (m->cfg->serial_log) {
-		m->serial_log_fd = open(m->cfg->serial_log,
-					O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (m->serial_log_fd < 0)
-			return err_set(err, LK_EXIT_USAGE, "--serial-log %s: %s",
-				       m->cfg->serial_log, strerror(errno));
-		serial_set_log(&m->serial, m->serial_log_fd);
-	}
-	if (m->cfg->debugcon && debugcon_init(&m->debugcon, m->cfg->debugcon, &m->pio, err))
-		return -1;
-	if (l->vars_size && bus_register(&m->mmio, l->vars_base, l->vars_size, cfi_flash_io,
-					 &m->flash, "variable-store", err))
-		return -1;
-	if (machine_fw_cfg(m, err))
-		return -1;
-	bus_freeze(&m->pio);
-	bus_freeze(&m->mmio);
-	return 0;
 }

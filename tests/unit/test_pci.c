@@ -10,7 +10,8 @@
 
 static struct bus pio;
 static struct pci_bus pci;
-static struct pci_func hb, isa, pmf;
+static struct pci_func hb, pmf;
+static struct piix3 isa;
 static struct acpi_pm pm;
 static struct reset_dev rst;
 static struct stop st;
@@ -23,9 +24,9 @@ static void setup(void)
 	ck_assert_int_eq(stop_init(&st, &err), 0);
 	ck_assert_int_eq(acpi_pm_init(&pm, &st, &pio, &err), 0);
 	ck_assert_int_eq(reset_init(&rst, &st, &pio, &err), 0);
-	ck_assert_int_eq(pci_bus_init(&pci, &pio, &err), 0);
+	ck_assert_int_eq(pci_bus_init(&pci, &pio, NULL, &err), 0);
 	ck_assert_int_eq(i440fx_init(&hb, &pci, &err), 0);
-	ck_assert_int_eq(piix3_init(&isa, &pci, &err), 0);
+	ck_assert_int_eq(piix3_init(&isa, &pci, NULL, NULL, &err), 0);
 	ck_assert_int_eq(piix4_pm_init(&pmf, &pm, 9, &pci, &err), 0);
 	bus_freeze(&pio);
 }

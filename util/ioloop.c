@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The machine's epoll loop: eventfds, host descriptors and timers. */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "util/ioloop.h"
+
+#define IOLOOP_EVENTS	16
+
+static void ioloop_stop_seen(void *ctx)
+{
+	(void)ctx;	/* the eventfd stays readable: the loop checks the stop itself */
+}
+
+int ioloop_init(struct ioloop *l, struct stop *stop, struct lk_err *err)
+{
+	memset(l, 0, sizeof(*l));
+	l->stop = stop;
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->epfd < 0)
+		return err_sys(err, "epoll_create1");
+	return ioloop_add(l, &l->stop_src, stop->efd, ioloop_stop_seen, NULL, err);
+}
+
+void ioloop_destroy(struct ioloop *l)
+{
+	if (l->epfd >= 0)
+		close(l->epfd);
+	l->epfd = -1;
+}
+
+static int ioloop_ctl(struct ioloop *l, struct ioloop_src *s, int op)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = s };
+
+	return epoll_ctl(l->epfd, op, s->fd, &ev);
+}
+
+int ioloop_add(struct ioloop *l, struct ioloop_src *s, int fd, ioloop_fn fn, void *ctx,
+	       struct lk_err *err)
+{
+	*s = (struct ioloop_src){ .fd = fd, .fn = fn, .ctx = ctx, .on = true };
+	if (!ioloop_ctl(l, s, EPOLL_CTL_ADD))
+		return 0;
+	/* Regular files (stdin from a file) cannot be watched; they never block. */
+	if (errno != EPERM || l->nr_always == IOLOOP_MAX_ALWAYS)
+		return err_sys(err, "epoll_ctl (add fd %d)", fd);
+	s->always = true;
+	l->always[l->nr_always++] = s;
+	return 0;
+}
+
+int ioloop_enable(struct ioloop *l, struct ioloop_src *s, bool on, struct lk_err *err)
+{
+	if (s->on == on)
+		return 0;
+	s->on = on;
+	/* Out of the set, not masked: a hang-up would be reported even with no events. */
+	if (!s->always && ioloop_ctl(l, s, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL))
+		return err_sys(err, "epoll_ctl (%s fd %d)", on ? "resume" : "pause", s->fd);
+	return 0;
+}
+
+static void ioloop_timer_fired(void *ctx)
+{
+	struct ioloop_src *s = ctx;
+	uint64_t n;
+
+	if (read(s->fd, &n, sizeof(n)) == sizeof(n) || errno == EAGAIN)
+		s->fn(s->ctx);
+}
+
+int ioloop_add_timer(struct ioloop *l, struct ioloop_src *s, ioloop_fn fn, void *ctx,
+		     struct lk_err *err)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+
+	if (fd < 0)
+		return err_sys(err, "timerfd_create");
+	if (ioloop_add(l, s, fd, ioloop_timer_fired, s, err)) {
+		close(fd);
+		return -1;
+	}
+	s->fn = fn;	/* ioloop_timer_fired reads the expiry count first */
+	s->ctx = ctx;
+	s->owned = true;
+	return 0;
+}
+
+int ioloop_timer_arm(struct ioloop_src *s, int64_t ms, struct lk_err *err)
+{
+	struct itimerspec its = {
+		.it_value = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 },
+	};
+
+	if (timerfd_settime(s->fd, 0, &its, NULL))
+		return err_sys(err, "timerfd_settime (%lld ms)", (long long)ms);
+	return 0;
+}
+
+void ioloop_del(struct ioloop *l, struct ioloop_src *s)
+{
+	unsigned int i;
+
+	if (s->fd < 0)
+		return;
+	if (!s->always && s->on)
+		epoll_ctl(l->epfd, EPOLL_CTL_DEL, s->fd, NULL);
+	for (i = 0; i < l->nr_always; i++)
+		if (l->always[i] == s)
+			l->always[i] = l->always[--l->nr_always];
+	if (s->owned)
+		close(s->fd);
+	s->fd = -1;
+}
+
+/* An enabled always-ready source turns the wait into a poll. */
+static bool ioloop_always_due(struct ioloop *l)
+{
+	unsigned int i;
+	bool due = false;
+
+	for (i = 0; i < l->nr_always; i++)
+		due |= l->always[i]->on;
+	return due;
+}
+
+void ioloop_run(struct ioloop *l)
+{
+	struct epoll_event ev[IOLOOP_EVENTS];
+	unsigned int i;
+	int n, j;
+
+	while (!stop_requested(l->stop)) {
+		bool due = ioloop_always_due(l);
+
+		n = epoll_wait(l->epfd, ev, IOLOOP_EVENTS, due ? 0 : -1);
+		for (j = 0; j < n && !stop_requested(l->stop); j++) {
+			struct ioloop_src *s = ev[j].data.ptr;
+
+			s->fn(s->ctx);
+		}
+		for (i = 0; due && i < l->nr_always && !stop_requested(l->stop); i++)
+			if (l->always[i]->on)
+				l->always[i]->fn(l->always[i]->ctx);
+	}
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The machine's I/O loop: one epoll set for eventfds (ioeventfd doorbells,
+ * the stop request), host file descriptors (stdin, sockets, files) and
+ * timers, run by the main thread while the vCPU threads run. Device
+ * back-ends run here, never on a vCPU thread, unless a device says why.
+ *
+ * Sources are the caller's memory (nothing is allocated per event) and are
+ * added before or while the loop runs; they are removed only after it has
+ * returned, so a handler never sees a source vanish under it. The loop
+ * returns once a stop is requested, whoever asked.
+ */
+#ifndef LKVM_UTIL_IOLOOP_H
+#define LKVM_UTIL_IOLOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/err.h"
+#include "util/stop.h"
+
+typedef void (*ioloop_fn)(void *ctx);
+
+struct ioloop_src {
+	int fd;
+	ioloop_fn fn;
+	void *ctx;
+	bool owned;	/* the loop made @fd (a timer) and closes it */
+	bool always;	/* a regular file, which epoll refuses: always ready */
+	bool on;	/* wanted now (ioloop_enable) */
+};
+
+#define IOLOOP_MAX_ALWAYS 4
+
+struct ioloop {
+	int epfd;
+	struct stop *stop;
+	struct ioloop_src stop_src;
+	struct ioloop_src *always[IOLOOP_MAX_ALWAYS];
+	unsigned int nr_always;
+};
+
+int ioloop_init(struct ioloop *l, struct stop *stop, struct lk_err *err);
+void ioloop_destroy(struct ioloop *l);
+
+/* Calls @fn(@ctx) whenever @fd is readable (or hung up), while enabled. */
+int ioloop_add(struct ioloop *l, struct ioloop_src *s, int fd, ioloop_fn fn, void *ctx,
+	       struct lk_err *err);
+/* Stops or resumes watching @s without removing it. */
+int ioloop_enable(struct ioloop *l, struct ioloop_src *s, bool on, struct lk_err *err);
+/* A timer source, disarmed; ioloop_timer_arm() starts it. */
+int ioloop_add_timer(struct ioloop *l, struct ioloop_src *s, ioloop_fn fn, void *ctx,
+		     struct lk_err *err);
+/* Fires once after @ms milliseconds (0: disarms); the handler must be quick. */
+int ioloop_timer_arm(struct ioloop_src *s, int64_t ms, struct lk_err *err);
+/* Only once the loop has returned (or before it runs). */
+void ioloop_del(struct ioloop *l, struct ioloop_src *s);
+
+/* Runs until a stop is requested. */
+void ioloop_run(struct ioloop *l);
+
+#endif
