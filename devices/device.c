@@ -8,12 +8,12 @@ void *guest_mem_map(const struct guest_mem *gm, uint64_t gpa, uint64_t len,
 	void *hva = gm->hva(gm->ctx, gpa, len);
 
 	if (!hva) {
-		err_set(err, LK_EXIT_CRASH, "guest memory 0x%llx+0x%llx is not RAM",
+		err_set(err, LK_EXIT_CRASH, "0x%llx+0x%llx is not in RAM",
 			(unsigned long long)gpa, (unsigned long long)len);
 		return NULL;
 	}
 	if (gm->shared && !gm->shared(gm->ctx, gpa, len)) {
-		err_set(err, LK_EXIT_CRASH, "guest memory 0x%llx+0x%llx is private to the guest",
+		err_set(err, LK_EXIT_CRASH, "0x%llx+0x%llx is private to the guest",
 			(unsigned long long)gpa, (unsigned long long)len);
 		return NULL;
 	}

@@ -35,7 +35,8 @@ struct guest_mem {
 
 /*
  * Host memory for a device access to [gpa, gpa + len), or NULL with @err
- * saying why (not RAM, or private to an SNP guest). Any thread.
+ * saying why ("0x1000+0x10 is not in RAM", "... is private to the guest").
+ * Any thread.
  */
 void *guest_mem_map(const struct guest_mem *gm, uint64_t gpa, uint64_t len,
 		    struct lk_err *err);

@@ -28,12 +28,13 @@ static void put_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-void fw_cfg_init(struct fw_cfg *f, fw_cfg_gpa_fn gpa_to_hva, void *ctx)
+void fw_cfg_init(struct fw_cfg *f, const struct guest_mem *mem)
 {
 	memset(f, 0, sizeof(*f));
 	pthread_mutex_init(&f->lock, NULL);
-	f->gpa_to_hva = gpa_to_hva;
-	f->ctx = ctx;
+	f->dma = mem != NULL;
+	if (mem)
+		f->mem = *mem;
 }
 
 void fw_cfg_destroy(struct fw_cfg *f)
@@ -235,17 +236,20 @@ static void fw_cfg_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len
 		data[i] = fw_cfg_fixed_byte(FW_CFG_PORT_SEL + offset + i);
 }
 
-/* Guest memory for a DMA range; a range that is not RAM earns one warning. */
+/*
+ * Guest memory for a DMA range; a range that is not RAM, or that an SNP
+ * guest has not shared, earns one warning.
+ */
 static void *fw_cfg_guest(struct fw_cfg *f, uint64_t gpa, uint64_t len)
 {
-	void *p = NULL;
+	struct lk_err err;
+	void *p = gpa + len > gpa ? guest_mem_map(&f->mem, gpa, len, &err)
+				  : (err_set(&err, 0, "0x%llx+0x%llx wraps", (unsigned long long)gpa,
+					     (unsigned long long)len), NULL);
 
-	if (gpa + len > gpa)
-		p = f->gpa_to_hva(f->ctx, gpa, len);
 	if (!p && !f->warned) {
 		f->warned = true;
-		warn("fw_cfg: guest DMA at 0x%llx+0x%llx is not in RAM (warned once)",
-		     (unsigned long long)gpa, (unsigned long long)len);
+		warn("fw_cfg: guest DMA at %s (warned once)", err.msg);
 	}
 	return p;
 }
@@ -345,7 +349,7 @@ static void fw_cfg_dma_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t
 
 int fw_cfg_register(struct fw_cfg *f, struct bus *pio, struct lk_err *err)
 {
-	uint32_t id = FW_CFG_ID_TRADITIONAL | (f->gpa_to_hva ? FW_CFG_ID_DMA : 0);
+	uint32_t id = FW_CFG_ID_TRADITIONAL | (f->dma ? FW_CFG_ID_DMA : 0);
 
 	if (f->registered)
 		return err_set(err, LK_EXIT_HOST, "fw_cfg: registered twice");
@@ -358,7 +362,7 @@ int fw_cfg_register(struct fw_cfg *f, struct bus *pio, struct lk_err *err)
 	fw_cfg_select(f, FW_CFG_SIGNATURE);
 	if (bus_register(pio, FW_CFG_PORT_SEL, 2, fw_cfg_io, f, "fw_cfg", err))
 		return -1;
-	if (f->gpa_to_hva && bus_register(pio, FW_CFG_PORT_DMA, FW_CFG_DMA_PORTS, fw_cfg_dma_io,
+	if (f->dma && bus_register(pio, FW_CFG_PORT_DMA, FW_CFG_DMA_PORTS, fw_cfg_dma_io,
 					  f, "fw_cfg DMA", err))
 		return -1;
 	return 0;

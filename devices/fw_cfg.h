@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "devices/bus.h"
+#include "devices/device.h"
 #include "util/err.h"
 
 #define FW_CFG_PORT_SEL		0x510
@@ -63,9 +64,6 @@
 #define FW_CFG_DIRENT_SIZE	64
 #define FW_CFG_DIR_MAX		(4 + FW_CFG_DIRENT_SIZE * FW_CFG_MAX_FILES)
 
-/* Host memory for a guest-physical range, NULL if it is not all RAM. DMA uses it. */
-typedef void *(*fw_cfg_gpa_fn)(void *ctx, uint64_t gpa, uint64_t len);
-
 struct fw_cfg_item {
 	const uint8_t *data;
 	uint32_t size;
@@ -81,8 +79,8 @@ struct fw_cfg_file {
 
 struct fw_cfg {
 	pthread_mutex_t lock;
-	fw_cfg_gpa_fn gpa_to_hva;	/* NULL: no DMA interface */
-	void *ctx;
+	struct guest_mem mem;		/* DMA's way to guest memory */
+	bool dma;			/* the DMA interface exists */
 	bool registered;
 	bool warned;			/* one warning for a guest's bad DMA */
 	struct fw_cfg_item items[2][FW_CFG_MAX_ENTRY];	/* [1]: arch-local keys */
@@ -96,7 +94,8 @@ struct fw_cfg {
 };
 
 /* @f must not move afterwards: items point into it. */
-void fw_cfg_init(struct fw_cfg *f, fw_cfg_gpa_fn gpa_to_hva, void *ctx);
+/* @mem NULL: no DMA interface. */
+void fw_cfg_init(struct fw_cfg *f, const struct guest_mem *mem);
 /* Items keep pointers to @data; the caller keeps it alive. Duplicate keys/names: -1. */
 int fw_cfg_add_item(struct fw_cfg *f, uint16_t key, const void *data, uint32_t size,
 		    struct lk_err *err);
@@ -108,7 +107,7 @@ int fw_cfg_add_file(struct fw_cfg *f, const char *name, const void *data, uint32
 		    struct lk_err *err);
 /*
  * Builds the signature, id (bit 0 traditional interface, bit 1 DMA when
- * gpa_to_hva is set) and the sorted file directory (keys assigned in name
+ * DMA is on) and the sorted file directory (keys assigned in name
  * order from 0x20, as QEMU does), then registers the ports on @pio.
  */
 int fw_cfg_register(struct fw_cfg *f, struct bus *pio, struct lk_err *err);

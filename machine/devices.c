@@ -158,8 +158,7 @@ static int dev_vars(struct machine *m, const struct dev_services *svc, struct lk
 
 static int dev_fw_cfg(struct machine *m, const struct dev_services *svc, struct lk_err *err)
 {
-	(void)svc;
-	return machine_fw_cfg(m, err);
+	return machine_fw_cfg(m, &svc->mem, err);
 }
 
 static void dev_fw_cfg_destroy(struct machine *m)

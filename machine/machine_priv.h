@@ -133,7 +133,7 @@ int machine_report_open(struct machine *m, struct lk_err *err);
 void machine_report(struct machine *m, int status, const struct lk_err *err);
 
 /* platform.c */
-int machine_fw_cfg(struct machine *m, struct lk_err *err);
+int machine_fw_cfg(struct machine *m, const struct guest_mem *mem, struct lk_err *err);
 
 /* devices.c */
 int machine_devices(struct machine *m, struct lk_err *err);

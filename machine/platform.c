@@ -56,7 +56,7 @@ static int machine_kernel_items(struct machine *m, struct lk_err *err)
 			       err) ? -1 : 0;
 }
 
-int machine_fw_cfg(struct machine *m, struct lk_err *err)
+int machine_fw_cfg(struct machine *m, const struct guest_mem *mem, struct lk_err *err)
 {
 	int n;
 
@@ -66,7 +66,7 @@ int machine_fw_cfg(struct machine *m, struct lk_err *err)
 		m->layout.reserved_page = m->cfg->sev.o.direct_vmsa_gpa;
 	n = layout_e820(&m->layout, m->e820, E820_MAX);
 
-	fw_cfg_init(&m->fw_cfg, machine_gpa_to_hva, m);
+	fw_cfg_init(&m->fw_cfg, mem);
 	if (fw_cfg_add_u16(&m->fw_cfg, FW_CFG_NB_CPUS, (uint16_t)m->cfg->nr_cpus, err) ||
 	    fw_cfg_add_file(&m->fw_cfg, "etc/e820", m->e820,
 			    (uint32_t)(n * sizeof(m->e820[0])), err) ||

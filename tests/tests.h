@@ -19,6 +19,8 @@ Suite *unit_bus_suite(void);
 Suite *unit_serial_suite(void);
 Suite *unit_devices_suite(void);
 Suite *unit_pci_suite(void);
+Suite *unit_pci_model_suite(void);
+Suite *unit_ioloop_suite(void);
 Suite *unit_cfi_flash_suite(void);
 Suite *unit_fw_cfg_suite(void);
 Suite *unit_acpi_suite(void);

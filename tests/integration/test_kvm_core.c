@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kvm/ against the real /dev/kvm: probing, VM types, memory slots and the
- * two ways of keeping firmware read-only (the page protection is checked in
+ * kvm/ against the real /dev/kvm: probing, VM types, memory slots, the
+ * interrupt and doorbell ioctls, and the two ways of keeping firmware read-only (the page protection is checked in
  * /proc/self/maps, as the kernel sees it).
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "kvm/host.h"
+#include "kvm/ioeventfd.h"
+#include "kvm/irq.h"
 #include "kvm/ro_region.h"
 #include "kvm/uapi.h"
+#include "kvm/vcpu.h"
 #include "kvm/vm.h"
 #include "tests/tests.h"
 
@@ -195,6 +200,76 @@ START_TEST(ro_auto_falls_back)
 }
 END_TEST
 
+/* kvm/irq.c and kvm/ioeventfd.c against the real KVM: what it takes and what it refuses. */
+START_TEST(interrupts_and_doorbells)
+{
+	struct irq_routes r;
+	struct vcpu cpu;
+	struct lk_err err;
+	int efd = eventfd(0, EFD_CLOEXEC), bell = eventfd(0, EFD_CLOEXEC);
+	struct ioeventfd ev = { .addr = 0xe0000010, .len = 4, .fd = bell };
+	char want[160];
+	uint32_t gsi;
+	unsigned int i, ioapic = 0;
+
+	ck_assert_msg(vm_create_irqchip(&vm, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(irq_routes_init(&r, &vm, &err), 0);
+	/* QEMU's pc table: 15 PIC routes, 23 IOAPIC routes, GSI 0 on pin 2, no GSI 2. */
+	ck_assert_uint_eq(r.table->nr, 38);
+	for (i = 0; i < r.table->nr; i++) {
+		const struct kvm_irq_routing_entry *e = &r.table->entries[i];
+
+		ck_assert_uint_ne(e->gsi, 2);
+		if (e->u.irqchip.irqchip != KVM_IRQCHIP_IOAPIC)
+			continue;
+		ioapic++;
+		ck_assert_uint_eq(e->u.irqchip.pin, e->gsi ? e->gsi : 2);
+	}
+	ck_assert_uint_eq(ioapic, 23);
+	ck_assert_msg(irq_routes_commit(&r, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(irq_route_msi(&r, 0xfee00000, 0x41, &gsi, &err), 0);
+	ck_assert_uint_eq(gsi, IRQ_FIRST_MSI_GSI);
+	ck_assert_int_eq(irq_route_msi_update(&r, gsi, 0xfee01000, 0x42, &err), 0);
+	ck_assert_int_eq(irq_route_msi_update(&r, 5, 0xfee00000, 0x42, &err), -1);
+	ck_assert_str_eq(err.msg, "GSI 5 has no MSI route");
+	ck_assert_msg(irq_routes_commit(&r, &err) == 0, "%s", err.msg);
+	ck_assert_msg(irq_irqfd(&vm, gsi, efd, true, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(irq_irqfd(&vm, gsi, efd, true, &err), -1);
+	snprintf(want, sizeof(want), "KVM_IRQFD (assign GSI %u, fd %d): Device or resource busy",
+		 gsi, efd);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_msg(irq_irqfd(&vm, gsi, efd, false, &err) == 0, "%s", err.msg);
+	ck_assert_msg(irq_line(&vm, 10, 1, &err) == 0, "%s", err.msg);
+	ck_assert_msg(irq_line(&vm, 10, 0, &err) == 0, "%s", err.msg);
+	/* With no vCPU for it to reach, KVM refuses an MSI (EPERM): say so. */
+	ck_assert_int_eq(irq_signal_msi(&vm, 0xfee00000, 0x41, &err), -1);
+	ck_assert_str_eq(err.msg, "KVM_SIGNAL_MSI (address 0xfee00000, data 0x41): "
+			 "Operation not permitted");
+	ck_assert_msg(vcpu_create(&cpu, &vm, 0, &err) == 0, "%s", err.msg);
+	ck_assert_msg(irq_signal_msi(&vm, 0xfee00000, 0x41, &err) == 0, "%s", err.msg);
+	vcpu_destroy(&cpu);
+	/* Doorbells: one per address and match; a second is refused, as is a stray removal. */
+	ck_assert_msg(ioeventfd_assign(&vm, &ev, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(ioeventfd_assign(&vm, &ev, &err), -1);
+	ck_assert_str_eq(err.msg, "KVM_IOEVENTFD (assign MMIO 0xe0000010, 4 bytes): File exists");
+	/* A match at the same address collides with the match-anything doorbell. */
+	ev.match = true;
+	ev.datamatch = 0x5a;
+	ck_assert_int_eq(ioeventfd_assign(&vm, &ev, &err), -1);
+	ev.addr = 0xe0000014;
+	ck_assert_msg(ioeventfd_assign(&vm, &ev, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(ioeventfd_deassign(&vm, &ev, &err), 0);
+	ck_assert_int_eq(ioeventfd_deassign(&vm, &ev, &err), -1);
+	ck_assert_str_eq(err.msg, "KVM_IOEVENTFD (deassign MMIO 0xe0000014, 4 bytes): "
+			 "No such file or directory");
+	ev = (struct ioeventfd){ .addr = 0xc110, .len = 4, .pio = true, .fd = bell };
+	ck_assert_msg(ioeventfd_assign(&vm, &ev, &err) == 0, "%s", err.msg);
+	irq_routes_destroy(&r);
+	close(efd);
+	close(bell);
+}
+END_TEST
+
 Suite *kvm_core_suite(void)
 {
 	Suite *s = suite_create("kvm-core");
@@ -208,6 +283,7 @@ Suite *kvm_core_suite(void)
 	tcase_add_test(tc, ro_mprotect);
 	tcase_add_test(tc, ro_memslot);
 	tcase_add_test(tc, ro_auto_falls_back);
+	tcase_add_test(tc, interrupts_and_doorbells);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -114,13 +114,64 @@ END_TEST
 
 START_TEST(data_helpers)
 {
-	uint8_t d[4];
+	uint8_t d[8];
 
 	bus_data_put(d, 4, 0x11223344);
 	ck_assert_uint_eq(d[0], 0x44);
 	ck_assert_uint_eq(d[3], 0x11);
 	ck_assert_uint_eq(bus_data_get(d, 2), 0x3344);
 	ck_assert_uint_eq(bus_data_get(d, 4), 0x11223344);
+	/* 8-byte MMIO: the full width both ways; a 32-bit register reads zeros above. */
+	bus_data_put64(d, 8, 0x8877665544332211ULL);
+	ck_assert_uint_eq(bus_data_get64(d, 8), 0x8877665544332211ULL);
+	ck_assert_uint_eq(d[7], 0x88);
+	bus_data_put(d, 8, 0xaabbccdd);
+	ck_assert_uint_eq(bus_data_get64(d, 8), 0xaabbccddULL);
+}
+END_TEST
+
+/* Windows: as many as the machine needs, moved at run time, checked when added. */
+START_TEST(windows)
+{
+	struct bus bus;
+	struct probe p[40] = { 0 };
+	struct bus_window *w[40];
+	struct lk_err err;
+	uint8_t data[4];
+	int i;
+
+	bus_init(&bus, "mmio");
+	ck_assert_int_eq(bus_register(&bus, 0x1000, 0x100, probe_io, &p[0], "fixed", &err), 0);
+	for (i = 0; i < 40; i++) {
+		w[i] = bus_add_window(&bus, 0x10000 + (uint64_t)i * 0x100, i % 2, 0x100, probe_io,
+				      &p[i], "w", &err);
+		ck_assert_ptr_nonnull(w[i]);
+	}
+	ck_assert_int_eq(bus.nr_windows, 40);
+	ck_assert(bus_access(&bus, 0x10000 + 39 * 0x100 + 4, data, 4, false));
+	ck_assert_int_eq(p[39].calls, 1);
+	ck_assert_uint_eq(p[39].offset, 4);
+	ck_assert(!bus_access(&bus, 0x10000 + 38 * 0x100, data, 4, false));	/* off */
+	/* An enabled window may not land on a range or another enabled window. */
+	ck_assert_ptr_null(bus_add_window(&bus, 0x10f0, true, 0x20, probe_io, &p[0], "bar",
+					  &err));
+	ck_assert_str_eq(err.msg, "bar: mmio window 0x10f0-0x110f overlaps fixed at 0x1000-0x10ff");
+	ck_assert_ptr_null(bus_add_window(&bus, 0x10100, true, 0x10, probe_io, &p[0], "bar2",
+					  &err));
+	ck_assert_str_eq(err.msg, "bar2: mmio window 0x10100-0x1010f overlaps w at "
+			 "0x10100-0x101ff");
+	ck_assert_ptr_nonnull(bus_add_window(&bus, 0x10000, false, 0x10, probe_io, &p[0], "off",
+					     &err));
+	/* Moved: the new place answers, the old one does not. */
+	bus_window_move(w[1], 0x90000, true);
+	ck_assert(!bus_access(&bus, 0x10100, data, 4, false));
+	ck_assert(bus_access(&bus, 0x90008, data, 4, false));
+	ck_assert_uint_eq(p[1].offset, 8);
+	bus_freeze(&bus);
+	ck_assert_ptr_null(bus_add_window(&bus, 0xa0000, false, 0x10, probe_io, &p[0], "late",
+					  &err));
+	ck_assert_str_eq(err.msg, "late: cannot add a mmio bus window: the registry is frozen");
+	bus_destroy(&bus);
 }
 END_TEST
 
@@ -134,6 +185,7 @@ Suite *unit_bus_suite(void)
 	tcase_add_test(tc, overlaps_refused);
 	tcase_add_test(tc, full);
 	tcase_add_test(tc, data_helpers);
+	tcase_add_test(tc, windows);
 	suite_add_tcase(s, tc);
 	return s;
 }

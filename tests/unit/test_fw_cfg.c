@@ -26,6 +26,8 @@ static void *ram_hva(void *ctx, uint64_t gpa, uint64_t len)
 	return ram + gpa;
 }
 
+static const struct guest_mem ram_mem = { .hva = ram_hva };
+
 static void setup(void)
 {
 	struct lk_err err;
@@ -34,7 +36,7 @@ static void setup(void)
 	memset(ram, 0, sizeof(ram));
 	for (i = 0; i < (int)sizeof(file_b); i++)
 		file_b[i] = (uint8_t)(i * 7 + 1);
-	fw_cfg_init(&fw, ram_hva, NULL);
+	fw_cfg_init(&fw, &ram_mem);
 	bus_init(&pio, "port");
 	/* Added out of name order: the directory sorts them. */
 	ck_assert_int_eq(fw_cfg_add_file(&fw, "etc/b", file_b, sizeof(file_b), &err), 0);
@@ -414,7 +416,7 @@ START_TEST(add_errors)
 	struct bus b;
 	int i;
 
-	fw_cfg_init(&f, ram_hva, NULL);
+	fw_cfg_init(&f, &ram_mem);
 	bus_init(&b, "port");
 	ck_assert_int_eq(fw_cfg_add_file(&f, "etc/a", file_a, sizeof(file_a), &err), 0);
 	ck_assert_int_eq(fw_cfg_add_file(&f, "etc/a", file_b, 1, &err), -1);
@@ -469,7 +471,7 @@ START_TEST(no_dma_without_gpa_fn)
 	uint8_t id[4];
 	int i;
 
-	fw_cfg_init(&f, NULL, NULL);
+	fw_cfg_init(&f, NULL);
 	bus_init(&b, "port");
 	ck_assert_int_eq(fw_cfg_register(&f, &b, &err), 0);
 	ck_assert_ptr_null(bus_find(&b, FW_CFG_PORT_DMA));
