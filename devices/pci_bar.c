@@ -4,6 +4,8 @@
  * decoding gated by the COMMAND register, and the bus windows that follow
  * the guest when it moves a BAR (OVMF and Linux assign BARs themselves).
  */
+#include <stdio.h>
+
 #include "devices/pci.h"
 #include "devices/pci_priv.h"
 
@@ -119,8 +121,9 @@ int pci_bars_attach(struct pci_func *fn, struct pci_bus *pci, struct lk_err *err
 
 		if (b->type == PCI_BAR_NONE)
 			continue;
+		snprintf(b->name, sizeof(b->name), "%s-bar%u", fn->name, i);
 		b->win = bus_add_window(b->type == PCI_BAR_IO ? pci->pio : pci->mmio, 0, false,
-					b->size, b->fn, b->opaque, fn->name, err);
+					b->size, b->fn, b->opaque, b->name, err);
 		if (!b->win)
 			return -1;
 	}

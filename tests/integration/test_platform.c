@@ -110,6 +110,35 @@ START_TEST(dump_dtb)
 }
 END_TEST
 
+/* A device's BARs are windows the guest places: described, disabled until then. */
+START_TEST(dump_dtb_pci_bars)
+{
+	static const char *const bars[] = {
+		"/mmio/pci-testdev-bar0@0", "/ioports/pci-testdev-bar1@0", "/mmio/pci-testdev-bar2@0",
+	};
+	static const uint64_t sizes[] = { 0x1000, 0x40, 0x4000 };
+	char path[256];
+	struct vmm_proc p;
+	size_t size;
+	void *fdt;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/testdev.dtb", tmpdir);
+	vmm_run(&p, (const char *[]){ "run", "--pci-testdev", "--dump-dtb", path, NULL }, 30);
+	ck_assert_msg(p.status == 0, "status %d: %s", p.status, p.err);
+	fdt = test_read_file(path, &size);
+	for (i = 0; i < 3; i++) {
+		int node = fdt_path_offset(fdt, bars[i]);
+
+		expect_reg(fdt, bars[i], 0, sizes[i]);
+		ck_assert_str_eq(fdt_getprop(fdt, node, "status", NULL), "disabled");
+		ck_assert_str_eq(fdt_getprop(fdt, node, "lkvm,placement", NULL),
+				 "guest-programmed");
+	}
+	free(fdt);
+}
+END_TEST
+
 START_TEST(vars_refused)
 {
 	char path[256], msg[1024];
@@ -394,6 +423,7 @@ Suite *platform_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, dump_dtb);
+	tcase_add_test(tc, dump_dtb_pci_bars);
 	tcase_add_test(tc, vars_refused);
 	tcase_add_test(tc, pit_on_request);
 	tcase_add_test(tc, kernel_items);
