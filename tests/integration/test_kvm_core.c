@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * kvm/ against the real /dev/kvm: probing, VM types, memory slots, the
- * interrupt and doorbell ioctls, and the two ways of keeping firmware read-only (the page protection is checked in
- * /proc/self/maps, as the kernel sees it).
+ * interrupt and doorbell ioctls, and the two ways of keeping firmware
+ * read-only (the page protection is checked in /proc/self/maps, as the
+ * kernel sees it).
  */
 #include <stdio.h>
 #include <string.h>
