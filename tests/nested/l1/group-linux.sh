@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Linux 6.12 as the L2 guest, through OVMF's kernel loader (-k -i -p), on
-# Linux 6.12's KVM: to init and ACPI power-off, with one and two vCPUs.
+# Linux 6.12's KVM: to init and ACPI power-off, with one and two vCPUs; and
+# the PCI bus as OVMF leaves it and Linux takes it, with the test device.
 # (Linux calibrates its local APIC timer itself: --apic-bus-ns only slows
 # OVMF's.)
 KERNEL=6.12
-SCENARIOS="linux-c1 linux-c1-poweroff linux-c2"
+SCENARIOS="linux-c1 linux-c1-poweroff linux-c2 linux-pci"
 TIMEOUT=1200
 TIMER_ARGS="--apic-bus-ns 20"
 
@@ -14,3 +15,30 @@ TIMER_ARGS="--apic-bus-ns 20"
 s_linux_c1() { linux_to_init linux-c1 1 until; }
 s_linux_c1_poweroff() { linux_to_init linux-c1-poweroff 1 poweroff; }
 s_linux_c2() { linux_to_init linux-c2 2 until; }
+
+# OVMF assigns the test device's BARs; Linux must keep them (every one inside
+# a root bridge window of the DSDT's _CRS) and, enabling the device, route
+# its INTA through _PRT and the link devices to the IRQ that PIIX3's PIRQ
+# register holds: slot 2, INTA is PIRQB (devices/piix3.h).
+s_linux_pci() {
+	local s="$T/linux-pci.serial" irq pirq
+	lkvm linux-pci run --firmware "$OVMF" -m 512M $TIMER_ARGS --pci-testdev \
+		-k "$L2_KERNEL" -i "$L2_INITRD" -p "console=ttyS0 panic=-1 quiet lkvm.pci" \
+		--fail-on "Kernel panic" --until "$INIT_MARKER" \
+		--timeout 300 --console none --serial-log "$s"
+	expect_status linux-pci 0 || return 1
+	expect_in "$s" "lkvm-sev-nested: pci 0000:00:00.0 0x8086:0x1237" || return 1
+	expect_in "$s" "lkvm-sev-nested: pci 0000:00:01.0 0x8086:0x7000" || return 1
+	expect_in "$s" "lkvm-sev-nested: pci 0000:00:01.3 0x8086:0x7113" || return 1
+	expect_in "$s" "lkvm-sev-nested: pci 0000:00:02.0 0x1234:0x7e57" || return 1
+	if grep -q "lkvm-sev-nested: dmesg .*\(claim\|compatible\|assign\|space\|Error\)" "$s"; then
+		fail "linux-pci: $(grep "lkvm-sev-nested: dmesg" "$s" | head -5)"
+		return 1
+	fi
+	info "linux-pci: $(grep "lkvm-sev-nested: testdev" "$s" | tr '\n' ';')"
+	set -- $(sed -n 's/.*lkvm-sev-nested: testdev irq \([0-9]*\) pirq \(.*\)/\1 \2/p' "$s")
+	[ $# = 5 ] || { fail "linux-pci: no IRQ line from init"; return 1; }
+	irq=$1 pirq=$(printf %d "0x$3")
+	expect_eq "linux-pci: the testdev's IRQ against PIRQB ($*)" "$irq" "$pirq" || return 1
+	case $irq in 5|10|11) ;; *) fail "linux-pci: IRQ $irq is none of the links' 5, 10, 11";; esac
+}
