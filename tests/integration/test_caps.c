@@ -392,11 +392,11 @@ START_TEST(caps_options)
 	ck_assert_int_eq(vmm_run(&p, (const char *[]){ "caps", "--help", NULL }, 10), 0);
 	ck_assert(!strncmp(p.out, "usage: lkvm-sev caps [--json]\n", 30));
 	ck_assert_int_eq(vmm_run(&p, (const char *[]){ "caps", "--jsn", NULL }, 10), 2);
-	ck_assert_str_eq(p.err, "lkvm-sev: caps: unknown option '--jsn' (see lkvm-sev caps "
-			 "--help)\n");
+	ck_assert_str_eq(p.err, "lkvm-sev: unknown option '--jsn' (see lkvm-sev caps --help)\n");
+	ck_assert_int_eq(vmm_run(&p, (const char *[]){ "caps", "--json=1", NULL }, 10), 2);
+	ck_assert_str_eq(p.err, "lkvm-sev: --json takes no value (see lkvm-sev caps --help)\n");
 	ck_assert_int_eq(vmm_run(&p, (const char *[]){ "caps", "x", NULL }, 10), 2);
-	ck_assert_str_eq(p.err, "lkvm-sev: caps: unexpected argument 'x' (see lkvm-sev caps "
-			 "--help)\n");
+	ck_assert_str_eq(p.err, "lkvm-sev: unexpected argument 'x' (see lkvm-sev caps --help)\n");
 	ck_assert_str_eq(p.out, "");
 }
 END_TEST

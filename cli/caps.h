@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * `lkvm-sev caps`: the report of the probed facts and the verdicts, as text
- * (cli_caps.c) and as JSON (cli_caps_json.c), which name things alike.
+ * (cli/caps.c) and as JSON (cli/caps_json.c), which name things alike.
  */
 #ifndef LKVM_CLI_CAPS_H
 #define LKVM_CLI_CAPS_H

@@ -13,8 +13,9 @@
 #include <linux/kvm_para.h>
 #include <linux/psp-sev.h>
 
-#include "cli_caps.h"
-#include "commands.h"
+#include "cli/caps.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
 #include "firmware/calibrate.h"
 #include "kvm/uapi.h"
 
@@ -288,52 +289,41 @@ static struct calib_guest caps_calib_guest(void)
 	};
 }
 
-/* Returns the exit status to stop with (--help, a bad option), or -1 to go on. */
-static int caps_parse(int argc, char **argv, bool *json)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+enum {
+	OPT_JSON = 256,
+};
 
-	optind = 0;	/* glibc: full re-initialisation */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(caps_usage, stdout);
-			return 0;
-		}
-		if (opt != 'j') {
-			fprintf(stderr, "lkvm-sev: caps: unknown option '%s' (see lkvm-sev caps "
-				"--help)\n", argv[optind - 1]);
-			return LK_EXIT_USAGE;
-		}
-		*json = true;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "lkvm-sev: caps: unexpected argument '%s' (see lkvm-sev caps "
-			"--help)\n", argv[optind]);
-		return LK_EXIT_USAGE;
-	}
-	return -1;
+static const struct option caps_options[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int caps_option(int opt, const char *arg, void *ctx, struct lk_err *err)
+{
+	bool *json = ctx;
+
+	(void)arg;
+	if (opt != OPT_JSON)
+		return err_set(err, LK_EXIT_USAGE, "internal: unhandled option %d", opt);
+	*json = true;
+	return 0;
 }
 
-int cmd_caps(int argc, char **argv)
+int cmd_caps(int argc, char **argv, struct lk_err *err)
 {
+	static const struct cli_syntax syn = { "caps", "+h", caps_options, "", OPT_JSON };
 	struct calib_guest guest = caps_calib_guest();
 	struct host_caps *c;
 	bool json = false;
-	int status = caps_parse(argc, argv, &json);
+	enum cli_result r;
 
-	if (status >= 0)
-		return status;
+	r = cli_getopt(argc, argv, &syn, caps_option, &json, err);
+	if (r != CLI_OK)
+		return cli_stop(r, caps_usage);
 	c = malloc(sizeof(*c));
-	if (!c) {
-		perror("lkvm-sev: caps");
-		return LK_EXIT_HOST;
-	}
+	if (!c)
+		return err_sys(err, "caps");
 	host_caps_probe(c, &guest);
 	if (json)
 		caps_print_json(c, stdout);
