@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/kvm_para.h>
 #include <linux/psp-sev.h>
 
 #include "cli/caps.h"
@@ -44,34 +43,6 @@ static const char caps_usage[] =
 "\n"
 "exit status: 0 when the report was produced (whatever it says), 2 for bad\n"
 "options\n";
-
-const char *caps_bit_name(enum caps_mask m, unsigned int bit, char *buf, size_t size)
-{
-	if (m == CAPS_MASK_VM_TYPES)
-		return caps_vm_type_name(bit, buf, size);
-	if (m == CAPS_MASK_VMSA_FEATURES && bit == 0)
-		return "SNP_ACTIVE";
-	if (m == CAPS_MASK_VMSA_FEATURES && bit == 5)
-		return "DEBUG_SWAP";
-	if (m == CAPS_MASK_MEM_ATTRS && bit == 3)
-		return "PRIVATE";
-	if (m == CAPS_MASK_HYPERCALLS && bit == KVM_HC_MAP_GPA_RANGE)
-		return "KVM_HC_MAP_GPA_RANGE";
-	snprintf(buf, size, "bit %u", bit);
-	return buf;
-}
-
-const char *caps_calib_name(enum calib_result r)
-{
-	return r == CALIB_NATIVE ? "native" : r == CALIB_EMULATED ? "emulated" : "unknown";
-}
-
-const char *caps_firmware_protection(const struct host_caps *c, unsigned int type)
-{
-	if (type == LK_KVM_X86_SNP_VM)
-		return "private memory (SNP: no flash)";
-	return caps_readonly_memslot(c, type) ? "read-only memslot" : "mprotect fallback";
-}
 
 /* "0x20: DEBUG_SWAP", "0x0 (none)". */
 static const char *mask_text(enum caps_mask m, uint64_t mask, char *buf, size_t size)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <linux/kvm_para.h>
 
 #include "kvm/caps.h"
 #include "kvm/trace.h"
@@ -45,6 +46,34 @@ const char *caps_errno_name(int e)
 bool caps_readonly_memslot(const struct host_caps *c, unsigned int type)
 {
 	return c->vm[type].readonly_cap && c->vm[type].readonly_slot;
+}
+
+const char *caps_bit_name(enum caps_mask m, unsigned int bit, char *buf, size_t size)
+{
+	if (m == CAPS_MASK_VM_TYPES)
+		return caps_vm_type_name(bit, buf, size);
+	if (m == CAPS_MASK_VMSA_FEATURES && bit == 0)
+		return "SNP_ACTIVE";
+	if (m == CAPS_MASK_VMSA_FEATURES && bit == 5)
+		return "DEBUG_SWAP";
+	if (m == CAPS_MASK_MEM_ATTRS && bit == 3)
+		return "PRIVATE";
+	if (m == CAPS_MASK_HYPERCALLS && bit == KVM_HC_MAP_GPA_RANGE)
+		return "KVM_HC_MAP_GPA_RANGE";
+	snprintf(buf, size, "bit %u", bit);
+	return buf;
+}
+
+const char *caps_calib_name(enum calib_result r)
+{
+	return r == CALIB_NATIVE ? "native" : r == CALIB_EMULATED ? "emulated" : "unknown";
+}
+
+const char *caps_firmware_protection(const struct host_caps *c, unsigned int type)
+{
+	if (type == LK_KVM_X86_SNP_VM)
+		return "private memory (SNP: no flash)";
+	return caps_readonly_memslot(c, type) ? "read-only memslot" : "mprotect fallback";
 }
 
 /* KVM_MEMORY_ENCRYPT_OP without a command: 0 where KVM has SEV enabled (§1.2). */
