@@ -56,7 +56,7 @@ pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
 FDT_LIBS := $(shell $(PKG_CONFIG) --libs libfdt 2>/dev/null || echo -lfdt)
 
 # The program's folders (main.c, at the top, is lkvm-sev's alone).
-SRC_DIRS := cli kvm devices machine firmware sev util
+SRC_DIRS := cli kvm probe devices machine firmware sev util
 LIB_SRCS := $(wildcard $(SRC_DIRS:%=%/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)%.o) $(O)firmware/default_blob.o $(O)firmware/calibrate.o
 TEST_SRCS := $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * `lkvm-sev caps`: what this host can run, and how. Probes the host
- * (kvm/caps.c), prints the facts and one verdict line per mode, as text or
+ * (probe/caps.c), prints the facts and one verdict line per mode, as text or
  * with --json. The exit status is 0 whenever the report was produced,
  * whatever it says: a host without /dev/kvm is reported, not an error.
  */
@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "firmware/calibrate.h"
 #include "kvm/uapi.h"
+#include "probe/caps.h"
 
 #define CAPS_COL 28	/* the facts' labels */
 

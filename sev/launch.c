@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kvm/caps.h"
 #include "kvm/uapi.h"
 #include "kvm/vcpu.h"
 #include "kvm/vm.h"
+#include "probe/caps.h"
 #include "sev/cpuid.h"
 #include "sev/launch.h"
 #include "sev/launch_common.h"

@@ -18,9 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kvm/calibrate.h"
-#include "kvm/caps.h"
 #include "kvm/uapi.h"
+#include "probe/calibrate.h"
+#include "probe/caps.h"
 #include "tests/hostsim/test_hostsim.h"
 #include "tests/json_check.h"
 #include "tests/tests.h"
@@ -236,12 +236,12 @@ START_TEST(calibrate_limits_and_exits)
 
 	ck_assert_msg(kvm_host_open(&host, &err) == 0, "%s", err.msg);
 	calib_page(page, spin, sizeof(spin));
-	kvm_calibrate(&host, &g, &c);
+	calibrate_guest(&host, &g, &c);
 	ck_assert_msg(c.result == CALIB_EMULATED, "%d: %s", c.result, c.why);
 	ck_assert_msg(!strncmp(c.why, "still in its loop after ", 24), "%s", c.why);
 	ck_assert(c.ms >= 300 && c.ms < 5000);
 	calib_page(page, port80, sizeof(port80));
-	kvm_calibrate(&host, &g, &c);
+	calibrate_guest(&host, &g, &c);
 	ck_assert_int_eq(c.result, CALIB_UNKNOWN);
 	ck_assert_str_eq(c.why, "the calibration guest's first exit was an I/O write of port "
 			 "0x80, not its write to port 0xf4");

@@ -4,18 +4,18 @@
  * /dev/kvm, of a VM of each offered type, of /dev/sev and of kvm_amd, and
  * from them one verdict per mode: runs, runs with a fallback, or cannot run
  * and why. Probing is cheap: each VM is closed again, and only the
- * calibration (kvm/calibrate.c) creates a vCPU.
+ * calibration (probe/calibrate.c) creates a vCPU.
  */
-#ifndef LKVM_KVM_CAPS_H
-#define LKVM_KVM_CAPS_H
+#ifndef LKVM_PROBE_CAPS_H
+#define LKVM_PROBE_CAPS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kvm/calibrate.h"
-#include "kvm/modparams.h"
-#include "kvm/sev_dev.h"
+#include "probe/calibrate.h"
+#include "probe/modparams.h"
+#include "probe/sev_dev.h"
 
 #define CAPS_MAX_VM_TYPES	32
 
