@@ -1,18 +1,31 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# lkvm-sev build. Outputs go under $(O) (empty, or a directory ending in
-# '/'), so that the sanitizer build can live beside the normal one:
-#   make                  lkvm-sev, test guests, test runner, bench tools
-#   make check            build and run every test
+# lkvm-sev build. Every output goes under $(O), a directory (default build/),
+# so that a checkout stays clean and the sanitizer build can live beside the
+# normal one (O=build/sanitize/ SANITIZE=1). Sources are found by folder:
+# a new .c file in one of $(SRC_DIRS) needs no edit here.
+#   make                  build/lkvm-sev, test guests, test runner, bench tools
+#   make check            build and run every test (build/tests/run-tests)
 #   make check-sanitize   the same under AddressSanitizer + UBSan (build/sanitize/)
-#   make check-hw         OVMF and Linux boots where KVM runs guests natively
+#   make check-hw         OVMF and Linux boots where KVM runs guest code natively
 #   make check-nested     the nested test bed: a real kvm_amd under QEMU TCG
 #   make bench            start-up, exit-path and measure benchmarks (BENCHMARKS.md)
 #   make bench-nested     lkvm-sev against QEMU in the nested test bed
 #   make install          lkvm-sev, its man page and bash completion under
 #                         $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall
+#   make clean            this build's outputs under $(O); other builds there
+#                         (build/sanitize/) and the nested bed's downloads
+#                         (build/nested/) stay
 
-O ?=
+O ?= build/
+ifeq ($(strip $(O)),)
+$(error O is empty: outputs go in a directory of their own (default build/))
+endif
+# One trailing '/', whether or not O= gave it; never the source tree itself.
+override O := $(patsubst %//,%/,$(strip $(O))/)
+ifeq ($(abspath $(O)),$(CURDIR))
+$(error O=$(O) is the source tree: outputs go in a directory of their own (default build/))
+endif
 CC ?= gcc
 AS := as
 LD := ld
@@ -42,20 +55,9 @@ pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
 FDT_LIBS := $(shell $(PKG_CONFIG) --libs libfdt 2>/dev/null || echo -lfdt)
 
-LIB_SRCS := cli.c $(wildcard cli_*.c sev/*.c) \
-	util/err.c util/parse.c util/stop.c util/term.c util/file.c util/json.c \
-	util/marker.c util/ioloop.c \
-	kvm/host.c kvm/vm.c kvm/irq.c kvm/ioeventfd.c kvm/memslot.c kvm/ro_region.c kvm/ro_fault.c kvm/vcpu.c kvm/run.c \
-	kvm/sev.c kvm/gmem.c kvm/trace.c \
-	kvm/caps.c kvm/caps_verdict.c kvm/calibrate.c kvm/sev_dev.c kvm/modparams.c \
-	devices/bus.c devices/serial.c devices/debugcon.c devices/debug_exit.c \
-	devices/reset.c devices/cmos.c devices/acpi_pm.c devices/rom.c \
-	devices/pci.c devices/pci_bar.c devices/msix.c devices/device.c devices/pci_testdev.c devices/i440fx.c devices/piix3.c devices/piix4_pm.c devices/port92.c \
-	devices/cfi_flash.c devices/fw_cfg.c \
-	machine/layout.c machine/machine.c machine/memory.c machine/platform.c machine/devices.c \
-	machine/report.c \
-	machine/kernel.c machine/dtb.c machine/acpi.c \
-	firmware/image.c firmware/ovmf.c
+# The program's folders (main.c, at the top, is lkvm-sev's alone).
+SRC_DIRS := cli kvm probe devices machine firmware sev util
+LIB_SRCS := $(wildcard $(SRC_DIRS:%=%/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)%.o) $(O)firmware/default_blob.o $(O)firmware/calibrate.o
 TEST_SRCS := $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
 TEST_OBJS := $(TEST_SRCS:%.c=$(O)%.o)
@@ -132,12 +134,12 @@ check-hw: $(O)lkvm-sev
 # The nested test bed: lkvm-sev on Linux 6.12's and 6.1's kvm_amd, nested
 # under QEMU TCG (tests/nested/README.md). Needs the Debian packages that
 # ./dev.sh installs; downloads the kernel packages into build/nested.
-check-nested: lkvm-sev tests/run-tests tests/nested/timeto guests
-	tests/nested/nested.sh
+check-nested: $(O)lkvm-sev $(O)tests/run-tests $(O)tests/nested/timeto guests
+	LKVM_BUILD=$(O) tests/nested/nested.sh
 
 # The nested bed's benchmark: QEMU and lkvm-sev on the same real KVM.
-bench-nested: lkvm-sev tests/run-tests tests/nested/timeto guests
-	tests/nested/nested.sh peer
+bench-nested: $(O)lkvm-sev $(O)tests/run-tests $(O)tests/nested/timeto guests
+	LKVM_BUILD=$(O) tests/nested/nested.sh peer
 
 # Static, so without sanitizers: it runs inside the nested bed's initramfs.
 $(O)tests/nested/timeto: tests/nested/timeto.c
@@ -165,15 +167,17 @@ uninstall:
 	rm -f $(BINDIR)/lkvm-sev $(MAN1DIR)/lkvm-sev.1 $(BASHCOMPDIR)/lkvm-sev
 
 bench: all
-	bench/startup.sh
-	bench/exitpath.sh
-	bench/serialpath.sh
-	bench/measure.sh
+	LKVM_BUILD=$(O) bench/startup.sh
+	LKVM_BUILD=$(O) bench/exitpath.sh
+	LKVM_BUILD=$(O) bench/serialpath.sh
+	LKVM_BUILD=$(O) bench/measure.sh
 
+# The folders under $(O) that mirror the source tree, and the files at its
+# top. Other builds under build/ (build/sanitize/) and the nested bed's
+# downloads (build/nested/, ~180 MB) are left alone.
 clean:
-	rm -rf build lkvm-sev lkvm-sev-dyn tests/nested/timeto bench/exitpath bench/exitpath.o $(O)*.o $(O)*.d cli.o $(GUEST_CLEAN) $(BENCH_BINS) \
-		$(addprefix $(O),$(LIB_OBJS:.o=.d) $(LIB_OBJS)) tests/run-tests \
-		$(TEST_OBJS) $(TEST_OBJS:.o=.d) firmware/default.bin firmware/default.o \
-		firmware/default.elf
+	rm -rf $(addprefix $(O),lkvm-sev lkvm-sev-dyn *.o *.d $(SRC_DIRS) tests bench)
 
--include $(shell find . -name '*.d' -not -path './.git/*' 2>/dev/null)
+# This build's dependency files only (not another O='s).
+-include $(wildcard $(addsuffix .d,$(basename $(O)main.o $(LIB_OBJS) $(TEST_OBJS) \
+	$(O)bench/exitpath.o $(HOSTSIM_LIB_OBJS) $(HOSTSIM_DRIVE_OBJS) $(O)tests/nested/timeto)))

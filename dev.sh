@@ -63,8 +63,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 case "${1:-}" in
 run)
 	install_missing
-	make -j"$jobs" lkvm-sev >/dev/null
-	exec ./lkvm-sev run
+	make -j"$jobs" build/lkvm-sev >/dev/null
+	exec build/lkvm-sev run
 	;;
 test)
 	install_missing nested
@@ -77,9 +77,9 @@ test)
 	echo "== nested test bed: lkvm-sev on a real kvm_amd under QEMU TCG"
 	make -s check-nested
 	echo "== CI example: examples/ci-boot.sh on the test firmware"
-	examples/ci-boot.sh tests/guests/hello.bin build/ci-boot
+	examples/ci-boot.sh build/tests/guests/hello.bin build/ci-boot
 	echo "== tests"
-	exec tests/run-tests
+	exec build/tests/run-tests
 	;;
 *)
 	echo "usage: ./dev.sh run | test" >&2

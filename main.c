@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * lkvm-sev: a small VMM for AMD confidential guests. This file owns the
- * command line: subcommands, help and version, and the one place where
- * errors are printed and become the exit status.
+ * top of the command line: which subcommand runs (cli/), help and version,
+ * and the one place where errors are printed and become the exit status.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "machine/machine.h"
+#include "cli/commands.h"
 #include "util/err.h"
 
 #ifndef LKVM_VERSION
@@ -28,89 +27,75 @@ static const char main_usage[] =
 "\n"
 "  --version  print the version\n";
 
-static int report(const struct lk_err *err)
+typedef int (*command_fn)(int argc, char **argv, struct lk_err *err);
+
+static const struct {
+	const char *name;
+	command_fn fn;
+} commands[] = {
+	{ "run", cmd_run }, { "measure", cmd_measure }, { "inspect", cmd_inspect },
+	{ "caps", cmd_caps },
+};
+
+static command_fn command(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].fn;
+	return NULL;
+}
+
+static bool is_help(const char *arg)
+{
+	return !strcmp(arg, "help") || !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+/* `lkvm-sev help [COMMAND]`: the overview, or COMMAND --help. */
+static int cmd_help(int argc, char **argv, struct lk_err *err)
+{
+	char help[] = "--help";
+	command_fn fn;
+
+	if (argc < 2 || is_help(argv[1])) {	/* help about help: the overview */
+		fputs(main_usage, stdout);
+		return 0;
+	}
+	fn = command(argv[1]);
+	if (!fn)
+		return err_set(err, LK_EXIT_USAGE, "help: unknown command '%s'", argv[1]);
+	return fn(2, (char *[]){ argv[1], help, NULL }, err);
+}
+
+/* A subcommand's status (-1: @err's), after what @err has to say. */
+static int report(const struct lk_err *err, int status)
 {
 	if (err->msg[0])
 		fprintf(stderr, "lkvm-sev: %s\n", err->msg);
 	if (err->detail[0])
 		fputs(err->detail, stderr);
-	return err->status;
-}
-
-static int cmd_run(int argc, char **argv)
-{
-	struct machine_cfg cfg;
-	struct lk_err err = { 0 };
-	int status;
-
-	switch (cli_parse_run(argc, argv, &cfg, &err)) {
-	case CLI_HELP:
-		fputs(cli_run_usage, stdout);
-		return 0;
-	case CLI_ERROR:
-		return report(&err);
-	case CLI_OK:
-		break;
-	}
-	status = machine_run(&cfg, &err);
-	fflush(stdout);
-	err.status = status;
-	return report(&err);
-}
-
-static int cmd_help(int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*fn)(int argc, char **argv);
-	} cmds[] = {
-		{ "measure", cmd_measure }, { "inspect", cmd_inspect }, { "caps", cmd_caps },
-	};
-	char help[] = "--help";
-	unsigned int i;
-
-	if (argc > 1 && !strcmp(argv[1], "run")) {
-		fputs(cli_run_usage, stdout);
-		return 0;
-	}
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-			 !strcmp(argv[1], "help")))
-		argc = 1;	/* help about help: the overview */
-	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (!strcmp(argv[1], cmds[i].name)) {
-			char *args[] = { argv[1], help, NULL };
-
-			return cmds[i].fn(2, args);
-		}
-	}
-	if (argc > 1) {
-		fprintf(stderr, "lkvm-sev: help: unknown command '%s'\n", argv[1]);
-		return LK_EXIT_USAGE;
-	}
-	fputs(main_usage, stdout);
-	return 0;
+	return status < 0 ? err->status : status;
 }
 
 int main(int argc, char **argv)
 {
+	struct lk_err err = { 0 };
+	command_fn fn;
+
 	if (argc < 2) {
 		fputs(main_usage, stderr);
 		return LK_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "run"))
-		return cmd_run(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "measure"))
-		return cmd_measure(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "inspect"))
-		return cmd_inspect(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "caps"))
-		return cmd_caps(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return cmd_help(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version")) {
 		printf("lkvm-sev %s\n", LKVM_VERSION);
 		return 0;
 	}
-	fprintf(stderr, "lkvm-sev: unknown command '%s' (see lkvm-sev --help)\n", argv[1]);
-	return LK_EXIT_USAGE;
+	fn = is_help(argv[1]) ? cmd_help : command(argv[1]);
+	if (!fn) {
+		err_set(&err, LK_EXIT_USAGE, "unknown command '%s' (see lkvm-sev --help)",
+			argv[1]);
+		return report(&err, -1);
+	}
+	return report(&err, fn(argc - 1, argv + 1, &err));
 }

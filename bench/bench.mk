@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # bench.mk - make fragment for the start-up benchmark helpers (bench/floor,
-# bench/measure), included by the top-level Makefile.  $(O) is an output
-# prefix: empty, or a directory ending in '/'.  bench/startup.sh runs them.
+# bench/measure), included by the top-level Makefile.  $(O) is the output
+# directory, ending in '/'.  bench/startup.sh runs them.
 
 BENCH_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror
 BENCH_BINS := $(O)bench/floor $(O)bench/measure

@@ -12,10 +12,14 @@ set -u -o pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 RUNS=${1:-7}
-MEASURE=bench/measure
-LKVM=./lkvm-sev
+# The build's outputs: LKVM_BUILD (make bench passes its O=), default build.
+B=${LKVM_BUILD:-build}
+B=${B%/}
+MEASURE=$B/bench/measure
+LKVM=$B/lkvm-sev
+GUESTS=$B/tests/guests
 QEMU=${QEMU:-qemu-system-x86_64}
-for f in "$LKVM" "$MEASURE" bench/exitpath tests/guests/timerloop.bin tests/guests/portloop.bin; do
+for f in "$LKVM" "$MEASURE" "$B/bench/exitpath" "$GUESTS/timerloop.bin" "$GUESTS/portloop.bin"; do
 	[ -e "$f" ] || { echo "exitpath.sh: $f is missing (make bench builds it)" >&2; exit 1; }
 done
 
@@ -23,8 +27,8 @@ median() {	# prints the median ms of RUNS runs of a guest that exits with status
 	"$MEASURE" -q -n "$RUNS" -s 1 -- "$@" | sed -n 's/^median_ms=\([0-9.]*\).*/\1/p'
 }
 
-timer=$(median "$LKVM" run --firmware tests/guests/timerloop.bin)
-port=$(median "$LKVM" run --firmware tests/guests/portloop.bin)
+timer=$(median "$LKVM" run --firmware "$GUESTS/timerloop.bin")
+port=$(median "$LKVM" run --firmware "$GUESTS/portloop.bin")
 echo "## Exit path: 100,000 port reads per guest, median of $RUNS runs"
 echo
 echo "| guest | median ms | µs per exit |"
@@ -35,13 +39,13 @@ awk -v t="$timer" -v p="$port" 'BEGIN {
 }'
 if command -v "$QEMU" >/dev/null; then
 	q=$(median "$QEMU" -enable-kvm -machine pc -nodefaults -nographic -serial stdio \
-		-monitor none -m 64 -bios tests/guests/portloop.bin \
+		-monitor none -m 64 -bios "$GUESTS/portloop.bin" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 	awk -v q="$q" 'BEGIN { printf "| QEMU, unassigned port (portloop) | %.1f | %.2f |\n", q, q / 100 }'
 fi
 awk -v t="$timer" -v p="$port" 'BEGIN { printf "\nPM timer / floor = %.3f\n", t / p }'
 echo
 echo "In-process dispatch (bench/exitpath, ns per call):"
-bench/exitpath | sed 's/^/    /'
+"$B/bench/exitpath" | sed 's/^/    /'
 echo
 echo "host: kernel $(uname -r), $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"

@@ -7,8 +7,9 @@
 #
 #   bench/measure.sh [RUNS]        RUNS timed runs per command (31)
 #
-# It builds nothing (`make bench` builds ./lkvm-sev and bench/measure).
-# Overrides (environment): LKVM=./lkvm-sev  MEASURE=bench/measure
+# It builds nothing (`make bench` builds build/lkvm-sev and
+# build/bench/measure; LKVM_BUILD: another build directory than build/).
+# Overrides (environment): LKVM=build/lkvm-sev  MEASURE=build/bench/measure
 # FIRMWARE=/usr/share/ovmf/OVMF.fd.  The target (issue 5): lkvm-sev at most
 # 1.3x sha384sum; virtee/sev-snp-measure takes about 80 ms here (the
 # issue's figure: it is not installable on these hosts, PyPI is unreachable).
@@ -18,8 +19,11 @@ set -u -o pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 RUNS=${1:-31}
-LKVM=${LKVM:-./lkvm-sev}
-MEASURE=${MEASURE:-bench/measure}
+# The build's outputs: LKVM_BUILD (make bench passes its O=), default build.
+B=${LKVM_BUILD:-build}
+B=${B%/}
+LKVM=${LKVM:-$B/lkvm-sev}
+MEASURE=${MEASURE:-$B/bench/measure}
 FIRMWARE=${FIRMWARE:-/usr/share/ovmf/OVMF.fd}
 VIRTEE_MS=80
 # debian-ovmf-snp-1 in ../shared/vectors/measure-vectors.tsv.

@@ -10,9 +10,12 @@ set -u -o pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 RUNS=${1:-11}
-MEASURE=bench/measure
-LKVM=${LKVM:-./lkvm-sev}
-GUEST=tests/guests/chatty.bin
+# The build's outputs: LKVM_BUILD (make bench passes its O=), default build.
+B=${LKVM_BUILD:-build}
+B=${B%/}
+MEASURE=$B/bench/measure
+LKVM=${LKVM:-$B/lkvm-sev}
+GUEST=$B/tests/guests/chatty.bin
 for f in "$LKVM" "$MEASURE" "$GUEST"; do
 	[ -e "$f" ] || { echo "serialpath.sh: $f is missing (make builds it)" >&2; exit 1; }
 done

@@ -7,11 +7,12 @@
 #
 #   bench/startup.sh [RUNS]        RUNS timed runs per configuration (15)
 #
-# It builds nothing: `make bench` builds ./lkvm-sev, bench/floor,
-# bench/measure and tests/guests/tiny.bin first.  Overrides (environment;
-# relative paths are relative to the repo root):
-#   LKVM=./lkvm-sev  FLOOR=bench/floor  MEASURE=bench/measure
-#   IMAGE=tests/guests/tiny.bin  QEMU=qemu-system-x86_64
+# It builds nothing: `make bench` builds build/lkvm-sev, build/bench/floor,
+# build/bench/measure and build/tests/guests/tiny.bin first (LKVM_BUILD:
+# another build directory than build/).  Overrides (environment; relative
+# paths are relative to the repo root):
+#   LKVM=build/lkvm-sev  FLOOR=build/bench/floor  MEASURE=build/bench/measure
+#   IMAGE=build/tests/guests/tiny.bin  QEMU=qemu-system-x86_64
 #
 # Fairness: each round runs every configuration once (warm-up run plus one
 # timed run via bench/measure -n 1), and the order of configurations rotates
@@ -22,10 +23,13 @@ set -u -o pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 RUNS=${1:-15}
-LKVM=${LKVM:-./lkvm-sev}
-FLOOR=${FLOOR:-bench/floor}
-MEASURE=${MEASURE:-bench/measure}
-IMAGE=${IMAGE:-tests/guests/tiny.bin}
+# The build's outputs: LKVM_BUILD (make bench passes its O=), default build.
+B=${LKVM_BUILD:-build}
+B=${B%/}
+LKVM=${LKVM:-$B/lkvm-sev}
+FLOOR=${FLOOR:-$B/bench/floor}
+MEASURE=${MEASURE:-$B/bench/measure}
+IMAGE=${IMAGE:-$B/tests/guests/tiny.bin}
 QEMU=${QEMU:-qemu-system-x86_64}
 EXPECT=1	# tiny.bin writes 0 to port 0xf4: status (0 << 1) | 1
 

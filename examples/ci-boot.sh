@@ -7,26 +7,26 @@
 #
 #   examples/ci-boot.sh [FIRMWARE [DIR]]
 #
-# FIRMWARE: default tests/guests/hello.bin where run from the source tree,
-# else lkvm-sev's embedded firmware. DIR: where MODE.out (stdout and
-# stderr) and MODE.json (the --report, where lkvm-sev has it) go; default
-# ci-boot/. Environment: LKVM (the binary; default ./lkvm-sev if there, else
-# lkvm-sev on PATH), TIMEOUT (seconds per boot, default 60), UNTIL (a serial
-# marker that ends a boot successfully), FAIL_ON (one that fails it),
-# EXTRA (more run options, split on spaces).
+# FIRMWARE: default build/tests/guests/hello.bin where run from a built
+# source tree, else lkvm-sev's embedded firmware. DIR: where MODE.out
+# (stdout and stderr) and MODE.json (the --report, where lkvm-sev has it)
+# go; default ci-boot/. Environment: LKVM (the binary; default
+# ./build/lkvm-sev if there, else lkvm-sev on PATH), TIMEOUT (seconds per
+# boot, default 60), UNTIL (a serial marker that ends a boot successfully),
+# FAIL_ON (one that fails it), EXTRA (more run options, split on spaces).
 set -u
 
 here=$(dirname "$0")
 if [ -n "${LKVM:-}" ]; then
 	lkvm=$LKVM
-elif [ -x ./lkvm-sev ]; then
-	lkvm=./lkvm-sev
+elif [ -x ./build/lkvm-sev ]; then
+	lkvm=./build/lkvm-sev
 else
 	lkvm=lkvm-sev
 fi
 firmware=${1:-}
-if [ -z "$firmware" ] && [ -f "$here/../tests/guests/hello.bin" ]; then
-	firmware=$here/../tests/guests/hello.bin
+if [ -z "$firmware" ] && [ -f "$here/../build/tests/guests/hello.bin" ]; then
+	firmware=$here/../build/tests/guests/hello.bin
 fi
 dir=${2:-ci-boot}
 timeout=${TIMEOUT:-60}

@@ -7,7 +7,7 @@
  *
  * It is assembled as real-mode code straight into the binary's read-only
  * data: every jump is relative, so nothing needs relocating, and the
- * exported labels tell the VMM (kvm/calibrate.c) where the loop and the
+ * exported labels tell the VMM (probe/calibrate.c) where the loop and the
  * port write are.
  */
 #include "firmware/calibrate.h"

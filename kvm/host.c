@@ -16,6 +16,14 @@ int kvm_host_check(const struct kvm_host *host, long cap)
 	return r < 0 ? 0 : r;
 }
 
+int kvm_host_get_attr(const struct kvm_host *host, uint32_t group, uint64_t attr,
+		      uint64_t *val)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (uintptr_t)val };
+
+	return kvm_ioctl(host->fd, KVM_GET_DEVICE_ATTR, &a) ? -1 : 0;
+}
+
 static int kvm_host_probe(struct kvm_host *host, struct lk_err *err)
 {
 	int types;

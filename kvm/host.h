@@ -34,5 +34,8 @@ void kvm_host_close(struct kvm_host *host);
 
 /* KVM_CHECK_EXTENSION on the /dev/kvm fd. */
 int kvm_host_check(const struct kvm_host *host, long cap);
+/* KVM_GET_DEVICE_ATTR on the /dev/kvm fd into @val: 0, or -1 with errno. */
+int kvm_host_get_attr(const struct kvm_host *host, uint32_t group, uint64_t attr,
+		      uint64_t *val);
 
 #endif

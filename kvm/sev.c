@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "kvm/sev.h"
-#include "kvm/sev_dev.h"
 #include "kvm/trace.h"
 #include "kvm/uapi.h"
 
@@ -49,6 +48,11 @@ void kvm_sev_close(struct kvm_sev *s)
 	if (s->sev_fd >= 0)
 		close(s->sev_fd);
 	s->sev_fd = -1;
+}
+
+int kvm_sev_enabled_errno(int vm_fd)
+{
+	return kvm_ioctl(vm_fd, KVM_MEMORY_ENCRYPT_OP, NULL) ? errno : 0;
 }
 
 /* One command; a failure gives status 125 with the call, errno and firmware code. */

@@ -14,6 +14,9 @@
 
 #include "util/err.h"
 
+/* The AMD secure processor's device, an fd of which goes with every command (§2.1). */
+#define SEV_DEVICE_PATH "/dev/sev"
+
 struct kvm_sev {
 	int vm_fd;
 	int sev_fd;		/* /dev/sev, passed with every command (§2.1) */
@@ -25,6 +28,12 @@ struct kvm_sev {
 /* Opens /dev/sev for a VM's commands. */
 int kvm_sev_open(struct kvm_sev *s, int vm_fd, struct lk_err *err);
 void kvm_sev_close(struct kvm_sev *s);
+
+/*
+ * KVM_MEMORY_ENCRYPT_OP without a command, on a VM fd (§1.2): 0 where KVM has
+ * SEV enabled for the VM (the legacy init commands exist), else the errno.
+ */
+int kvm_sev_enabled_errno(int vm_fd);
 
 int kvm_sev_init2(struct kvm_sev *s, uint64_t vmsa_features, struct lk_err *err);
 /* KVM_SEV_INIT or KVM_SEV_ES_INIT on a default-type VM. */

@@ -200,12 +200,17 @@ static void dump_seg(struct lk_err *err, const char *name, const struct kvm_segm
 		   s->dpl, s->db, s->l);
 }
 
+int vcpu_get_regs(struct vcpu *vcpu, struct kvm_regs *regs)
+{
+	return kvm_ioctl(vcpu->fd, KVM_GET_REGS, regs) ? -1 : 0;
+}
+
 void vcpu_dump_regs(struct vcpu *vcpu, struct lk_err *err)
 {
 	struct kvm_regs r;
 	struct kvm_sregs s;
 
-	if (kvm_ioctl(vcpu->fd, KVM_GET_REGS, &r) || kvm_ioctl(vcpu->fd, KVM_GET_SREGS, &s)) {
+	if (vcpu_get_regs(vcpu, &r) || kvm_ioctl(vcpu->fd, KVM_GET_SREGS, &s)) {
 		err_detail(err, "  (vCPU %u's registers are not readable: %s)", vcpu->id,
 			   strerror(errno));
 		return;

@@ -68,6 +68,8 @@ int vcpu_enter(struct vcpu *vcpu);
 
 /* KVM_SET_GUEST_DEBUG: KVM_RUN returns after each guest instruction while on. */
 int vcpu_single_step(struct vcpu *vcpu, bool on, struct lk_err *err);
+/* KVM_GET_REGS: 0, or -1 with errno. */
+int vcpu_get_regs(struct vcpu *vcpu, struct kvm_regs *regs);
 /* Appends a register dump to @err's detail lines (best effort). */
 void vcpu_dump_regs(struct vcpu *vcpu, struct lk_err *err);
 

@@ -1,20 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Before the launch: which VM type and init command the host gives this
- * mode (the verdicts of `lkvm-sev caps`, so that run refuses with the same
- * reason caps prints), the vCPU model, and each vCPU's reset state. The
- * launch itself is sev/launch_run.c.
+ * The launch's steps as machine/machine.c calls them: which VM type and init
+ * command the host gives this mode (the verdicts of `lkvm-sev caps`, so that
+ * run refuses with the same reason caps prints), the vCPU model, each vCPU's
+ * reset state, and then the launch itself: the plan executed by
+ * sev/launch_sev.c (SEV, SEV-ES: SEV-KVM-API.md §4.1, §4.2) or
+ * sev/launch_snp.c (§4.3, §4.4).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kvm/caps.h"
 #include "kvm/uapi.h"
 #include "kvm/vcpu.h"
 #include "kvm/vm.h"
+#include "probe/caps.h"
 #include "sev/cpuid.h"
 #include "sev/launch.h"
+#include "sev/launch_common.h"
+#include "sev/launch_sev.h"
+#include "sev/launch_snp.h"
 
 static const unsigned long mode_vm_type[] = {
 	[SEV_MODE_SEV] = LK_KVM_X86_SEV_VM,
@@ -149,6 +154,21 @@ int sev_launch_vcpu(struct sev_launch *l, struct vcpu *v, struct lk_err *err)
 	}
 	/* KVM copies the FPU into the VMSA only for INIT2 VM types (§4.2). */
 	return vcpu_sev_reset_state(v, reset, l->cpu_sig, l->init2, err);
+}
+
+int sev_launch_run(struct sev_launch *l, struct vm *vm, const struct sev_launch_mem *mem,
+		   unsigned int nr_cpus, const struct sev_kernel_hashes *hashes,
+		   struct lk_err *err)
+{
+	int r;
+
+	if (launch_plan(l, nr_cpus, l->direct, hashes, err))
+		return -1;
+	r = l->mode == SEV_MODE_SNP ? launch_snp(l, vm, mem, nr_cpus, hashes, err) :
+				      launch_sev(l, mem, err);
+	/* The VMSA pages (zeroed by plan_free()) do not outlive the launch. */
+	plan_free(&l->plan);
+	return r;
 }
 
 void sev_launch_destroy(struct sev_launch *l)

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "kvm/ro_region.h"
-#include "sev/launch_priv.h"
+#include "sev/launch_common.h"
+#include "sev/launch_sev.h"
 
 /*
  * One LAUNCH_UPDATE_DATA, in place. Firmware under the mprotect fallback is

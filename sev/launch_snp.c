@@ -13,7 +13,8 @@
 #include "kvm/uapi.h"
 #include "kvm/vm.h"
 #include "sev/cpuid.h"
-#include "sev/launch_priv.h"
+#include "sev/launch_common.h"
+#include "sev/launch_snp.h"
 
 #define PAGE_SIZE	4096ULL
 

@@ -67,7 +67,7 @@ enum {
 
 /*
  * What only `run` takes: the launch's inputs from the guest owner
- * (SEV-KVM-API.md §2.3), parsed by cli.c and checked by sev_launch_opts_check().
+ * (SEV-KVM-API.md §2.3), parsed by cli/run.c and checked by sev_launch_opts_check().
  */
 struct sev_launch_opts {
 	struct sev_opts o;

@@ -2,10 +2,12 @@
 #
 # Build the x86 test guests: flat 64 KiB firmware images, assembled with
 # binutils only.  Include this from the top-level Makefile; it defines
-# GUEST_BINS (every image, under $(O)tests/guests/, where O is an output
-# prefix that is empty or ends in '/') and pattern rules to build them.
-# Only pattern rules are defined here, so including this fragment does
-# not change the including Makefile's default goal.
+# GUEST_BINS (every image, under $(O)tests/guests/, where O is the output
+# directory, ending in '/') and pattern rules to build them.  Each NAME.S
+# here is a guest NAME.bin, but for exit.S and reset.S, which are built
+# once per variant (exit-N.bin, reset-cf9.bin, reset-kbd.bin); timerloop.S
+# is portloop.bin too.  Only pattern rules are defined here, so including
+# this fragment does not change the including Makefile's default goal.
 
 GUEST_SRC := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 GUEST_OUT := $(O)tests/guests
@@ -14,11 +16,9 @@ GUEST_AS ?= $(AS)
 GUEST_LD ?= $(LD)
 GUEST_OBJCOPY ?= objcopy
 
-GUEST_NAMES := calibrate hello exit-0 exit-1 exit-42 exit-61 tiny reset-cf9 \
-	reset-kbd rom-write smp triple spin fwcfg fwcfg-dma fwcfg-kernel pci \
-	pmtimer timerloop portloop flash lines chatty
+GUEST_NAMES := $(filter-out exit reset,$(basename $(notdir $(wildcard $(GUEST_SRC)/*.S)))) \
+	exit-0 exit-1 exit-42 exit-61 reset-cf9 reset-kbd portloop
 GUEST_BINS := $(patsubst %,$(GUEST_OUT)/%.bin,$(GUEST_NAMES))
-GUEST_CLEAN := $(GUEST_BINS) $(GUEST_BINS:.bin=.o) $(GUEST_BINS:.bin=.elf)
 
 GUEST_DEPS := $(GUEST_SRC)/lib.inc $(GUEST_SRC)/guest.ld \
 	$(GUEST_SRC)/guests.mk

@@ -3,20 +3,21 @@
 # The simulated SEV host (tests/hostsim/README.md): the LD_PRELOAD library,
 # the driver program its tests run, and those tests, which join the Check
 # runner. Include this from the top-level Makefile after TEST_OBJS is set; it
-# defines HOSTSIM_LIB and HOSTSIM_DRIVE (under $(O), an output prefix that is
-# empty or ends in '/') and only rules for its own files, so the including
-# Makefile's default goal stays as it was.
+# defines HOSTSIM_LIB and HOSTSIM_DRIVE (under $(O), the output directory,
+# ending in '/') and only rules for its own files, so the including
+# Makefile's default goal stays as it was. Sources by name: the driver is
+# hs-drive.c and drive-*.c, the Check tests test_*.c, the library the rest.
 
 HOSTSIM_LIB := $(O)tests/hostsim/libhostsim.so
 HOSTSIM_DRIVE := $(O)tests/hostsim/hs-drive
 
-HOSTSIM_LIB_SRCS := $(addprefix tests/hostsim/,preload.c config.c log.c uaccess.c mem.c \
-	kvm.c vm.c regs.c vcpu.c sev.c snp.c measure.c devsev.c script.c)
+HOSTSIM_DRIVE_SRCS := tests/hostsim/hs-drive.c $(wildcard tests/hostsim/drive-*.c)
+HOSTSIM_TEST_SRCS := $(wildcard tests/hostsim/test_*.c)
+HOSTSIM_LIB_SRCS := $(filter-out $(HOSTSIM_DRIVE_SRCS) $(HOSTSIM_TEST_SRCS), \
+	$(wildcard tests/hostsim/*.c))
 HOSTSIM_LIB_OBJS := $(HOSTSIM_LIB_SRCS:%.c=$(O)%.pic.o)
-HOSTSIM_DRIVE_SRCS := $(addprefix tests/hostsim/,hs-drive.c drive-vm.c drive-ovmf.c \
-	drive-rules.c drive-rules-snp.c drive-rules-run.c)
 HOSTSIM_DRIVE_OBJS := $(HOSTSIM_DRIVE_SRCS:%.c=$(O)%.o)
-HOSTSIM_TEST_OBJS := $(O)tests/hostsim/test_hostsim.o $(O)tests/hostsim/test_hostsim_rules.o
+HOSTSIM_TEST_OBJS := $(HOSTSIM_TEST_SRCS:%.c=$(O)%.o)
 
 # Under SANITIZE=1 the library is built with the same sanitizers as the
 # driver it is preloaded into; the tests preload the ASan runtime first, as
@@ -51,10 +52,4 @@ TEST_OBJS += $(HOSTSIM_TEST_OBJS)
 $(O)tests/run-tests: | $(HOSTSIM_LIB) $(HOSTSIM_DRIVE)
 
 hostsim: $(HOSTSIM_LIB) $(HOSTSIM_DRIVE)
-
-# `make clean` removes these too.
-clean: clean-hostsim
-clean-hostsim:
-	rm -f $(HOSTSIM_LIB) $(HOSTSIM_DRIVE) $(HOSTSIM_LIB_OBJS) $(HOSTSIM_DRIVE_OBJS) \
-		$(HOSTSIM_LIB_OBJS:.o=.d) $(HOSTSIM_DRIVE_OBJS:.o=.d) $(HOSTSIM_TEST_OBJS:.o=.d)
-.PHONY: hostsim clean-hostsim
+.PHONY: hostsim

@@ -8,7 +8,7 @@
 # SEC there), it says so and skips. Run from the repository root.
 set -u -o pipefail
 
-LKVM=${LKVM:-./lkvm-sev}
+LKVM=${LKVM:-build/lkvm-sev}
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 MARKER="lkvm-sev-hw-boot: init reached"

@@ -6,7 +6,7 @@
 # each subcommand completes every option its --help lists, and that --cpu
 # offers every model of sev/cpu.c. Prints each mismatch; exits 1 on any.
 set -u
-LKVM=${LKVM:-./lkvm-sev}
+LKVM=${LKVM:-build/lkvm-sev}
 . completion/lkvm-sev.bash
 fails=0
 

@@ -18,9 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kvm/calibrate.h"
-#include "kvm/caps.h"
 #include "kvm/uapi.h"
+#include "probe/calibrate.h"
+#include "probe/caps.h"
 #include "tests/hostsim/test_hostsim.h"
 #include "tests/json_check.h"
 #include "tests/tests.h"
@@ -236,12 +236,12 @@ START_TEST(calibrate_limits_and_exits)
 
 	ck_assert_msg(kvm_host_open(&host, &err) == 0, "%s", err.msg);
 	calib_page(page, spin, sizeof(spin));
-	kvm_calibrate(&host, &g, &c);
+	calibrate_guest(&host, &g, &c);
 	ck_assert_msg(c.result == CALIB_EMULATED, "%d: %s", c.result, c.why);
 	ck_assert_msg(!strncmp(c.why, "still in its loop after ", 24), "%s", c.why);
 	ck_assert(c.ms >= 300 && c.ms < 5000);
 	calib_page(page, port80, sizeof(port80));
-	kvm_calibrate(&host, &g, &c);
+	calibrate_guest(&host, &g, &c);
 	ck_assert_int_eq(c.result, CALIB_UNKNOWN);
 	ck_assert_str_eq(c.why, "the calibration guest's first exit was an I/O write of port "
 			 "0x80, not its write to port 0xf4");
@@ -392,11 +392,11 @@ START_TEST(caps_options)
 	ck_assert_int_eq(vmm_run(&p, (const char *[]){ "caps", "--help", NULL }, 10), 0);
 	ck_assert(!strncmp(p.out, "usage: lkvm-sev caps [--json]\n", 30));
 	ck_assert_int_eq(vmm_run(&p, (const char *[]){ "caps", "--jsn", NULL }, 10), 2);
-	ck_assert_str_eq(p.err, "lkvm-sev: caps: unknown option '--jsn' (see lkvm-sev caps "
-			 "--help)\n");
+	ck_assert_str_eq(p.err, "lkvm-sev: unknown option '--jsn' (see lkvm-sev caps --help)\n");
+	ck_assert_int_eq(vmm_run(&p, (const char *[]){ "caps", "--json=1", NULL }, 10), 2);
+	ck_assert_str_eq(p.err, "lkvm-sev: --json takes no value (see lkvm-sev caps --help)\n");
 	ck_assert_int_eq(vmm_run(&p, (const char *[]){ "caps", "x", NULL }, 10), 2);
-	ck_assert_str_eq(p.err, "lkvm-sev: caps: unexpected argument 'x' (see lkvm-sev caps "
-			 "--help)\n");
+	ck_assert_str_eq(p.err, "lkvm-sev: unexpected argument 'x' (see lkvm-sev caps --help)\n");
 	ck_assert_str_eq(p.out, "");
 }
 END_TEST

@@ -32,27 +32,6 @@ static void teardown(void)
 	test_dir_remove(tmpdir);
 }
 
-/*
- * The source tree: the first directory at or above the one LKVM_BIN lies in
- * (the root, or build/sanitize/ under it) that holds doc/lkvm-sev.1.
- */
-static const char *src_root(void)
-{
-	static char root[4096];
-	char path[4200], up[4096];
-
-	snprintf(root, sizeof(root), "%s", LKVM_BIN);
-	do {
-		snprintf(up, sizeof(up), "%s", root);
-		snprintf(root, sizeof(root), "%s", dirname(up));
-		snprintf(path, sizeof(path), "%s/doc/lkvm-sev.1", root);
-		if (!access(path, R_OK))
-			return root;
-	} while (strcmp(root, "/"));
-	ck_abort_msg("no doc/lkvm-sev.1 above %s", LKVM_BIN);
-	return NULL;
-}
-
 /* Runs @cmd under sh; its stdout and stderr in @out, its exit status returned. */
 static int sh(const char *cmd, char *out, size_t size)
 {
@@ -79,7 +58,7 @@ static char *man_text(void)
 	size_t len = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/doc/lkvm-sev.1", src_root());
+	snprintf(path, sizeof(path), "%s/doc/lkvm-sev.1", SRC_DIR);
 	f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
 	while (fgets(line, sizeof(line), f)) {
@@ -258,7 +237,7 @@ START_TEST(man_page_renders_cleanly)
 		return;
 	}
 	snprintf(cmd, sizeof(cmd), "MANWIDTH=80 man --warnings -l '%s/doc/lkvm-sev.1' "
-		 ">/dev/null", src_root());
+		 ">/dev/null", SRC_DIR);
 	st = sh(cmd, out, sizeof(out));
 	ck_assert_msg(st == 0 && !out[0], "man --warnings: status %d: %s", st, out);
 }
@@ -270,7 +249,7 @@ START_TEST(completion_completes)
 	int st;
 
 	snprintf(cmd, sizeof(cmd), "cd '%s' && LKVM='%s' bash tests/integration/completion.sh",
-		 src_root(), LKVM_BIN);
+		 SRC_DIR, LKVM_BIN);
 	st = sh(cmd, out, sizeof(out));
 	ck_assert_msg(st == 0, "completion.sh: status %d:\n%s", st, out);
 }
@@ -292,19 +271,15 @@ static void assert_installed(const char *rel, mode_t mode)
 
 START_TEST(make_install_and_uninstall)
 {
-	const char *root = src_root();
-	char obj[4096], bin[4096], bin_dir[4096], cmd[16384], out[CMD_OUT_MAX];
-	size_t n = strlen(root);
+	char bin[4096], obj[4200], cmd[16384], out[CMD_OUT_MAX];
 	int st;
 
 	/* Install the binary this runner tests (O= its build), without rebuilding it (-o). */
 	snprintf(bin, sizeof(bin), "%s", LKVM_BIN);
-	snprintf(bin_dir, sizeof(bin_dir), "%s", dirname(bin));
-	snprintf(obj, sizeof(obj), "%s%s", bin_dir[n] ? bin_dir + n + 1 : "",
-		 bin_dir[n] ? "/" : "");
+	snprintf(obj, sizeof(obj), "%s/", dirname(bin));
 	snprintf(cmd, sizeof(cmd), "cd '%s' && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "
 		 "make -s -o '%slkvm-sev' O='%s' DESTDIR='%s/dest' PREFIX=/usr install && "
-		 "cd '%s/dest' && find . -type f | sort", root, obj, obj, tmpdir, tmpdir);
+		 "cd '%s/dest' && find . -type f | sort", SRC_DIR, obj, obj, tmpdir, tmpdir);
 	st = sh(cmd, out, sizeof(out));
 	ck_assert_msg(st == 0, "make install: status %d:\n%s", st, out);
 	ck_assert_str_eq(out, "./usr/bin/lkvm-sev\n"
@@ -321,7 +296,7 @@ START_TEST(make_install_and_uninstall)
 
 	snprintf(cmd, sizeof(cmd), "cd '%s' && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "
 		 "make -s DESTDIR='%s/dest' PREFIX=/usr uninstall && "
-		 "cd '%s/dest' && find . -type f", root, tmpdir, tmpdir);
+		 "cd '%s/dest' && find . -type f", SRC_DIR, tmpdir, tmpdir);
 	st = sh(cmd, out, sizeof(out));
 	ck_assert_msg(st == 0, "make uninstall: status %d:\n%s", st, out);
 	ck_assert_msg(!out[0], "make uninstall left:\n%s", out);
@@ -335,7 +310,7 @@ START_TEST(ci_boot_script)
 	int st;
 
 	snprintf(cmd, sizeof(cmd), "cd '%s' && LKVM='%s' sh examples/ci-boot.sh '%s' '%s/reports'",
-		 src_root(), LKVM_BIN, guest("hello"), tmpdir);
+		 SRC_DIR, LKVM_BIN, guest("hello"), tmpdir);
 	st = sh(cmd, out, sizeof(out));
 	ck_assert_msg(st == 0, "ci-boot.sh: status %d:\n%s", st, out);
 	ck_assert_msg(strstr(out, "\nplain ") && strstr(out, " pass "),

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kvm/caps.h"
+#include "probe/caps.h"
 #include "tests/hostsim/test_hostsim.h"
 #include "tests/json_check.h"
 #include "tests/tests.h"

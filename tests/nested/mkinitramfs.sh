@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Builds the L1 initramfs of the nested test bed from Debian packages only:
-#   mkinitramfs.sh OUT.cpio L1_KERNEL_TREE L2_KERNEL_TREE
-# where a kernel tree is a `dpkg -x` of a linux-image package. The archive
+#   mkinitramfs.sh OUT.cpio L1_KERNEL_TREE L2_KERNEL_TREE [BUILD]
+# where a kernel tree is a `dpkg -x` of a linux-image package and BUILD the
+# directory of the build to test (make's O=, default build). The archive
 # (uncompressed newc: the L1 kernel unpacks it faster than it could gunzip
 # under TCG) holds busybox, L1's KVM modules (decompressed: busybox insmod
 # takes plain .ko), lkvm-sev, the test runner and guests at the paths they
@@ -12,8 +13,14 @@
 # Run from the repository root after `make`.
 set -euo pipefail
 
-out=$1 l1=$2 l2=$3
+out=$1 l1=$2 l2=$3 build=${4:-build}
 src=$(pwd)
+# Absolute, as the test runner has its binaries' paths compiled in.
+case $build in
+/*) ;;
+*) build=$src/$build ;;
+esac
+build=${build%/}
 stage=$(mktemp -d "$(realpath "$(dirname "$out")")/stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 
@@ -87,15 +94,15 @@ cp tests/nested/l1/*.sh "$stage/nested/"
 l1_modules
 l2_kernel_and_initrd
 # lkvm-sev, the test runner and its guests, where the runner looks for them.
-copy_with_libs "$src/lkvm-sev" "$src/tests/run-tests" "$src/tests/nested/timeto"
-mkdir -p "$stage$src/tests/guests"
-cp "$src"/tests/guests/*.bin "$stage$src/tests/guests/"
+copy_with_libs "$build/lkvm-sev" "$build/tests/run-tests" "$build/tests/nested/timeto"
+mkdir -p "$stage$build/tests/guests"
+cp "$build"/tests/guests/*.bin "$stage$build/tests/guests/"
 for f in /usr/share/ovmf/OVMF.fd /usr/share/OVMF/OVMF_CODE_4M.fd \
 	 /usr/share/OVMF/OVMF_VARS_4M.fd /usr/share/OVMF/OVMF_VARS.fd; do
 	mkdir -p "$stage$(dirname "$f")"
 	cp -L "$f" "$stage$f"
 done
-echo "$src" >"$stage/nested/srcdir"
+echo "$build" >"$stage/nested/builddir"
 qemu_peer
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$out.tmp"
 mv "$out.tmp" "$out"

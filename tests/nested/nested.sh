@@ -13,11 +13,14 @@
 #
 # Environment: LKVM_NESTED_ATTEMPTS (L1 boots per group when QEMU hits its
 # known TCG assertion; default 4), LKVM_NESTED_JOBS (parallel L1s; default
-# the CPU count), LKVM_NESTED_DIR (default build/nested). Run from the
-# repository root after `make`. Exit status 0 when nothing failed.
+# the CPU count), LKVM_NESTED_DIR (default build/nested), LKVM_BUILD (the
+# build to test, default build: make's O=). Run from the repository root
+# after `make`. Exit status 0 when nothing failed.
 set -u -o pipefail
 
 dir=${LKVM_NESTED_DIR:-build/nested}
+build=${LKVM_BUILD:-build}
+build=${build%/}
 attempts=${LKVM_NESTED_ATTEMPTS:-4}
 jobs=${LKVM_NESTED_JOBS:-$(nproc)}
 # The one way QEMU's TCG is known to die under a nested KVM (README.md).
@@ -150,8 +153,8 @@ done
 command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 is missing (./dev.sh test installs it from bookworm-backports)"
 [ -x /bin/busybox ] || die "busybox is missing (./dev.sh test installs busybox-static)"
-[ -x lkvm-sev ] && [ -x tests/run-tests ] && [ -x tests/nested/timeto ] ||
-	die "build first: make"
+[ -x "$build/lkvm-sev" ] && [ -x "$build/tests/run-tests" ] &&
+	[ -x "$build/tests/nested/timeto" ] || die "build first: make"
 
 mkdir -p "$dir"
 kernels=$(for g in "${groups[@]}"; do group_var "$g" KERNEL; done | sort -u)
@@ -159,7 +162,7 @@ l2=$(kernel_tree 6.12) || exit 1
 declare -A trees	# kernel series -> its unpacked package, for run_group
 for k in $kernels; do
 	trees[$k]=$(kernel_tree "$k") || exit 1
-	tests/nested/mkinitramfs.sh "$dir/L1-$k.cpio" "${trees[$k]}" "$l2" ||
+	tests/nested/mkinitramfs.sh "$dir/L1-$k.cpio" "${trees[$k]}" "$l2" "$build" ||
 		die "cannot build the L1 initramfs for $k"
 done
 say "L1: $(qemu-system-x86_64 --version | head -1); groups: ${groups[*]}"

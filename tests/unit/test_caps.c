@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "kvm/caps.h"
+#include "probe/caps.h"
 #include "tests/json_check.h"
 #include "tests/tests.h"
 #include "util/json.h"

@@ -2,7 +2,7 @@
 /* `lkvm-sev run` option parsing: defaults, every option, every refusal. */
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "machine/layout.h"
 #include "tests/tests.h"
 
@@ -99,6 +99,7 @@ START_TEST(refusals)
 	refused("unknown option '--bogus' (see lkvm-sev run --help)", "--bogus", NULL);
 	refused("unknown option '-x' (see lkvm-sev run --help)", "-x", NULL);
 	refused("-m needs a value (see lkvm-sev run --help)", "-m", NULL);
+	refused("--pit takes no value (see lkvm-sev run --help)", "--pit=1", NULL);
 	refused("--firmware needs a value (see lkvm-sev run --help)", "--firmware", NULL);
 	refused("unexpected argument 'extra' (see lkvm-sev run --help)", "extra", NULL);
 }

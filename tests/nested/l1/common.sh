@@ -31,7 +31,7 @@ caps_common() {
 check_suites() {
 	local s
 	for s in kvm-core guests platform caps-kvm; do
-		CK_RUN_SUITE=$s CK_DEFAULT_TIMEOUT=120 "$SRC/tests/run-tests" >"$T/$s.log" 2>&1
+		CK_RUN_SUITE=$s CK_DEFAULT_TIMEOUT=120 "$BUILD/tests/run-tests" >"$T/$s.log" 2>&1
 		info "suite $s: $(grep '^[0-9]*%: Checks' "$T/$s.log")"
 		grep -q '^100%: Checks: [1-9][0-9]*, Failures: 0, Errors: 0' "$T/$s.log" &&
 			continue

@@ -4,10 +4,10 @@
 # line, read by the host side too) and defines s_NAME for each, with dashes
 # and dots as underscores. A scenario fails at its first failed expectation; its
 # message names what was expected and what came instead.
-SRC=$(cat /nested/srcdir)
-LKVM=$SRC/lkvm-sev
-TIMETO=$SRC/tests/nested/timeto
-GUESTS=$SRC/tests/guests
+BUILD=$(cat /nested/builddir)
+LKVM=$BUILD/lkvm-sev
+TIMETO=$BUILD/tests/nested/timeto
+GUESTS=$BUILD/tests/guests
 OVMF=/usr/share/ovmf/OVMF.fd
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd

@@ -9,15 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "commands.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
 #include "firmware/image.h"
 #include "firmware/ovmf.h"
 #include "sev/digest.h"
 #include "sev/options.h"
 #include "sev/plan.h"
 #include "util/json.h"
-#include "util/parse.h"
 
 static const char measure_usage[] =
 "usage: lkvm-sev measure --sev | --sev-es | --sev-snp --firmware FILE [options]\n"
@@ -92,35 +91,21 @@ struct measure_cfg {
 	bool json;
 };
 
-static int measure_file(const char *opt, const char *arg, const char **out,
-			struct lk_err *err)
-{
-	if (!*arg)
-		return err_set(err, LK_EXIT_USAGE, "%s: empty file name", opt);
-	*out = arg;
-	return 0;
-}
-
 static int measure_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 {
 	struct measure_cfg *cfg = ctx;
-	unsigned long n;
 
 	if (opt >= SEV_OPT_FIRST && opt <= SEV_OPT_LAST)
 		return sev_opt_parse(opt, arg, &cfg->sev, err);
 	switch (opt) {
 	case 'c':
-		if (!parse_uint(arg, 1, CLI_MAX_CPUS, &n))
-			return err_set(err, LK_EXIT_USAGE,
-				       "-c %s: not a vCPU count from 1 to %d", arg, CLI_MAX_CPUS);
-		cfg->nr_cpus = (unsigned int)n;
-		return 0;
+		return cli_cpus(arg, &cfg->nr_cpus, err);
 	case OPT_FIRMWARE:
-		return measure_file("--firmware", arg, &cfg->firmware, err);
+		return cli_file(arg, "--firmware", &cfg->firmware, err);
 	case 'k':
-		return measure_file("-k", arg, &cfg->kernel, err);
+		return cli_file(arg, "-k", &cfg->kernel, err);
 	case 'i':
-		return measure_file("-i", arg, &cfg->initrd, err);
+		return cli_file(arg, "-i", &cfg->initrd, err);
 	case 'p':
 		cfg->cmdline = arg;
 		return 0;
@@ -296,22 +281,13 @@ out:
 	return ret;
 }
 
-int cmd_measure(int argc, char **argv)
+int cmd_measure(int argc, char **argv, struct lk_err *err)
 {
 	struct measure_cfg cfg;
-	struct lk_err err = { 0 };
+	enum cli_result r;
 
-	switch (measure_parse(argc, argv, &cfg, &err)) {
-	case CLI_HELP:
-		fputs(measure_usage, stdout);
-		return 0;
-	case CLI_ERROR:
-		break;
-	case CLI_OK:
-		if (!measure(&cfg, &err))
-			return 0;
-		break;
-	}
-	fprintf(stderr, "lkvm-sev: %s\n", err.msg);
-	return err.status;
+	r = measure_parse(argc, argv, &cfg, err);
+	if (r != CLI_OK)
+		return cli_stop(r, measure_usage);
+	return measure(&cfg, err);
 }

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "cli_caps.h"
+#include "cli/caps.h"
 #include "kvm/uapi.h"
 #include "util/json.h"
 

@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * /dev/sev, the AMD secure processor's device (SEV-KVM-API.md §2.1): every
- * SEV launch passes an fd of it to KVM, and SEV_ISSUE_CMD on it reads the
- * platform status. Every /dev/sev ioctl lives here.
+ * /dev/sev, the AMD secure processor's device (SEV-KVM-API.md §2.1), as
+ * `caps` probes it: whether it exists and opens, and its platform status
+ * (SEV_ISSUE_CMD). Every /dev/sev ioctl lives here; a launch only opens the
+ * device and passes the fd to KVM (kvm/sev.c).
  */
-#ifndef LKVM_KVM_SEV_DEV_H
-#define LKVM_KVM_SEV_DEV_H
+#ifndef LKVM_PROBE_SEV_DEV_H
+#define LKVM_PROBE_SEV_DEV_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SEV_DEVICE_PATH "/dev/sev"
+#include "kvm/sev.h"	/* SEV_DEVICE_PATH */
 
 /* One platform-status query: what the firmware said, or why it did not. */
 struct sev_status_query {

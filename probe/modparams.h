@@ -4,8 +4,8 @@
  * offers SEV, SEV-ES, SNP and debug-swap is decided there, when the module
  * is loaded (/sys/module/kvm_amd/parameters/sev and its siblings).
  */
-#ifndef LKVM_KVM_MODPARAMS_H
-#define LKVM_KVM_MODPARAMS_H
+#ifndef LKVM_PROBE_MODPARAMS_H
+#define LKVM_PROBE_MODPARAMS_H
 
 #include <stdbool.h>
 

@@ -7,9 +7,9 @@
 #include <unistd.h>
 #include <linux/psp-sev.h>
 
-#include "kvm/sev_dev.h"
 #include "kvm/trace.h"
 #include "kvm/uapi.h"
+#include "probe/sev_dev.h"
 
 /* SEV_ISSUE_CMD: 0, or the errno with the firmware's status in @q. */
 static int sev_dev_cmd(int fd, uint32_t cmd, void *data, struct sev_status_query *q)

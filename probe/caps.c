@@ -8,13 +8,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <linux/kvm_para.h>
 
-#include "kvm/caps.h"
-#include "kvm/trace.h"
+#include "kvm/host.h"
+#include "kvm/sev.h"
 #include "kvm/uapi.h"
 #include "kvm/vm.h"
+#include "probe/caps.h"
 
 #define CAPS_PROBE_PAGE 4096
 
@@ -47,10 +48,32 @@ bool caps_readonly_memslot(const struct host_caps *c, unsigned int type)
 	return c->vm[type].readonly_cap && c->vm[type].readonly_slot;
 }
 
-/* KVM_MEMORY_ENCRYPT_OP without a command: 0 where KVM has SEV enabled (§1.2). */
-static int caps_sev_enabled_err(const struct vm *vm)
+const char *caps_bit_name(enum caps_mask m, unsigned int bit, char *buf, size_t size)
 {
-	return kvm_ioctl(vm->fd, KVM_MEMORY_ENCRYPT_OP, NULL) ? errno : 0;
+	if (m == CAPS_MASK_VM_TYPES)
+		return caps_vm_type_name(bit, buf, size);
+	if (m == CAPS_MASK_VMSA_FEATURES && bit == 0)
+		return "SNP_ACTIVE";
+	if (m == CAPS_MASK_VMSA_FEATURES && bit == 5)
+		return "DEBUG_SWAP";
+	if (m == CAPS_MASK_MEM_ATTRS && bit == 3)
+		return "PRIVATE";
+	if (m == CAPS_MASK_HYPERCALLS && bit == KVM_HC_MAP_GPA_RANGE)
+		return "KVM_HC_MAP_GPA_RANGE";
+	snprintf(buf, size, "bit %u", bit);
+	return buf;
+}
+
+const char *caps_calib_name(enum calib_result r)
+{
+	return r == CALIB_NATIVE ? "native" : r == CALIB_EMULATED ? "emulated" : "unknown";
+}
+
+const char *caps_firmware_protection(const struct host_caps *c, unsigned int type)
+{
+	if (type == LK_KVM_X86_SNP_VM)
+		return "private memory (SNP: no flash)";
+	return caps_readonly_memslot(c, type) ? "read-only memslot" : "mprotect fallback";
 }
 
 /*
@@ -96,7 +119,7 @@ static void caps_probe_vm(struct host_caps *c, const struct kvm_host *host, unsi
 	t->mem_attrs = (uint64_t)vm_check(&vm, KVM_CAP_MEMORY_ATTRIBUTES);
 	t->guest_memfd = vm_check(&vm, KVM_CAP_GUEST_MEMFD) > 0;
 	if (type == LK_KVM_X86_DEFAULT_VM) {
-		c->sev_enabled_err = caps_sev_enabled_err(&vm);
+		c->sev_enabled_err = kvm_sev_enabled_errno(vm.fd);
 		c->sev_enabled = !c->sev_enabled_err;
 	}
 	vm_destroy(&vm);
@@ -105,12 +128,9 @@ static void caps_probe_vm(struct host_caps *c, const struct kvm_host *host, unsi
 /* §1.3: the attribute exists exactly where KVM has KVM_SEV_INIT2. */
 static void caps_vmsa_features(struct host_caps *c, const struct kvm_host *host)
 {
-	struct kvm_device_attr a = {
-		.group = LK_KVM_X86_GRP_SEV, .attr = LK_KVM_X86_SEV_VMSA_FEATURES,
-		.addr = (uintptr_t)&c->vmsa_features,
-	};
-
-	c->vmsa_features_attr = kvm_ioctl(host->fd, KVM_GET_DEVICE_ATTR, &a) == 0;
+	c->vmsa_features_attr = !kvm_host_get_attr(host, LK_KVM_X86_GRP_SEV,
+						   LK_KVM_X86_SEV_VMSA_FEATURES,
+						   &c->vmsa_features);
 	c->vmsa_features_err = c->vmsa_features_attr ? 0 : errno;
 	if (!c->vmsa_features_attr)
 		c->vmsa_features = 0;
@@ -153,6 +173,6 @@ void host_caps_probe(struct host_caps *c, const struct calib_guest *calib)
 	}
 	caps_kvm(c, &host);
 	if (calib)
-		kvm_calibrate(&host, calib, &c->calib);
+		calibrate_guest(&host, calib, &c->calib);
 	kvm_host_close(&host);
 }

@@ -12,16 +12,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "kvm/calibrate.h"
-#include "kvm/trace.h"
 #include "kvm/uapi.h"
 #include "kvm/vcpu.h"
 #include "kvm/vm.h"
+#include "probe/calibrate.h"
 
 #define CALIB_OUT_IMM8_LEN	2U	/* `out %al, $imm8` */
 
@@ -132,7 +130,7 @@ static void calib_judge(struct vcpu *v, const struct calib_guest *g, int r,
 {
 	const struct kvm_run *run = v->run;
 	struct kvm_regs regs;
-	bool regs_ok = kvm_ioctl(v->fd, KVM_GET_REGS, &regs) == 0;
+	bool regs_ok = vcpu_get_regs(v, &regs) == 0;
 	char what[64];
 
 	if (r == -EINTR && regs_ok && regs.rip >= g->loop_ip && regs.rip < g->exit_ip) {
@@ -158,8 +156,8 @@ static void calib_judge(struct vcpu *v, const struct calib_guest *g, int r,
 	}
 }
 
-void kvm_calibrate(const struct kvm_host *host, const struct calib_guest *g,
-		   struct calibration *out)
+void calibrate_guest(const struct kvm_host *host, const struct calib_guest *g,
+		     struct calibration *out)
 {
 	struct vm vm = { .fd = -1 };
 	struct vcpu v = { .fd = -1 };

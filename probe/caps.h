@@ -4,18 +4,18 @@
  * /dev/kvm, of a VM of each offered type, of /dev/sev and of kvm_amd, and
  * from them one verdict per mode: runs, runs with a fallback, or cannot run
  * and why. Probing is cheap: each VM is closed again, and only the
- * calibration (kvm/calibrate.c) creates a vCPU.
+ * calibration (probe/calibrate.c) creates a vCPU.
  */
-#ifndef LKVM_KVM_CAPS_H
-#define LKVM_KVM_CAPS_H
+#ifndef LKVM_PROBE_CAPS_H
+#define LKVM_PROBE_CAPS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kvm/calibrate.h"
-#include "kvm/modparams.h"
-#include "kvm/sev_dev.h"
+#include "probe/calibrate.h"
+#include "probe/modparams.h"
+#include "probe/sev_dev.h"
 
 #define CAPS_MAX_VM_TYPES	32
 
@@ -84,6 +84,21 @@ void caps_verdict(const struct host_caps *c, enum caps_mode mode, struct caps_ve
 const char *caps_mode_name(enum caps_mode mode);
 const char *caps_verdict_kind_name(enum caps_verdict_kind kind);
 const char *caps_vm_type_name(unsigned int type, char *buf, size_t size);
+
+/* The bitmasks the report names bit by bit. */
+enum caps_mask {
+	CAPS_MASK_VM_TYPES,
+	CAPS_MASK_VMSA_FEATURES,	/* SEV-KVM-API.md §5.2 */
+	CAPS_MASK_MEM_ATTRS,
+	CAPS_MASK_HYPERCALLS,		/* KVM_CAP_EXIT_HYPERCALL: bit n is hypercall n */
+};
+
+/* "DEBUG_SWAP", "snp", or "bit 7" for a bit without a name. */
+const char *caps_bit_name(enum caps_mask m, unsigned int bit, char *buf, size_t size);
+/* "native", "emulated", "unknown". */
+const char *caps_calib_name(enum calib_result r);
+/* What firmware in a VM of @type is kept in: "read-only memslot", "mprotect fallback"... */
+const char *caps_firmware_protection(const struct host_caps *c, unsigned int type);
 
 /* "ENXIO" for ENXIO. */
 const char *caps_errno_name(int e);

@@ -1,27 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Executing the launch plan (sev/plan.h) through kvm/sev.c: SEV and SEV-ES
- * as SEV-KVM-API.md §4.1/§4.2 order it, SNP as §4.3/§4.4. Contiguous steps
- * of one kind and page type become one call. The digest printed is
- * plan_digest() of exactly the plan executed, as `lkvm-sev measure` hashes it.
+ * What the SEV and SNP launches (sev/launch_sev.c, sev/launch_snp.c) share:
+ * the guest owner's input files, (re)building the launch plan, printing its
+ * digest (plan_digest() of exactly the plan executed, as `lkvm-sev measure`
+ * hashes it), and coalescing contiguous steps of one kind and page type
+ * into one call.
  */
-#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "kvm/ro_region.h"
-#include "kvm/uapi.h"
-#include "kvm/vm.h"
-#include "sev/cpuid.h"
 #include "sev/digest.h"
-#include "sev/launch.h"
-#include "sev/launch_priv.h"
+#include "sev/launch_common.h"
 #include "util/file.h"
-
-#define PAGE_SIZE	4096ULL
-#define MEASURE_MAX	256
 
 int launch_owner_map(const char *opt, const char *path, struct owner_file *f,
 		     struct lk_err *err)
@@ -55,7 +47,7 @@ void launch_print(struct sev_launch *l)
 }
 
 int launch_plan(struct sev_launch *l, unsigned int nr_cpus, bool direct,
-		       const struct sev_kernel_hashes *hashes, struct lk_err *err)
+		const struct sev_kernel_hashes *hashes, struct lk_err *err)
 {
 	const struct plan_config pc = {
 		.mode = l->mode, .firmware_path = l->fw_path, .firmware = l->fw,
@@ -94,19 +86,4 @@ int launch_coalesce(const struct plan *p, int i, const struct sev_launch_mem *me
 	     j++)
 		*len += p->steps[j].len;
 	return j;
-}
-
-int sev_launch_run(struct sev_launch *l, struct vm *vm, const struct sev_launch_mem *mem,
-		   unsigned int nr_cpus, const struct sev_kernel_hashes *hashes,
-		   struct lk_err *err)
-{
-	int r;
-
-	if (launch_plan(l, nr_cpus, l->direct, hashes, err))
-		return -1;
-	r = l->mode == SEV_MODE_SNP ? launch_snp(l, vm, mem, nr_cpus, hashes, err) :
-				      launch_sev(l, mem, err);
-	/* The VMSA pages (zeroed by plan_free()) do not outlive the launch. */
-	plan_free(&l->plan);
-	return r;
 }

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* What the launch files share: launch_run.c (common), launch_sev.c, launch_snp.c. */
-#ifndef LKVM_SEV_LAUNCH_PRIV_H
-#define LKVM_SEV_LAUNCH_PRIV_H
+/*
+ * The helpers of sev/launch_common.c, which the SEV and SNP launches
+ * (sev/launch_sev.c, sev/launch_snp.c) share; neither launch calls the other,
+ * nor back into sev/launch.c.
+ */
+#ifndef LKVM_SEV_LAUNCH_COMMON_H
+#define LKVM_SEV_LAUNCH_COMMON_H
 
 #include <stddef.h>
 
@@ -25,9 +29,5 @@ void launch_print(struct sev_launch *l);
 /* One call's worth from step @i on: returns the next step, @len the bytes. */
 int launch_coalesce(const struct plan *p, int i, const struct sev_launch_mem *mem,
 		    uint64_t *len);
-
-int launch_sev(struct sev_launch *l, const struct sev_launch_mem *mem, struct lk_err *err);
-int launch_snp(struct sev_launch *l, struct vm *vm, const struct sev_launch_mem *mem,
-	       unsigned int nr_cpus, const struct sev_kernel_hashes *hashes, struct lk_err *err);
 
 #endif

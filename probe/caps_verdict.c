@@ -13,8 +13,8 @@
 #include <string.h>
 #include <linux/kvm_para.h>
 
-#include "kvm/caps.h"
 #include "kvm/uapi.h"
+#include "probe/caps.h"
 
 struct mode_rule {
 	const char *name;

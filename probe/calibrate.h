@@ -5,8 +5,8 @@
  * timed in a VM of its own (one page, one vCPU, no devices): about 1 ms on
  * hardware virtualization, about a second under an instruction emulator.
  */
-#ifndef LKVM_KVM_CALIBRATE_H
-#define LKVM_KVM_CALIBRATE_H
+#ifndef LKVM_PROBE_CALIBRATE_H
+#define LKVM_PROBE_CALIBRATE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -47,7 +47,7 @@ struct calibration {
 };
 
 /* Never fails: what went wrong is a CALIB_UNKNOWN with its reason. */
-void kvm_calibrate(const struct kvm_host *host, const struct calib_guest *g,
-		   struct calibration *out);
+void calibrate_guest(const struct kvm_host *host, const struct calib_guest *g,
+		     struct calibration *out);
 
 #endif

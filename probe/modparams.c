@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kvm/modparams.h"
+#include "probe/modparams.h"
 
 /* A sysfs value without its newline; false if the file cannot be read. */
 static bool modparams_value(const char *path, char *buf, size_t size)

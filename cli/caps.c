@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * `lkvm-sev caps`: what this host can run, and how. Probes the host
- * (kvm/caps.c), prints the facts and one verdict line per mode, as text or
+ * (probe/caps.c), prints the facts and one verdict line per mode, as text or
  * with --json. The exit status is 0 whenever the report was produced,
  * whatever it says: a host without /dev/kvm is reported, not an error.
  */
@@ -10,13 +10,14 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/kvm_para.h>
 #include <linux/psp-sev.h>
 
-#include "cli_caps.h"
-#include "commands.h"
+#include "cli/caps.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
 #include "firmware/calibrate.h"
 #include "kvm/uapi.h"
+#include "probe/caps.h"
 
 #define CAPS_COL 28	/* the facts' labels */
 
@@ -43,34 +44,6 @@ static const char caps_usage[] =
 "\n"
 "exit status: 0 when the report was produced (whatever it says), 2 for bad\n"
 "options\n";
-
-const char *caps_bit_name(enum caps_mask m, unsigned int bit, char *buf, size_t size)
-{
-	if (m == CAPS_MASK_VM_TYPES)
-		return caps_vm_type_name(bit, buf, size);
-	if (m == CAPS_MASK_VMSA_FEATURES && bit == 0)
-		return "SNP_ACTIVE";
-	if (m == CAPS_MASK_VMSA_FEATURES && bit == 5)
-		return "DEBUG_SWAP";
-	if (m == CAPS_MASK_MEM_ATTRS && bit == 3)
-		return "PRIVATE";
-	if (m == CAPS_MASK_HYPERCALLS && bit == KVM_HC_MAP_GPA_RANGE)
-		return "KVM_HC_MAP_GPA_RANGE";
-	snprintf(buf, size, "bit %u", bit);
-	return buf;
-}
-
-const char *caps_calib_name(enum calib_result r)
-{
-	return r == CALIB_NATIVE ? "native" : r == CALIB_EMULATED ? "emulated" : "unknown";
-}
-
-const char *caps_firmware_protection(const struct host_caps *c, unsigned int type)
-{
-	if (type == LK_KVM_X86_SNP_VM)
-		return "private memory (SNP: no flash)";
-	return caps_readonly_memslot(c, type) ? "read-only memslot" : "mprotect fallback";
-}
 
 /* "0x20: DEBUG_SWAP", "0x0 (none)". */
 static const char *mask_text(enum caps_mask m, uint64_t mask, char *buf, size_t size)
@@ -288,52 +261,41 @@ static struct calib_guest caps_calib_guest(void)
 	};
 }
 
-/* Returns the exit status to stop with (--help, a bad option), or -1 to go on. */
-static int caps_parse(int argc, char **argv, bool *json)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+enum {
+	OPT_JSON = 256,
+};
 
-	optind = 0;	/* glibc: full re-initialisation */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(caps_usage, stdout);
-			return 0;
-		}
-		if (opt != 'j') {
-			fprintf(stderr, "lkvm-sev: caps: unknown option '%s' (see lkvm-sev caps "
-				"--help)\n", argv[optind - 1]);
-			return LK_EXIT_USAGE;
-		}
-		*json = true;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "lkvm-sev: caps: unexpected argument '%s' (see lkvm-sev caps "
-			"--help)\n", argv[optind]);
-		return LK_EXIT_USAGE;
-	}
-	return -1;
+static const struct option caps_options[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int caps_option(int opt, const char *arg, void *ctx, struct lk_err *err)
+{
+	bool *json = ctx;
+
+	(void)arg;
+	if (opt != OPT_JSON)
+		return err_set(err, LK_EXIT_USAGE, "internal: unhandled option %d", opt);
+	*json = true;
+	return 0;
 }
 
-int cmd_caps(int argc, char **argv)
+int cmd_caps(int argc, char **argv, struct lk_err *err)
 {
+	static const struct cli_syntax syn = { "caps", "+h", caps_options, "", OPT_JSON };
 	struct calib_guest guest = caps_calib_guest();
 	struct host_caps *c;
 	bool json = false;
-	int status = caps_parse(argc, argv, &json);
+	enum cli_result r;
 
-	if (status >= 0)
-		return status;
+	r = cli_getopt(argc, argv, &syn, caps_option, &json, err);
+	if (r != CLI_OK)
+		return cli_stop(r, caps_usage);
 	c = malloc(sizeof(*c));
-	if (!c) {
-		perror("lkvm-sev: caps");
-		return LK_EXIT_HOST;
-	}
+	if (!c)
+		return err_sys(err, "caps");
 	host_caps_probe(c, &guest);
 	if (json)
 		caps_print_json(c, stdout);

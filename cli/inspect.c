@@ -10,7 +10,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "commands.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
 #include "firmware/ovmf.h"
 #include "util/file.h"
 #include "util/json.h"
@@ -31,10 +32,19 @@ static const char inspect_usage[] =
 "exit status: 0 shown; 2 bad options, a file that cannot be read, or a\n"
 "malformed table (one line on stderr says where the format breaks)\n";
 
+enum {
+	OPT_JSON = 256,
+};
+
 static const struct option inspect_options[] = {
-	{ "json", no_argument, NULL, 'j' },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
+};
+
+struct inspect_cfg {
+	const char *file;
+	bool json;
 };
 
 /* What an SNP launch (QEMU's, and lkvm-sev's) does with a metadata section. */
@@ -292,73 +302,55 @@ static void print_json(const char *path, const struct ovmf_info *in)
 	json_finish(&j);
 }
 
-static int inspect_file(const char *arg, const char **file, struct lk_err *err)
+/* --json, and FILE (option 1), given once, before or after the options. */
+static int inspect_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 {
-	if (*file)
+	struct inspect_cfg *cfg = ctx;
+
+	if (opt == OPT_JSON) {
+		cfg->json = true;
+		return 0;
+	}
+	if (cfg->file)
 		return err_set(err, LK_EXIT_USAGE, "unexpected argument '%s' (see lkvm-sev "
 			       "inspect --help)", arg);
-	if (!*arg)
-		return err_set(err, LK_EXIT_USAGE, "inspect: empty file name");
-	*file = arg;
-	return 0;
+	return cli_file(arg, "inspect", &cfg->file, err);
 }
 
-/* 0: inspect @*file; 1: --help; -1: @err says why. Options and FILE in any order. */
-static int inspect_args(int argc, char **argv, const char **file, bool *json,
-			struct lk_err *err)
+static enum cli_result inspect_parse(int argc, char **argv, struct inspect_cfg *cfg,
+				     struct lk_err *err)
 {
-	int opt;
+	static const struct cli_syntax syn = {
+		"inspect", "-h", inspect_options, "", OPT_JSON,
+	};
+	enum cli_result r;
 
-	optind = 0;	/* glibc: full re-initialisation */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "-h", inspect_options, NULL)) != -1) {
-		if (opt == 'h')
-			return 1;
-		if (opt == 'j')
-			*json = true;
-		else if (opt == 1 && inspect_file(optarg, file, err))
-			return -1;
-		else if (opt != 1)
-			return err_set(err, LK_EXIT_USAGE, "unknown option '%s' (see lkvm-sev "
-				       "inspect --help)", argv[optind - 1]);
-	}
-	for (; optind < argc; optind++)	/* after "--" */
-		if (inspect_file(argv[optind], file, err))
-			return -1;
-	if (!*file)
+	*cfg = (struct inspect_cfg){ 0 };
+	r = cli_getopt(argc, argv, &syn, inspect_option, cfg, err);
+	if (r == CLI_OK && !cfg->file)
 		return err_set(err, LK_EXIT_USAGE, "inspect needs a FILE (see lkvm-sev inspect "
 			       "--help)");
-	return 0;
+	return r;
 }
 
-int cmd_inspect(int argc, char **argv)
+int cmd_inspect(int argc, char **argv, struct lk_err *err)
 {
-	struct lk_err err = { 0 };
+	struct inspect_cfg cfg;
 	struct ovmf_info info;
-	const char *file = NULL;
-	bool json = false;
 	size_t size;
 	void *data;
 	int r;
 
-	r = inspect_args(argc, argv, &file, &json, &err);
-	if (r > 0) {
-		fputs(inspect_usage, stdout);
-		return 0;
-	}
-	if (!r)
-		r = file_map("inspect", file, PROT_READ, &data, &size, &err);
-	if (r) {
-		fprintf(stderr, "lkvm-sev: %s\n", err.msg);
-		return err.status;
-	}
-	r = ovmf_parse(file, data, size, &info, &err);
-	if (!r && json)
-		print_json(file, &info);
+	r = inspect_parse(argc, argv, &cfg, err);
+	if (r != CLI_OK)
+		return cli_stop(r, inspect_usage);
+	if (file_map("inspect", cfg.file, PROT_READ, &data, &size, err))
+		return -1;
+	r = ovmf_parse(cfg.file, data, size, &info, err);
+	if (!r && cfg.json)
+		print_json(cfg.file, &info);
 	else if (!r)
-		print_text(file, &info, data);
+		print_text(cfg.file, &info, data);
 	file_unmap(data, size);
-	if (r)
-		fprintf(stderr, "lkvm-sev: %s\n", err.msg);
-	return r ? err.status : 0;
+	return r ? -1 : 0;
 }

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Option parsing for `lkvm-sev run`: strict, one message per mistake. */
-#include <getopt.h>
+/*
+ * `lkvm-sev run`: its options, parsed strictly (one message per mistake)
+ * into a machine configuration, and the run itself (machine/machine.c).
+ */
+#include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
 #include "devices/pci_testdev.h"
 #include "machine/layout.h"
 #include "util/parse.h"
 
-const char cli_run_usage[] =
+static const char run_usage[] =
 "usage: lkvm-sev run [options]\n"
 "\n"
 "Runs a VM from a firmware image on /dev/kvm. Without --firmware, boots the\n"
@@ -151,14 +155,6 @@ static const struct option cli_run_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int cli_file(const char *arg, const char *opt, const char **out, struct lk_err *err)
-{
-	if (!*arg)
-		return err_set(err, LK_EXIT_USAGE, "%s: empty file name", opt);
-	*out = arg;
-	return 0;
-}
-
 /* A device for the machine to realize after the platform, in command-line order. */
 static int cli_device(struct machine_cfg *cfg, const char *opt, const struct device_type *type,
 		      const void *opts, struct lk_err *err)
@@ -234,11 +230,7 @@ static int cli_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 				       "4G; a bare number is MiB)", arg);
 		return layout_check_mem(cfg->mem_size, err);
 	case 'c':
-		if (!parse_uint(arg, 1, CLI_MAX_CPUS, &n))
-			return err_set(err, LK_EXIT_USAGE,
-				       "-c %s: not a vCPU count from 1 to %d", arg, CLI_MAX_CPUS);
-		cfg->nr_cpus = (unsigned int)n;
-		return 0;
+		return cli_cpus(arg, &cfg->nr_cpus, err);
 	case OPT_FIRMWARE:
 		if (cfg->firmware)
 			return err_set(err, LK_EXIT_USAGE, "--bios and --firmware: give one "
@@ -303,21 +295,6 @@ static int cli_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 	return err_set(err, LK_EXIT_USAGE, "internal: unhandled option %d", opt);
 }
 
-int cli_getopt_error(int argc, char **argv, const char *cmd, const char *short_values,
-		     int first_long, struct lk_err *err)
-{
-	const char *bad = optind - 1 < argc ? argv[optind - 1] : "?";
-
-	if (optopt && optopt < first_long && strchr(short_values, optopt))
-		return err_set(err, LK_EXIT_USAGE, "-%c needs a value (see lkvm-sev %s --help)",
-			       optopt, cmd);
-	if (optopt >= first_long)
-		return err_set(err, LK_EXIT_USAGE, "%s needs a value (see lkvm-sev %s --help)",
-			       bad, cmd);
-	return err_set(err, LK_EXIT_USAGE, "unknown option '%s' (see lkvm-sev %s --help)",
-		       bad, cmd);
-}
-
 static int cli_check_sev(struct machine_cfg *cfg, struct lk_err *err)
 {
 	if (sev_launch_opts_check(&cfg->sev, err))
@@ -335,29 +312,6 @@ static int cli_check_sev(struct machine_cfg *cfg, struct lk_err *err)
 		     "guest memory, as with --bios");
 	cfg->fw_as_ram = true;
 	return 0;
-}
-
-enum cli_result cli_getopt(int argc, char **argv, const struct cli_syntax *syn,
-			   int (*fn)(int opt, const char *arg, void *ctx, struct lk_err *err),
-			   void *ctx, struct lk_err *err)
-{
-	int opt;
-
-	optind = 0;	/* glibc: full re-initialisation */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, syn->shortopts, syn->longopts, NULL)) != -1) {
-		if (opt == 'h')
-			return CLI_HELP;
-		if (opt == '?' || opt == ':')
-			return cli_getopt_error(argc, argv, syn->cmd, syn->short_values,
-						syn->first_long, err);
-		if (fn(opt, optarg, ctx, err))
-			return CLI_ERROR;
-	}
-	if (optind < argc)
-		return err_set(err, LK_EXIT_USAGE, "unexpected argument '%s' (see lkvm-sev %s "
-			       "--help)", argv[optind], syn->cmd);
-	return CLI_OK;
 }
 
 enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
@@ -383,4 +337,18 @@ enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 	if (marker_cfg_check(&cfg->markers, err))
 		return CLI_ERROR;
 	return cli_check_sev(cfg, err) ? CLI_ERROR : CLI_OK;
+}
+
+int cmd_run(int argc, char **argv, struct lk_err *err)
+{
+	enum cli_result r;
+	struct machine_cfg cfg;
+	int status;
+
+	r = cli_parse_run(argc, argv, &cfg, err);
+	if (r != CLI_OK)
+		return cli_stop(r, run_usage);
+	status = machine_run(&cfg, err);
+	fflush(stdout);	/* the guest's output before lkvm-sev's last word */
+	return status;
 }
