@@ -226,6 +226,27 @@ START_TEST(capability_list)
 }
 END_TEST
 
+/* A read hook refreshes config space before the guest sees it. */
+static void count_reads(struct pci_func *f, unsigned int reg, unsigned int len)
+{
+	if (pci_cfg_hit(reg, len, 0x44, 4))
+		pci_cfg_set(f, 0x44, 4, pci_cfg_get(f, 0x44, 4) + 1);
+}
+
+START_TEST(read_hook)
+{
+	struct lk_err err;
+
+	fn.read_hook = count_reads;
+	ck_assert_int_eq(pci_bus_add(&pci, &fn, &err), 0);
+	ck_assert_uint_eq(cfg_read(&fn, 0x44, 4), 1);
+	ck_assert_uint_eq(cfg_read(&fn, 0x46, 2), 0);	/* the upper half of 2 */
+	ck_assert_uint_eq(cfg_read(&fn, 0x44, 1), 3);
+	ck_assert_uint_eq(cfg_read(&fn, 0x40, 4), 0);	/* not its register */
+	ck_assert_uint_eq(pci_cfg_get(&fn, 0x44, 4), 3);
+}
+END_TEST
+
 START_TEST(intx_through_pirq_routing)
 {
 	struct lk_err err;
@@ -366,6 +387,7 @@ Suite *unit_pci_model_suite(void)
 	tcase_add_test(tc, bar_decoding_follows_command_and_moves);
 	tcase_add_test(tc, bar_declarations_checked);
 	tcase_add_test(tc, capability_list);
+	tcase_add_test(tc, read_hook);
 	tcase_add_test(tc, intx_through_pirq_routing);
 	tcase_add_test(tc, intx_shared_line);
 	tcase_add_test(tc, msix_table_pba_and_masking);
