@@ -97,11 +97,16 @@ static void pci_intx_update(struct pci_func *fn)
 		pci->intx_route(pci->intx_ctx, fn->devfn, fn->cfg[PCI_INTERRUPT_PIN] - 1u, out);
 }
 
+void pci_intx_locked(struct pci_func *fn, bool level)
+{
+	fn->intx_level = level;
+	pci_intx_update(fn);
+}
+
 void pci_intx(struct pci_func *fn, bool level)
 {
 	pthread_mutex_lock(&fn->bus->lock);
-	fn->intx_level = level;
-	pci_intx_update(fn);
+	pci_intx_locked(fn, level);
 	pthread_mutex_unlock(&fn->bus->lock);
 }
 

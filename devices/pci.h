@@ -145,6 +145,8 @@ void pci_func_set_intx_pin(struct pci_func *fn, uint8_t pin);
 
 /* Raises or lowers the function's INTx line; any thread. */
 void pci_intx(struct pci_func *fn, bool level);
+/* The same from a hook, which runs with the bus lock held. */
+void pci_intx_locked(struct pci_func *fn, bool level);
 
 /* Little-endian helpers on a function's config space. */
 uint32_t pci_cfg_get(const struct pci_func *fn, unsigned int reg, unsigned int len);

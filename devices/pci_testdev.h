@@ -34,8 +34,8 @@
 #define TESTDEV_ID		0x00	/* reads TESTDEV_MAGIC */
 #define TESTDEV_SCRATCH		0x04	/* 32 bits, read-write */
 #define TESTDEV_SCRATCH64	0x08	/* 64 bits, read-write, any width */
-#define TESTDEV_DOORBELL	0x10	/* any write: an ioeventfd */
-#define TESTDEV_DOORBELL_MATCH	0x14	/* TESTDEV_MATCH_VALUE: an ioeventfd; others exit */
+#define TESTDEV_DOORBELL	0x10	/* a 4-byte write: an ioeventfd */
+#define TESTDEV_DOORBELL_MATCH	0x14	/* TESTDEV_MATCH_VALUE, 4 bytes: an ioeventfd; others exit */
 #define TESTDEV_COUNT		0x18	/* doorbells the I/O loop served */
 #define TESTDEV_MISSES		0x1c	/* DOORBELL_MATCH writes that exited */
 #define TESTDEV_IRQ_ACK		0x20	/* any write lowers INTx */

@@ -519,7 +519,11 @@ bar_size_loop:
 	movl	MSIX_CAP, %eax
 	addl	$2, %eax
 	call	td_rd16
-	PRINTF	"msix control %4\n", %eax
+	movl	%eax, %ebx
+	/* With MSI-X on, the function drops the INTx it had raised (status bit 3). */
+	movl	$PCI_STATUS, %eax
+	call	td_rd16
+	PRINTF	"msix control %4, status %4\n", %ebx, %eax
 
 	movl	$1, BAR0_NEW + TD_DOORBELL
 	movl	$1, %ebx

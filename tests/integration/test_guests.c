@@ -351,7 +351,7 @@ static const char pcidev_out[] =
 	"memory on: id 4d564b4c\n"
 	"msix entry 0 control 00000001 pba 00000000\n"
 	"msix entry 0 fee00000 00000000 00000040 00000000\n"
-	"msix control 8001\n"
+	"msix control 8001, status 0010\n"
 	"msix irqs 1, count 8\n"
 	"msix vector masked: pba 00000001, irqs 1\n"
 	"msix vector unmasked: irqs 2, pba 00000000\n"
