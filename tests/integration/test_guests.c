@@ -390,6 +390,47 @@ START_TEST(pci_testdev)
 }
 END_TEST
 
+/* --trace decodes the interrupt and doorbell ioctls the test device causes. */
+START_TEST(pci_testdev_trace)
+{
+	static const char *const lines[] = {
+		/* Decoding on, BAR0 at 0xe0000000 and BAR1 at 0xc100: their doorbells. */
+		"mmio 0xe0000010 len 4 fd ", "mmio 0xe0000014 len 4 fd ",
+		"datamatch 0x5a5a5a5a) = 0\n", "port 0xc110 len 4 fd ",
+		/* BAR0 moved to 0xe0200000: the old ones go, new ones come. */
+		"mmio 0xe0000010 len 4 fd ", " deassign) = 0\n", "mmio 0xe0200010 len 4 fd ",
+		/* MSI-X vector 0's first use: its route and irqfd. */
+		"KVM_SET_GSI_ROUTING(fd ", ", 39 routes, 1 MSI) = 0\n",
+		"KVM_IRQFD(fd ", ", gsi 24 fd ",
+		/* INTx through PIRQB to IRQ 10. */
+		"KVM_IRQ_LINE(fd ", ", irq 10 level 1) = 0\n", ", irq 10 level 0) = 0\n",
+	};
+	char trace[] = "/tmp/lkvm-test-pcitrace-XXXXXX";
+	struct vmm_proc p;
+	const char *at;
+	size_t size, i;
+	char *t;
+	int fd = mkstemp(trace);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	vmm_run(&p, (const char *[]){ "run", "--pci-testdev", "--firmware", guest("pcidev"),
+				      "--trace", trace, "--timeout", "30", NULL }, RUN_TIMEOUT);
+	t = test_read_file(trace, &size);
+	unlink(trace);
+	ck_assert_msg(p.status == 0, "status %d: %s", p.status, p.err);
+	/* In this order. */
+	for (i = 0, at = t; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		const char *next = strstr(at, lines[i]);
+
+		ck_assert_msg(next, "no '%s' after offset %zu of the trace", lines[i],
+			      (size_t)(at - t));
+		at = next + strlen(lines[i]);
+	}
+	free(t);
+}
+END_TEST
+
 START_TEST(pci_testdev_absent)
 {
 	char want[256];
@@ -418,6 +459,7 @@ Suite *guest_suite(void)
 	tcase_add_test(tc, timeout);
 	tcase_add_test(tc, sigint_sigterm);
 	tcase_add_test(tc, pci_testdev);
+	tcase_add_test(tc, pci_testdev_trace);
 	tcase_add_test(tc, pci_testdev_absent);
 	suite_add_tcase(s, tc);
 	return s;
