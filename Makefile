@@ -54,7 +54,7 @@ LIB_SRCS := cli.c $(wildcard cli_*.c sev/*.c) \
 	devices/cfi_flash.c devices/fw_cfg.c \
 	machine/layout.c machine/machine.c machine/memory.c machine/platform.c \
 	machine/report.c \
-	machine/kernel.c machine/dtb.c machine/acpi.c \
+	machine/kernel.c machine/dtb.c machine/aml.c machine/acpi.c \
 	firmware/image.c firmware/ovmf.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)%.o) $(O)firmware/default_blob.o $(O)firmware/calibrate.o
 TEST_SRCS := $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
