@@ -76,6 +76,8 @@ static void aml_buf_insert(struct aml_buf *b, size_t at, const uint8_t *p, size_
 /* ---- AML (ACPI 6.5 chapter 20) ---- */
 
 #define AML_NAME_OP		0x08
+#define AML_DUAL_NAME_PREFIX	0x2e
+#define AML_MULTI_NAME_PREFIX	0x2f
 #define AML_BYTE_PREFIX		0x0a
 #define AML_WORD_PREFIX		0x0b
 #define AML_DWORD_PREFIX	0x0c
@@ -83,9 +85,14 @@ static void aml_buf_insert(struct aml_buf *b, size_t at, const uint8_t *p, size_
 #define AML_SCOPE_OP		0x10
 #define AML_BUFFER_OP		0x11
 #define AML_PACKAGE_OP		0x12
+#define AML_METHOD_OP		0x14
 #define AML_EXT_OP_PREFIX	0x5b
+#define AML_OP_REGION_OP	0x80	/* after AML_EXT_OP_PREFIX */
+#define AML_FIELD_OP		0x81	/* after AML_EXT_OP_PREFIX */
 #define AML_DEVICE_OP		0x82	/* after AML_EXT_OP_PREFIX */
+#define AML_IF_OP		0xa0
 #define AML_ROOT_CHAR		'\\'
+#define AML_METHOD_SERIALIZED	0x08
 
 /*
  * PkgLength: the length of what follows, counting its own 1 to 4 bytes.
@@ -126,11 +133,29 @@ void aml_close(struct aml_buf *b, size_t start)
 	aml_buf_insert(b, start, enc, n);
 }
 
-void aml_name(struct aml_buf *b, const char *name)
+void aml_op(struct aml_buf *b, uint8_t op)
 {
-	if (*name == AML_ROOT_CHAR)
-		aml_buf_put(b, *name++, 1);
-	aml_buf_put_bytes(b, name, 4);
+	aml_buf_put(b, op, 1);
+}
+
+/* One NameSeg as it is, two after DualNamePrefix, more after MultiNamePrefix and a count. */
+void aml_name(struct aml_buf *b, const char *path)
+{
+	unsigned int segs = 1, i;
+	const char *p;
+
+	if (*path == AML_ROOT_CHAR)
+		aml_buf_put(b, *path++, 1);
+	for (p = path; *p; p++)
+		segs += *p == '.';
+	if (segs == 2) {
+		aml_buf_put(b, AML_DUAL_NAME_PREFIX, 1);
+	} else if (segs > 2) {
+		aml_buf_put(b, AML_MULTI_NAME_PREFIX, 1);
+		aml_buf_put(b, segs, 1);
+	}
+	for (i = 0; i < segs; i++)
+		aml_buf_put_bytes(b, path + 5 * i, 4);
 }
 
 void aml_int(struct aml_buf *b, uint64_t v)
@@ -170,10 +195,41 @@ size_t aml_device(struct aml_buf *b, const char *name)
 	return start;
 }
 
-void aml_name_int(struct aml_buf *b, const char *name, uint64_t v)
+size_t aml_method(struct aml_buf *b, const char *name, unsigned int nargs, bool serialized)
+{
+	static const uint8_t op[] = { AML_METHOD_OP };
+	size_t start = aml_open(b, op, sizeof(op));
+
+	aml_name(b, name);
+	aml_buf_put(b, (nargs & 7) | (serialized ? AML_METHOD_SERIALIZED : 0), 1);
+	return start;
+}
+
+size_t aml_if(struct aml_buf *b)
+{
+	static const uint8_t op[] = { AML_IF_OP };
+
+	return aml_open(b, op, sizeof(op));
+}
+
+size_t aml_package(struct aml_buf *b, uint8_t n)
+{
+	static const uint8_t op[] = { AML_PACKAGE_OP };
+	size_t start = aml_open(b, op, sizeof(op));
+
+	aml_buf_put(b, n, 1);
+	return start;
+}
+
+void aml_name_obj(struct aml_buf *b, const char *name)
 {
 	aml_buf_put(b, AML_NAME_OP, 1);
 	aml_name(b, name);
+}
+
+void aml_name_int(struct aml_buf *b, const char *name, uint64_t v)
+{
+	aml_name_obj(b, name);
 	aml_int(b, v);
 }
 
@@ -197,14 +253,11 @@ void aml_name_eisaid(struct aml_buf *b, const char *name, const char *id)
 
 void aml_name_package(struct aml_buf *b, const char *name, const uint64_t *v, uint8_t n)
 {
-	static const uint8_t op[] = { AML_PACKAGE_OP };
 	size_t start;
 	unsigned int i;
 
-	aml_buf_put(b, AML_NAME_OP, 1);
-	aml_name(b, name);
-	start = aml_open(b, op, sizeof(op));
-	aml_buf_put(b, n, 1);
+	aml_name_obj(b, name);
+	start = aml_package(b, n);
 	for (i = 0; i < n; i++)
 		aml_int(b, v[i]);
 	aml_close(b, start);
@@ -216,11 +269,38 @@ void aml_name_buffer(struct aml_buf *b, const char *name, const struct aml_buf *
 	size_t start;
 
 	b->oom |= bytes->oom;
-	aml_buf_put(b, AML_NAME_OP, 1);
-	aml_name(b, name);
+	aml_name_obj(b, name);
 	start = aml_open(b, op, sizeof(op));
 	aml_int(b, bytes->len);
 	aml_buf_put_bytes(b, bytes->data, bytes->len);
+	aml_close(b, start);
+}
+
+void aml_op_region(struct aml_buf *b, const char *name, uint8_t space, uint64_t offset,
+		   uint64_t len)
+{
+	aml_buf_put(b, AML_EXT_OP_PREFIX, 1);
+	aml_buf_put(b, AML_OP_REGION_OP, 1);
+	aml_name(b, name);
+	aml_buf_put(b, space, 1);
+	aml_int(b, offset);
+	aml_int(b, len);
+}
+
+/* A NamedField is a NameSeg and its width in bits, in PkgLength form: one byte below 64. */
+void aml_field(struct aml_buf *b, const char *region, uint8_t flags, const char *const *names,
+	       unsigned int n, unsigned int bits)
+{
+	static const uint8_t op[] = { AML_EXT_OP_PREFIX, AML_FIELD_OP };
+	size_t start = aml_open(b, op, sizeof(op));
+	unsigned int i;
+
+	aml_name(b, region);
+	aml_buf_put(b, flags, 1);
+	for (i = 0; i < n; i++) {
+		aml_buf_put_bytes(b, names[i], 4);
+		aml_buf_put(b, bits & 0x3f, 1);
+	}
 	aml_close(b, start);
 }
 
@@ -231,9 +311,14 @@ void aml_name_buffer(struct aml_buf *b, const char *name, const struct aml_buf *
 #define RES_END			0x79
 #define RES_DWORD_SPACE		0x87	/* large: DWord address space */
 #define RES_WORD_SPACE		0x88	/* large: Word address space */
+#define RES_EXT_IRQ		0x89	/* large: Extended Interrupt */
+#define RES_QWORD_SPACE		0x8a	/* large: QWord address space */
 /* General flags: a range the bridge produces (bit 0 clear), positive decode, fixed ends. */
 #define RES_MIN_MAX_FIXED	0x0c
-#define RES_MEM_RW		0x01	/* read-write, non-cacheable, as QEMU */
+#define RES_MEM_RW		0x01	/* read-write, non-cacheable: QEMU's 32-bit window */
+#define RES_MEM_RW_CACHEABLE	0x03	/* read-write, cacheable: QEMU's 64-bit window */
+/* Extended Interrupt flags: consumer (bit 0), level (bit 1 clear), high (bit 2 clear), shared. */
+#define RES_IRQ_LEVEL_SHARED	0x09
 
 void aml_res_word(struct aml_buf *r, uint8_t type, uint8_t type_flags, uint16_t min,
 		  uint16_t max)
@@ -264,6 +349,20 @@ void aml_res_dword_memory(struct aml_buf *r, uint32_t min, uint32_t max)
 	aml_buf_put(r, (uint64_t)max - min + 1, 4);
 }
 
+void aml_res_qword_memory(struct aml_buf *r, uint64_t min, uint64_t max)
+{
+	aml_buf_put(r, RES_QWORD_SPACE, 1);
+	aml_buf_put(r, 43, 2);
+	aml_buf_put(r, AML_RES_TYPE_MEMORY, 1);
+	aml_buf_put(r, RES_MIN_MAX_FIXED, 1);
+	aml_buf_put(r, RES_MEM_RW_CACHEABLE, 1);
+	aml_buf_put(r, 0, 8);				/* granularity */
+	aml_buf_put(r, min, 8);
+	aml_buf_put(r, max, 8);
+	aml_buf_put(r, 0, 8);				/* translation offset */
+	aml_buf_put(r, max - min + 1, 8);
+}
+
 void aml_res_io(struct aml_buf *r, uint16_t base, uint8_t len)
 {
 	aml_buf_put(r, RES_IO, 1);
@@ -278,6 +377,18 @@ void aml_res_irq(struct aml_buf *r, uint8_t irq)
 {
 	aml_buf_put(r, RES_IRQ_NO_FLAGS, 1);
 	aml_buf_put(r, 1u << irq, 2);
+}
+
+void aml_res_interrupt_level_shared(struct aml_buf *r, const uint8_t *irqs, unsigned int n)
+{
+	unsigned int i;
+
+	aml_buf_put(r, RES_EXT_IRQ, 1);
+	aml_buf_put(r, 2 + 4 * n, 2);			/* no resource source after the list */
+	aml_buf_put(r, RES_IRQ_LEVEL_SHARED, 1);
+	aml_buf_put(r, n, 1);
+	for (i = 0; i < n; i++)
+		aml_buf_put(r, irqs[i], 4);
 }
 
 void aml_name_resources(struct aml_buf *b, const char *name, struct aml_buf *r)
