@@ -129,21 +129,63 @@ static void table_end(struct acpi_ctx *c, size_t t)
 
 /* ---- The DSDT ---- */
 
+static const uint8_t pci_link_irqs[] = ACPI_PCI_LINK_IRQS;
+static const char *const pci_links[4] = { "LNKA", "LNKB", "LNKC", "LNKD" };
+static const char *const pirq_regs[4] = { "PRQ0", "PRQ1", "PRQ2", "PRQ3" };
+
+static bool is_link_irq(unsigned int irq)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(pci_link_irqs); i++)
+		if (irq == pci_link_irqs[i])
+			return true;
+	return false;
+}
+
 /*
  * The host bridge's windows: bus 0 only, the config ports (consumed), all
- * other ports, and the 32-bit MMIO hole up to the IOAPIC. No _PRT: no PCI
- * device raises interrupts yet, so there is no routing to describe.
+ * other ports, the 32-bit MMIO hole up to the IOAPIC and the 64-bit window
+ * (layout.h says where OVMF puts 64-bit BARs, and so why it is so large).
  */
 static void dsdt_pci0_crs(struct acpi_ctx *c)
 {
+	const struct acpi_machine *m = c->m;
 	struct aml_buf r = { 0 };
 
 	aml_res_word(&r, AML_RES_TYPE_BUS, 0, 0x00, 0xff);
 	aml_res_io(&r, 0xcf8, 8);
 	aml_res_word(&r, AML_RES_TYPE_IO, AML_RES_IO_ENTIRE_RANGE, 0x0000, 0x0cf7);
 	aml_res_word(&r, AML_RES_TYPE_IO, AML_RES_IO_ENTIRE_RANGE, 0x0d00, 0xffff);
-	aml_res_dword_memory(&r, (uint32_t)c->m->pci_mmio_base, (uint32_t)(c->m->pci_mmio_end - 1));
+	aml_res_dword_memory(&r, (uint32_t)m->pci_mmio_base, (uint32_t)(m->pci_mmio_end - 1));
+	if (m->pci64_size)
+		aml_res_qword_memory(&r, m->pci64_base, m->pci64_base + m->pci64_size - 1);
 	aml_name_resources(&c->tables, "_CRS", &r);
+}
+
+/*
+ * Name (_PRT, Package { Package { 0xSSSSFFFF, pin, LNKx, 0 }, ... }): every
+ * function of slots 1 to 31, each pin, to its link (acpi_pci_pirq()). The
+ * links are found from \_SB.PCI0 by the upward search of a single NameSeg.
+ */
+static void dsdt_pci0_prt(struct aml_buf *b)
+{
+	unsigned int slot, pin;
+	size_t prt, entry;
+
+	aml_name_obj(b, "_PRT");
+	prt = aml_package(b, 31 * 4);
+	for (slot = 1; slot < 32; slot++) {
+		for (pin = 0; pin < 4; pin++) {
+			entry = aml_package(b, 4);
+			aml_int(b, slot << 16 | 0xffff);	/* _ADR: any function */
+			aml_int(b, pin);
+			aml_name(b, pci_links[acpi_pci_pirq(slot, pin)]);
+			aml_int(b, 0);		/* the link's first (only) interrupt */
+			aml_close(b, entry);
+		}
+	}
+	aml_close(b, prt);
 }
 
 static void dsdt_com1(struct acpi_ctx *c)
@@ -162,7 +204,8 @@ static void dsdt_com1(struct acpi_ctx *c)
 }
 
 /*
- * The ISA devices sit under the PIIX3 function (00:01.0), as in QEMU.
+ * The ISA devices sit under the PIIX3 function (00:01.0), as in QEMU, with
+ * its PIRQ route control registers as P40C (QEMU's name).
  * PCI0 carries both _HID and _ADR as QEMU's does; the spec says "should
  * not" (iasl warns when compiling), and OSes go by the _HID.
  */
@@ -176,12 +219,118 @@ static void dsdt_pci0(struct acpi_ctx *c)
 	aml_name_int(b, "_UID", 0);
 	aml_name_int(b, "_BBN", 0);
 	dsdt_pci0_crs(c);
+	dsdt_pci0_prt(b);
 	isa = aml_device(b, "ISA_");
 	aml_name_int(b, "_ADR", 0x00010000);
+	aml_op_region(b, "P40C", AML_REGION_PCI_CONFIG, ACPI_PCI_PIRQ_REG, 4);
 	if (c->m->serial_port)
 		dsdt_com1(c);
 	aml_close(b, isa);
 	aml_close(b, dev);
+}
+
+/* Method (IQST, 1) { If (And (0x80, Arg0)) { Return (0x09) } Return (0x0B) } */
+static void dsdt_iqst(struct aml_buf *b)
+{
+	size_t m = aml_method(b, "IQST", 1, false), cond = aml_if(b);
+
+	aml_op(b, AML_AND_OP);
+	aml_int(b, ACPI_PCI_PIRQ_DISABLED);
+	aml_op(b, AML_ARG0_OP);
+	aml_op(b, AML_NULL_NAME);
+	aml_op(b, AML_RETURN_OP);
+	aml_int(b, 0x09);		/* present, working, disabled */
+	aml_close(b, cond);
+	aml_op(b, AML_RETURN_OP);
+	aml_int(b, 0x0b);		/* present, enabled, working; not shown, as QEMU */
+	aml_close(b, m);
+}
+
+/*
+ * Method (IQCR, 1, Serialized) { Name (PRR0, ResourceTemplate () {
+ * Interrupt (...) {0} }) CreateDWordField (PRR0, 5, PRRI) If (LLess (Arg0,
+ * 0x80)) { Store (Arg0, PRRI) } Return (PRR0) }: a disabled link's IRQ is 0.
+ */
+static void dsdt_iqcr(struct aml_buf *b)
+{
+	static const uint8_t none[] = { 0 };
+	size_t m = aml_method(b, "IQCR", 1, true), cond;
+	struct aml_buf r = { 0 };
+
+	aml_res_interrupt_level_shared(&r, none, 1);
+	aml_name_resources(b, "PRR0", &r);
+	aml_op(b, AML_CREATE_DWORD_FIELD_OP);
+	aml_name(b, "PRR0");
+	aml_int(b, 5);			/* the first interrupt of the descriptor */
+	aml_name(b, "PRRI");
+	cond = aml_if(b);
+	aml_op(b, AML_LLESS_OP);
+	aml_op(b, AML_ARG0_OP);
+	aml_int(b, ACPI_PCI_PIRQ_DISABLED);
+	aml_op(b, AML_STORE_OP);
+	aml_op(b, AML_ARG0_OP);
+	aml_name(b, "PRRI");
+	aml_close(b, cond);
+	aml_op(b, AML_RETURN_OP);
+	aml_name(b, "PRR0");
+	aml_close(b, m);
+}
+
+/* Method (@name, 0) { Return (@fn (@reg)) } */
+static void dsdt_link_return(struct aml_buf *b, const char *name, const char *fn,
+			     const char *reg)
+{
+	size_t m = aml_method(b, name, 0, false);
+
+	aml_op(b, AML_RETURN_OP);
+	aml_name(b, fn);
+	aml_name(b, reg);
+	aml_close(b, m);
+}
+
+/*
+ * A PCI interrupt link over PIRQ @n: _STA and _CRS from its register, _DIS
+ * sets bit 7, _SRS stores the IRQ the OS picked from _PRS (clearing bit 7).
+ */
+static void dsdt_link(struct aml_buf *b, unsigned int n)
+{
+	size_t dev = aml_device(b, pci_links[n]), m;
+	struct aml_buf r = { 0 };
+
+	aml_name_eisaid(b, "_HID", "PNP0C0F");
+	aml_name_int(b, "_UID", n);
+	aml_res_interrupt_level_shared(&r, pci_link_irqs, sizeof(pci_link_irqs));
+	aml_name_resources(b, "_PRS", &r);
+	dsdt_link_return(b, "_STA", "IQST", pirq_regs[n]);
+	m = aml_method(b, "_DIS", 0, false);
+	aml_op(b, AML_OR_OP);
+	aml_name(b, pirq_regs[n]);
+	aml_int(b, ACPI_PCI_PIRQ_DISABLED);
+	aml_name(b, pirq_regs[n]);
+	aml_close(b, m);
+	dsdt_link_return(b, "_CRS", "IQCR", pirq_regs[n]);
+	m = aml_method(b, "_SRS", 1, true);	/* it creates PRRI */
+	aml_op(b, AML_CREATE_DWORD_FIELD_OP);
+	aml_op(b, AML_ARG0_OP);
+	aml_int(b, 5);
+	aml_name(b, "PRRI");
+	aml_op(b, AML_STORE_OP);
+	aml_name(b, "PRRI");
+	aml_name(b, pirq_regs[n]);
+	aml_close(b, m);
+	aml_close(b, dev);
+}
+
+/* In \_SB, as QEMU's: the PIRQ registers as fields, two helpers, the four links. */
+static void dsdt_pci_links(struct aml_buf *b)
+{
+	unsigned int n;
+
+	aml_field(b, "PCI0.ISA_.P40C", AML_FIELD_BYTE_ACC, pirq_regs, 4, 8);
+	dsdt_iqst(b);
+	dsdt_iqcr(b);
+	for (n = 0; n < 4; n++)
+		dsdt_link(b, n);
 }
 
 static size_t build_dsdt(struct acpi_ctx *c)
@@ -193,6 +342,7 @@ static size_t build_dsdt(struct acpi_ctx *c)
 	size_t sb = aml_scope(b, "\\_SB_");
 
 	dsdt_pci0(c);
+	dsdt_pci_links(b);
 	aml_close(b, sb);
 	aml_name_package(b, "\\_S5_", s5, 4);
 	table_end(c, t);
@@ -293,6 +443,8 @@ static size_t build_fadt(struct acpi_ctx *c, size_t facs, size_t dsdt)
 	return t;
 }
 
+#define MADT_LEVEL_HIGH		0x000d	/* active-high (01), level-triggered (11) */
+
 static void madt_override(struct aml_buf *b, uint8_t irq, uint32_t gsi, uint16_t flags)
 {
 	aml_buf_put(b, 2, 1);			/* Interrupt Source Override */
@@ -301,6 +453,16 @@ static void madt_override(struct aml_buf *b, uint8_t irq, uint32_t gsi, uint16_t
 	aml_buf_put(b, irq, 1);
 	aml_buf_put(b, gsi, 4);
 	aml_buf_put(b, flags, 2);
+}
+
+/* The SCI and the PCI links' IRQs: level, active-high, in IRQ order as QEMU. */
+static void madt_level_irqs(struct aml_buf *b, const struct acpi_machine *m)
+{
+	unsigned int irq;
+
+	for (irq = 1; irq < 16; irq++)
+		if (irq == m->sci_irq || is_link_irq(irq))
+			madt_override(b, (uint8_t)irq, irq, MADT_LEVEL_HIGH);
 }
 
 static size_t build_madt(struct acpi_ctx *c)
@@ -326,7 +488,7 @@ static size_t build_madt(struct acpi_ctx *c)
 	aml_buf_put(b, m->ioapic_addr, 4);
 	aml_buf_put(b, 0, 4);			/* GSI base */
 	madt_override(b, 0, 2, 0);		/* the PIT on pin 2, as QEMU */
-	madt_override(b, (uint8_t)m->sci_irq, m->sci_irq, 0x000d);	/* level, active-high */
+	madt_level_irqs(b, m);
 	aml_buf_put(b, 4, 1);			/* Local APIC NMI */
 	aml_buf_put(b, 6, 1);
 	aml_buf_put(b, 0xff, 1);			/* all processors */
@@ -371,12 +533,16 @@ static void build_rsdp(struct acpi_ctx *c, size_t rsdt, size_t xsdt)
 
 static int acpi_check_irqs(const struct acpi_machine *m, struct lk_err *err)
 {
-	/* ISA IRQs are below 16; 0 is the timer, routed to GSI 2 in the MADT, 2 the cascade. */
-	if (m->sci_irq == 0 || m->sci_irq == 2 || m->sci_irq > 15)
+	/*
+	 * ISA IRQs are below 16; 0 is the timer, routed to GSI 2 in the MADT,
+	 * 2 the cascade, and 5, 10 and 11 the PCI links'.
+	 */
+	if (m->sci_irq == 0 || m->sci_irq == 2 || m->sci_irq > 15 || is_link_irq(m->sci_irq))
 		return err_set(err, LK_EXIT_HOST, "ACPI tables: SCI IRQ %u is not a free ISA IRQ",
 			       m->sci_irq);
 	if (m->serial_port && (m->serial_irq == 0 || m->serial_irq == 2 ||
-			       m->serial_irq > 15 || m->serial_irq == m->sci_irq))
+			       m->serial_irq > 15 || m->serial_irq == m->sci_irq ||
+			       is_link_irq(m->serial_irq)))
 		return err_set(err, LK_EXIT_HOST,
 			       "ACPI tables: serial IRQ %u is not a free ISA IRQ (SCI is %u)",
 			       m->serial_irq, m->sci_irq);
@@ -410,6 +576,12 @@ static int acpi_check(const struct acpi_machine *m, struct lk_err *err)
 			       "ACPI tables: PCI MMIO window 0x%llx-0x%llx is not inside 4 GiB",
 			       (unsigned long long)m->pci_mmio_base,
 			       (unsigned long long)m->pci_mmio_end);
+	if (m->pci64_size && (m->pci64_base < 1ULL << 32 ||
+			      m->pci64_base + m->pci64_size - 1 < m->pci64_base))
+		return err_set(err, LK_EXIT_HOST,
+			       "ACPI tables: 64-bit PCI MMIO window at 0x%llx, 0x%llx bytes, "
+			       "is not above 4 GiB", (unsigned long long)m->pci64_base,
+			       (unsigned long long)m->pci64_size);
 	return acpi_check_irqs(m, err);
 }
 
