@@ -16,7 +16,7 @@ GUEST_OBJCOPY ?= objcopy
 
 GUEST_NAMES := calibrate hello exit-0 exit-1 exit-42 exit-61 tiny reset-cf9 \
 	reset-kbd rom-write smp triple spin fwcfg fwcfg-dma fwcfg-kernel pci \
-	pmtimer timerloop portloop flash lines chatty
+	pmtimer timerloop portloop flash lines chatty pit
 GUEST_BINS := $(patsubst %,$(GUEST_OUT)/%.bin,$(GUEST_NAMES))
 GUEST_CLEAN := $(GUEST_BINS) $(GUEST_BINS:.bin=.o) $(GUEST_BINS:.bin=.elf)
 
