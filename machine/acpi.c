@@ -1,90 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The ACPI tables and the table-loader script that links them (acpi.h),
- * with the small AML emitter the DSDT needs. Field choices follow the
+ * The ACPI tables and the table-loader script that links them (acpi.h);
+ * the DSDT's AML is written with aml.h. Field choices follow the
  * ACPI 2.0 tables of QEMU's pc machine (hw/i386/acpi-build.c); the script
  * is what OVMF's AcpiPlatformDxe/QemuFwCfgAcpi.c runs (QemuLoader.h).
  */
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "machine/acpi.h"
-
-/* A growing byte buffer that remembers an allocation failure, reported once at the end. */
-struct buf {
-	uint8_t *data;
-	size_t len;
-	size_t cap;
-	bool oom;
-};
-
-/* Appends @n zero bytes and returns their offset. */
-static size_t buf_zero(struct buf *b, size_t n)
-{
-	size_t at = b->len, cap = b->cap ? b->cap : 256;
-	uint8_t *p;
-
-	if (b->oom || !n)
-		return at;
-	if (b->cap - b->len < n) {
-		while (cap - b->len < n)
-			cap *= 2;
-		p = realloc(b->data, cap);
-		if (!p) {
-			b->oom = true;
-			return at;
-		}
-		b->data = p;
-		b->cap = cap;
-	}
-	memset(b->data + at, 0, n);
-	b->len += n;
-	return at;
-}
-
-/* Stores @v little-endian in @size bytes at @at, inside what is already there. */
-static void buf_set(struct buf *b, size_t at, uint64_t v, unsigned int size)
-{
-	unsigned int i;
-
-	if (b->oom || at > b->len || size > b->len - at)
-		return;
-	for (i = 0; i < size; i++)
-		b->data[at + i] = (uint8_t)(v >> (8 * i));
-}
-
-static void buf_put(struct buf *b, uint64_t v, unsigned int size)
-{
-	buf_set(b, buf_zero(b, size), v, size);
-}
-
-static void buf_put_bytes(struct buf *b, const void *p, size_t n)
-{
-	size_t at = buf_zero(b, n);
-
-	if (!b->oom && n)
-		memcpy(b->data + at, p, n);
-}
-
-static void buf_align(struct buf *b, size_t align)
-{
-	buf_zero(b, (align - b->len % align) % align);
-}
-
-static void buf_insert(struct buf *b, size_t at, const uint8_t *p, size_t n)
-{
-	size_t tail;
-
-	if (b->oom || at > b->len)
-		return;
-	tail = b->len - at;
-	buf_zero(b, n);
-	if (b->oom)
-		return;
-	memmove(b->data + at + n, b->data + at, tail);
-	memcpy(b->data + at, p, n);
-}
+#include "machine/aml.h"
 
 /* ---- The loader script (QemuLoader.h): 128-byte commands, names NUL-padded to 56 ---- */
 
@@ -97,50 +22,50 @@ static void buf_insert(struct buf *b, size_t at, const uint8_t *p, size_t n)
 #define LOADER_ZONE_FSEG	2
 
 /* Appends a zeroed command and returns the offset of its union, after the u32 type. */
-static size_t loader_cmd(struct buf *l, uint32_t type)
+static size_t loader_cmd(struct aml_buf *l, uint32_t type)
 {
-	size_t at = buf_zero(l, LOADER_ENTRY_SIZE);
+	size_t at = aml_buf_zero(l, LOADER_ENTRY_SIZE);
 
-	buf_set(l, at, type, 4);
+	aml_buf_set(l, at, type, 4);
 	return at + 4;
 }
 
 /* File names here are our constants, all shorter than the 56-byte field. */
-static void loader_name(struct buf *l, size_t at, const char *file)
+static void loader_name(struct aml_buf *l, size_t at, const char *file)
 {
 	if (!l->oom)
 		memcpy(l->data + at, file, strlen(file));
 }
 
-static void loader_allocate(struct buf *l, const char *file, uint32_t align, uint8_t zone)
+static void loader_allocate(struct aml_buf *l, const char *file, uint32_t align, uint8_t zone)
 {
 	size_t u = loader_cmd(l, LOADER_ALLOCATE);
 
 	loader_name(l, u, file);
-	buf_set(l, u + LOADER_FNAME_SIZE, align, 4);
-	buf_set(l, u + LOADER_FNAME_SIZE + 4, zone, 1);
+	aml_buf_set(l, u + LOADER_FNAME_SIZE, align, 4);
+	aml_buf_set(l, u + LOADER_FNAME_SIZE + 4, zone, 1);
 }
 
-static void loader_add_pointer(struct buf *l, const char *dest, size_t offset, uint8_t size,
+static void loader_add_pointer(struct aml_buf *l, const char *dest, size_t offset, uint8_t size,
 			       const char *src)
 {
 	size_t u = loader_cmd(l, LOADER_ADD_POINTER);
 
 	loader_name(l, u, dest);
 	loader_name(l, u + LOADER_FNAME_SIZE, src);
-	buf_set(l, u + 2 * LOADER_FNAME_SIZE, offset, 4);
-	buf_set(l, u + 2 * LOADER_FNAME_SIZE + 4, size, 1);
+	aml_buf_set(l, u + 2 * LOADER_FNAME_SIZE, offset, 4);
+	aml_buf_set(l, u + 2 * LOADER_FNAME_SIZE + 4, size, 1);
 }
 
-static void loader_add_checksum(struct buf *l, const char *file, size_t result, size_t start,
+static void loader_add_checksum(struct aml_buf *l, const char *file, size_t result, size_t start,
 				size_t length)
 {
 	size_t u = loader_cmd(l, LOADER_ADD_CHECKSUM);
 
 	loader_name(l, u, file);
-	buf_set(l, u + LOADER_FNAME_SIZE, result, 4);
-	buf_set(l, u + LOADER_FNAME_SIZE + 4, start, 4);
-	buf_set(l, u + LOADER_FNAME_SIZE + 8, length, 4);
+	aml_buf_set(l, u + LOADER_FNAME_SIZE, result, 4);
+	aml_buf_set(l, u + LOADER_FNAME_SIZE + 4, start, 4);
+	aml_buf_set(l, u + LOADER_FNAME_SIZE + 8, length, 4);
 }
 
 /* ---- Tables: the common header, pointers between tables, checksums ---- */
@@ -154,7 +79,7 @@ static void loader_add_checksum(struct buf *l, const char *file, size_t result, 
 
 struct acpi_ctx {
 	const struct acpi_machine *m;
-	struct buf tables, rsdp, loader;
+	struct aml_buf tables, rsdp, loader;
 };
 
 /*
@@ -162,30 +87,30 @@ struct acpi_ctx {
  * the offset of @target in the tables blob, and the firmware adds the
  * blob's address to it.
  */
-static void table_pointer(struct acpi_ctx *c, struct buf *b, const char *file, size_t at,
+static void table_pointer(struct acpi_ctx *c, struct aml_buf *b, const char *file, size_t at,
 			  uint8_t size, size_t target)
 {
-	buf_set(b, at, target, size);
+	aml_buf_set(b, at, target, size);
 	loader_add_pointer(&c->loader, file, at, size, ACPI_FILE_TABLES);
 }
 
 /* Starts a table at a multiple of @align; returns its offset in the tables blob. */
 static size_t table_begin(struct acpi_ctx *c, const char *sig, uint8_t rev, size_t align)
 {
-	struct buf *b = &c->tables;
+	struct aml_buf *b = &c->tables;
 	size_t t;
 
-	buf_align(b, align);
-	t = buf_zero(b, ACPI_HDR_LEN);
+	aml_buf_align(b, align);
+	t = aml_buf_zero(b, ACPI_HDR_LEN);
 	if (b->oom)
 		return t;
 	memcpy(b->data + t, sig, 4);
 	b->data[t + 8] = rev;
 	memcpy(b->data + t + 10, ACPI_OEM_ID, 6);
 	memcpy(b->data + t + 16, ACPI_OEM_TABLE_ID, 8);
-	buf_set(b, t + 24, 1, 4);			/* OEM revision */
+	aml_buf_set(b, t + 24, 1, 4);			/* OEM revision */
 	memcpy(b->data + t + 28, ACPI_CREATOR_ID, 4);
-	buf_set(b, t + 32, 1, 4);			/* creator revision */
+	aml_buf_set(b, t + 32, 1, 4);			/* creator revision */
 	return t;
 }
 
@@ -198,274 +123,95 @@ static void table_end(struct acpi_ctx *c, size_t t)
 {
 	size_t len = c->tables.len - t;
 
-	buf_set(&c->tables, t + ACPI_HDR_LENGTH, len, 4);
+	aml_buf_set(&c->tables, t + ACPI_HDR_LENGTH, len, 4);
 	loader_add_checksum(&c->loader, ACPI_FILE_TABLES, t + ACPI_HDR_CHECKSUM, t, len);
-}
-
-/* ---- AML (ACPI 6.5 chapter 20): only the terms the DSDT uses ---- */
-
-#define AML_NAME_OP		0x08
-#define AML_BYTE_PREFIX		0x0a
-#define AML_WORD_PREFIX		0x0b
-#define AML_DWORD_PREFIX	0x0c
-#define AML_QWORD_PREFIX	0x0e
-#define AML_SCOPE_OP		0x10
-#define AML_BUFFER_OP		0x11
-#define AML_PACKAGE_OP		0x12
-#define AML_EXT_OP_PREFIX	0x5b
-#define AML_DEVICE_OP		0x82	/* after AML_EXT_OP_PREFIX */
-#define AML_ROOT_CHAR		'\\'
-
-/*
- * PkgLength: the length of what follows, counting its own 1 to 4 bytes.
- * One byte holds up to 63; longer ones put the byte count in bits 7:6 of
- * the first byte, the low nibble in bits 3:0 and the rest in the next bytes.
- */
-static unsigned int aml_pkglen(size_t content, uint8_t out[4])
-{
-	unsigned int n = 2, i;
-	size_t total;
-
-	if (content + 1 <= 0x3f) {
-		out[0] = (uint8_t)(content + 1);
-		return 1;
-	}
-	while (n < 4 && content + n >= (size_t)1 << (4 + 8 * (n - 1)))
-		n++;
-	total = content + n;
-	out[0] = (uint8_t)((n - 1) << 6 | (total & 0xf));
-	for (i = 1; i < n; i++)
-		out[i] = (uint8_t)(total >> (4 + 8 * (i - 1)));
-	return n;
-}
-
-/* Opens a term with a PkgLength after opcode @op; returns where its contents start. */
-static size_t aml_open(struct buf *b, const uint8_t *op, size_t op_len)
-{
-	buf_put_bytes(b, op, op_len);
-	return b->len;
-}
-
-/* Closes it: the length is known now, and goes in front of the contents. */
-static void aml_close(struct buf *b, size_t start)
-{
-	uint8_t enc[4];
-	unsigned int n = aml_pkglen(b->len - start, enc);
-
-	buf_insert(b, start, enc, n);
-}
-
-/* A NameString: one 4-character NameSeg ("ISA_", padded), '\' in front for the root. */
-static void aml_name(struct buf *b, const char *name)
-{
-	if (*name == AML_ROOT_CHAR)
-		buf_put(b, *name++, 1);
-	buf_put_bytes(b, name, 4);
-}
-
-/* The shortest encoding: ZeroOp, OneOp, or a prefixed byte, word, dword or qword. */
-static void aml_int(struct buf *b, uint64_t v)
-{
-	if (v <= 1) {
-		buf_put(b, v, 1);
-	} else if (v <= 0xff) {
-		buf_put(b, AML_BYTE_PREFIX, 1);
-		buf_put(b, v, 1);
-	} else if (v <= 0xffff) {
-		buf_put(b, AML_WORD_PREFIX, 1);
-		buf_put(b, v, 2);
-	} else if (v <= 0xffffffff) {
-		buf_put(b, AML_DWORD_PREFIX, 1);
-		buf_put(b, v, 4);
-	} else {
-		buf_put(b, AML_QWORD_PREFIX, 1);
-		buf_put(b, v, 8);
-	}
-}
-
-static size_t aml_scope(struct buf *b, const char *name)
-{
-	static const uint8_t op[] = { AML_SCOPE_OP };
-	size_t start = aml_open(b, op, sizeof(op));
-
-	aml_name(b, name);
-	return start;
-}
-
-static size_t aml_device(struct buf *b, const char *name)
-{
-	static const uint8_t op[] = { AML_EXT_OP_PREFIX, AML_DEVICE_OP };
-	size_t start = aml_open(b, op, sizeof(op));
-
-	aml_name(b, name);
-	return start;
-}
-
-static void aml_name_int(struct buf *b, const char *name, uint64_t v)
-{
-	buf_put(b, AML_NAME_OP, 1);
-	aml_name(b, name);
-	aml_int(b, v);
-}
-
-/*
- * EISAID("PNP0A03"): three letters of 5 bits each and four hex digits,
- * both halves big-endian, always a DWordConst (so 0x030ad041 here).
- */
-static void aml_name_eisaid(struct buf *b, const char *name, const char *id)
-{
-	uint16_t vendor = (uint16_t)((id[0] - '@') << 10 | (id[1] - '@') << 5 | (id[2] - '@'));
-	uint16_t product = (uint16_t)strtoul(id + 3, NULL, 16);
-
-	buf_put(b, AML_NAME_OP, 1);
-	aml_name(b, name);
-	buf_put(b, AML_DWORD_PREFIX, 1);
-	buf_put(b, vendor >> 8, 1);
-	buf_put(b, vendor & 0xff, 1);
-	buf_put(b, product >> 8, 1);
-	buf_put(b, product & 0xff, 1);
-}
-
-static void aml_name_package(struct buf *b, const char *name, const uint64_t *v, uint8_t n)
-{
-	static const uint8_t op[] = { AML_PACKAGE_OP };
-	size_t start;
-	unsigned int i;
-
-	buf_put(b, AML_NAME_OP, 1);
-	aml_name(b, name);
-	start = aml_open(b, op, sizeof(op));
-	buf_put(b, n, 1);
-	for (i = 0; i < n; i++)
-		aml_int(b, v[i]);
-	aml_close(b, start);
-}
-
-static void aml_name_buffer(struct buf *b, const char *name, const struct buf *bytes)
-{
-	static const uint8_t op[] = { AML_BUFFER_OP };
-	size_t start;
-
-	b->oom |= bytes->oom;
-	buf_put(b, AML_NAME_OP, 1);
-	aml_name(b, name);
-	start = aml_open(b, op, sizeof(op));
-	aml_int(b, bytes->len);
-	buf_put_bytes(b, bytes->data, bytes->len);
-	aml_close(b, start);
-}
-
-/* ---- Resource descriptors for _CRS (ACPI 6.5 section 6.4) ---- */
-
-#define RES_IO			0x47	/* small: I/O port, 8 bytes */
-#define RES_IRQ_NO_FLAGS	0x22	/* small: IRQ mask, no information byte */
-#define RES_END			0x79
-#define RES_DWORD_SPACE		0x87	/* large: DWord address space */
-#define RES_WORD_SPACE		0x88	/* large: Word address space */
-#define RES_TYPE_MEMORY		0
-#define RES_TYPE_IO		1
-#define RES_TYPE_BUS		2
-/* General flags: a range the bridge produces (bit 0 clear), positive decode, fixed ends. */
-#define RES_MIN_MAX_FIXED	0x0c
-#define RES_IO_ENTIRE_RANGE	0x03	/* ISA and non-ISA ports */
-#define RES_MEM_RW		0x01	/* read-write, non-cacheable, as QEMU */
-
-static void res_word(struct buf *r, uint8_t type, uint8_t type_flags, uint16_t min, uint16_t max)
-{
-	buf_put(r, RES_WORD_SPACE, 1);
-	buf_put(r, 13, 2);				/* length after this field */
-	buf_put(r, type, 1);
-	buf_put(r, RES_MIN_MAX_FIXED, 1);
-	buf_put(r, type_flags, 1);
-	buf_put(r, 0, 2);				/* granularity */
-	buf_put(r, min, 2);
-	buf_put(r, max, 2);
-	buf_put(r, 0, 2);				/* translation offset */
-	buf_put(r, (uint32_t)max - min + 1, 2);
-}
-
-static void res_dword_memory(struct buf *r, uint32_t min, uint32_t max)
-{
-	buf_put(r, RES_DWORD_SPACE, 1);
-	buf_put(r, 23, 2);
-	buf_put(r, RES_TYPE_MEMORY, 1);
-	buf_put(r, RES_MIN_MAX_FIXED, 1);
-	buf_put(r, RES_MEM_RW, 1);
-	buf_put(r, 0, 4);
-	buf_put(r, min, 4);
-	buf_put(r, max, 4);
-	buf_put(r, 0, 4);
-	buf_put(r, (uint64_t)max - min + 1, 4);
-}
-
-/* IO (Decode16, base, base, 1, len): a fixed range the device consumes. */
-static void res_io(struct buf *r, uint16_t base, uint8_t len)
-{
-	buf_put(r, RES_IO, 1);
-	buf_put(r, 0x01, 1);				/* decodes 16 address bits */
-	buf_put(r, base, 2);
-	buf_put(r, base, 2);
-	buf_put(r, 1, 1);
-	buf_put(r, len, 1);
-}
-
-static void res_irq(struct buf *r, uint8_t irq)
-{
-	buf_put(r, RES_IRQ_NO_FLAGS, 1);
-	buf_put(r, 1u << irq, 2);
-}
-
-/* Ends the template and names it _CRS in @b; checksum 0 means "none" to the OS. */
-static void res_end_crs(struct buf *b, struct buf *r)
-{
-	buf_put(r, RES_END, 1);
-	buf_put(r, 0, 1);
-	aml_name_buffer(b, "_CRS", r);
-	free(r->data);
 }
 
 /* ---- The DSDT ---- */
 
+static const uint8_t pci_link_irqs[] = ACPI_PCI_LINK_IRQS;
+static const char *const pci_links[4] = { "LNKA", "LNKB", "LNKC", "LNKD" };
+static const char *const pirq_regs[4] = { "PRQ0", "PRQ1", "PRQ2", "PRQ3" };
+
+static bool is_link_irq(unsigned int irq)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(pci_link_irqs); i++)
+		if (irq == pci_link_irqs[i])
+			return true;
+	return false;
+}
+
 /*
  * The host bridge's windows: bus 0 only, the config ports (consumed), all
- * other ports, and the 32-bit MMIO hole up to the IOAPIC. No _PRT: no PCI
- * device raises interrupts yet, so there is no routing to describe.
+ * other ports, the 32-bit MMIO hole up to the IOAPIC and the 64-bit window
+ * (layout.h says where OVMF puts 64-bit BARs, and so why it is so large).
  */
 static void dsdt_pci0_crs(struct acpi_ctx *c)
 {
-	struct buf r = { 0 };
+	const struct acpi_machine *m = c->m;
+	struct aml_buf r = { 0 };
 
-	res_word(&r, RES_TYPE_BUS, 0, 0x00, 0xff);
-	res_io(&r, 0xcf8, 8);
-	res_word(&r, RES_TYPE_IO, RES_IO_ENTIRE_RANGE, 0x0000, 0x0cf7);
-	res_word(&r, RES_TYPE_IO, RES_IO_ENTIRE_RANGE, 0x0d00, 0xffff);
-	res_dword_memory(&r, (uint32_t)c->m->pci_mmio_base, (uint32_t)(c->m->pci_mmio_end - 1));
-	res_end_crs(&c->tables, &r);
+	aml_res_word(&r, AML_RES_TYPE_BUS, 0, 0x00, 0xff);
+	aml_res_io(&r, 0xcf8, 8);
+	aml_res_word(&r, AML_RES_TYPE_IO, AML_RES_IO_ENTIRE_RANGE, 0x0000, 0x0cf7);
+	aml_res_word(&r, AML_RES_TYPE_IO, AML_RES_IO_ENTIRE_RANGE, 0x0d00, 0xffff);
+	aml_res_dword_memory(&r, (uint32_t)m->pci_mmio_base, (uint32_t)(m->pci_mmio_end - 1));
+	if (m->pci64_size)
+		aml_res_qword_memory(&r, m->pci64_base, m->pci64_base + m->pci64_size - 1);
+	aml_name_resources(&c->tables, "_CRS", &r);
+}
+
+/*
+ * Name (_PRT, Package { Package { 0xSSSSFFFF, pin, LNKx, 0 }, ... }): every
+ * function of slots 1 to 31, each pin, to its link (acpi_pci_pirq()). The
+ * links are found from \_SB.PCI0 by the upward search of a single NameSeg.
+ */
+static void dsdt_pci0_prt(struct aml_buf *b)
+{
+	unsigned int slot, pin;
+	size_t prt, entry;
+
+	aml_name_obj(b, "_PRT");
+	prt = aml_package(b, 31 * 4);
+	for (slot = 1; slot < 32; slot++) {
+		for (pin = 0; pin < 4; pin++) {
+			entry = aml_package(b, 4);
+			aml_int(b, slot << 16 | 0xffff);	/* _ADR: any function */
+			aml_int(b, pin);
+			aml_name(b, pci_links[acpi_pci_pirq(slot, pin)]);
+			aml_int(b, 0);		/* the link's first (only) interrupt */
+			aml_close(b, entry);
+		}
+	}
+	aml_close(b, prt);
 }
 
 static void dsdt_com1(struct acpi_ctx *c)
 {
-	struct buf *b = &c->tables;
-	struct buf r = { 0 };
+	struct aml_buf *b = &c->tables;
+	struct aml_buf r = { 0 };
 	size_t dev = aml_device(b, "COM1");
 
 	aml_name_eisaid(b, "_HID", "PNP0501");
 	aml_name_int(b, "_UID", 1);
 	aml_name_int(b, "_STA", 0x0f);		/* present, enabled, shown, working */
-	res_io(&r, c->m->serial_port, 8);
-	res_irq(&r, c->m->serial_irq);
-	res_end_crs(b, &r);
+	aml_res_io(&r, c->m->serial_port, 8);
+	aml_res_irq(&r, c->m->serial_irq);
+	aml_name_resources(b, "_CRS", &r);
 	aml_close(b, dev);
 }
 
 /*
- * The ISA devices sit under the PIIX3 function (00:01.0), as in QEMU.
+ * The ISA devices sit under the PIIX3 function (00:01.0), as in QEMU, with
+ * its PIRQ route control registers as P40C (QEMU's name).
  * PCI0 carries both _HID and _ADR as QEMU's does; the spec says "should
  * not" (iasl warns when compiling), and OSes go by the _HID.
  */
 static void dsdt_pci0(struct acpi_ctx *c)
 {
-	struct buf *b = &c->tables;
+	struct aml_buf *b = &c->tables;
 	size_t dev = aml_device(b, "PCI0"), isa;
 
 	aml_name_eisaid(b, "_HID", "PNP0A03");
@@ -473,23 +219,130 @@ static void dsdt_pci0(struct acpi_ctx *c)
 	aml_name_int(b, "_UID", 0);
 	aml_name_int(b, "_BBN", 0);
 	dsdt_pci0_crs(c);
+	dsdt_pci0_prt(b);
 	isa = aml_device(b, "ISA_");
 	aml_name_int(b, "_ADR", 0x00010000);
+	aml_op_region(b, "P40C", AML_REGION_PCI_CONFIG, ACPI_PCI_PIRQ_REG, 4);
 	if (c->m->serial_port)
 		dsdt_com1(c);
 	aml_close(b, isa);
 	aml_close(b, dev);
 }
 
+/* Method (IQST, 1) { If (And (0x80, Arg0)) { Return (0x09) } Return (0x0B) } */
+static void dsdt_iqst(struct aml_buf *b)
+{
+	size_t m = aml_method(b, "IQST", 1, false), cond = aml_if(b);
+
+	aml_op(b, AML_AND_OP);
+	aml_int(b, ACPI_PCI_PIRQ_DISABLED);
+	aml_op(b, AML_ARG0_OP);
+	aml_op(b, AML_NULL_NAME);
+	aml_op(b, AML_RETURN_OP);
+	aml_int(b, 0x09);		/* present, working, disabled */
+	aml_close(b, cond);
+	aml_op(b, AML_RETURN_OP);
+	aml_int(b, 0x0b);		/* present, enabled, working; not shown, as QEMU */
+	aml_close(b, m);
+}
+
+/*
+ * Method (IQCR, 1, Serialized) { Name (PRR0, ResourceTemplate () {
+ * Interrupt (...) {0} }) CreateDWordField (PRR0, 5, PRRI) If (LLess (Arg0,
+ * 0x80)) { Store (Arg0, PRRI) } Return (PRR0) }: a disabled link's IRQ is 0.
+ */
+static void dsdt_iqcr(struct aml_buf *b)
+{
+	static const uint8_t none[] = { 0 };
+	size_t m = aml_method(b, "IQCR", 1, true), cond;
+	struct aml_buf r = { 0 };
+
+	aml_res_interrupt_level_shared(&r, none, 1);
+	aml_name_resources(b, "PRR0", &r);
+	aml_op(b, AML_CREATE_DWORD_FIELD_OP);
+	aml_name(b, "PRR0");
+	aml_int(b, 5);			/* the first interrupt of the descriptor */
+	aml_name(b, "PRRI");
+	cond = aml_if(b);
+	aml_op(b, AML_LLESS_OP);
+	aml_op(b, AML_ARG0_OP);
+	aml_int(b, ACPI_PCI_PIRQ_DISABLED);
+	aml_op(b, AML_STORE_OP);
+	aml_op(b, AML_ARG0_OP);
+	aml_name(b, "PRRI");
+	aml_close(b, cond);
+	aml_op(b, AML_RETURN_OP);
+	aml_name(b, "PRR0");
+	aml_close(b, m);
+}
+
+/* Method (@name, 0) { Return (@fn (@reg)) } */
+static void dsdt_link_return(struct aml_buf *b, const char *name, const char *fn,
+			     const char *reg)
+{
+	size_t m = aml_method(b, name, 0, false);
+
+	aml_op(b, AML_RETURN_OP);
+	aml_name(b, fn);
+	aml_name(b, reg);
+	aml_close(b, m);
+}
+
+/*
+ * A PCI interrupt link over PIRQ @n: _STA and _CRS from its register, _DIS
+ * sets bit 7, _SRS stores the IRQ the OS picked from _PRS (clearing bit 7).
+ */
+static void dsdt_link(struct aml_buf *b, unsigned int n)
+{
+	size_t dev = aml_device(b, pci_links[n]), m;
+	struct aml_buf r = { 0 };
+
+	aml_name_eisaid(b, "_HID", "PNP0C0F");
+	aml_name_int(b, "_UID", n);
+	aml_res_interrupt_level_shared(&r, pci_link_irqs, sizeof(pci_link_irqs));
+	aml_name_resources(b, "_PRS", &r);
+	dsdt_link_return(b, "_STA", "IQST", pirq_regs[n]);
+	m = aml_method(b, "_DIS", 0, false);
+	aml_op(b, AML_OR_OP);
+	aml_name(b, pirq_regs[n]);
+	aml_int(b, ACPI_PCI_PIRQ_DISABLED);
+	aml_name(b, pirq_regs[n]);
+	aml_close(b, m);
+	dsdt_link_return(b, "_CRS", "IQCR", pirq_regs[n]);
+	m = aml_method(b, "_SRS", 1, true);	/* it creates PRRI */
+	aml_op(b, AML_CREATE_DWORD_FIELD_OP);
+	aml_op(b, AML_ARG0_OP);
+	aml_int(b, 5);
+	aml_name(b, "PRRI");
+	aml_op(b, AML_STORE_OP);
+	aml_name(b, "PRRI");
+	aml_name(b, pirq_regs[n]);
+	aml_close(b, m);
+	aml_close(b, dev);
+}
+
+/* In \_SB, as QEMU's: the PIRQ registers as fields, two helpers, the four links. */
+static void dsdt_pci_links(struct aml_buf *b)
+{
+	unsigned int n;
+
+	aml_field(b, "PCI0.ISA_.P40C", AML_FIELD_BYTE_ACC, pirq_regs, 4, 8);
+	dsdt_iqst(b);
+	dsdt_iqcr(b);
+	for (n = 0; n < 4; n++)
+		dsdt_link(b, n);
+}
+
 static size_t build_dsdt(struct acpi_ctx *c)
 {
 	/* SLP_TYP 0 in PM1a_CNT powers off (devices/acpi_pm.c), as on QEMU's PIIX4. */
 	static const uint64_t s5[] = { 0, 0, 0, 0 };
-	struct buf *b = &c->tables;
+	struct aml_buf *b = &c->tables;
 	size_t t = table_begin(c, "DSDT", 2, 8);	/* revision 2: 64-bit integers */
 	size_t sb = aml_scope(b, "\\_SB_");
 
 	dsdt_pci0(c);
+	dsdt_pci_links(b);
 	aml_close(b, sb);
 	aml_name_package(b, "\\_S5_", s5, 4);
 	table_end(c, t);
@@ -500,15 +353,15 @@ static size_t build_dsdt(struct acpi_ctx *c)
 
 static size_t build_facs(struct acpi_ctx *c)
 {
-	struct buf *b = &c->tables;
+	struct aml_buf *b = &c->tables;
 	size_t t;
 
-	buf_align(b, 64);			/* the FACS must be 64-byte aligned */
-	t = buf_zero(b, 64);
+	aml_buf_align(b, 64);			/* the FACS must be 64-byte aligned */
+	t = aml_buf_zero(b, 64);
 	if (!b->oom)
 		memcpy(b->data + t, "FACS", 4);
-	buf_set(b, t + 4, 64, 4);
-	buf_set(b, t + 32, 1, 1);		/* version 1: ACPI 2.0 layout */
+	aml_buf_set(b, t + 4, 64, 4);
+	aml_buf_set(b, t + 32, 1, 1);		/* version 1: ACPI 2.0 layout */
 	return t;				/* no checksum field */
 }
 
@@ -527,22 +380,22 @@ static size_t build_facs(struct acpi_ctx *c)
  * A Generic Address Structure: @width bits of system I/O at @port. The
  * access size byte stays 0: reserved in ACPI 2.0, and QEMU leaves it so.
  */
-static void fadt_gas_io(struct buf *b, size_t at, uint8_t width, uint16_t port)
+static void fadt_gas_io(struct aml_buf *b, size_t at, uint8_t width, uint16_t port)
 {
-	buf_set(b, at, GAS_SYSTEM_IO, 1);
-	buf_set(b, at + 1, width, 1);
-	buf_set(b, at + 4, port, 8);
+	aml_buf_set(b, at, GAS_SYSTEM_IO, 1);
+	aml_buf_set(b, at + 1, width, 1);
+	aml_buf_set(b, at + 4, port, 8);
 }
 
 /* The PM1a event (4 bytes), PM1a control (2) and PM timer (4) blocks, 32-bit and X_ forms. */
-static void fadt_pm_blocks(struct buf *b, size_t t, uint16_t base)
+static void fadt_pm_blocks(struct aml_buf *b, size_t t, uint16_t base)
 {
-	buf_set(b, t + 56, base, 4);		/* PM1a_EVT_BLK */
-	buf_set(b, t + 64, base + 4, 4);	/* PM1a_CNT_BLK */
-	buf_set(b, t + 76, base + 8, 4);	/* PM_TMR_BLK */
-	buf_set(b, t + 88, 4, 1);		/* PM1_EVT_LEN */
-	buf_set(b, t + 89, 2, 1);		/* PM1_CNT_LEN */
-	buf_set(b, t + 91, 4, 1);		/* PM_TMR_LEN */
+	aml_buf_set(b, t + 56, base, 4);		/* PM1a_EVT_BLK */
+	aml_buf_set(b, t + 64, base + 4, 4);	/* PM1a_CNT_BLK */
+	aml_buf_set(b, t + 76, base + 8, 4);	/* PM_TMR_BLK */
+	aml_buf_set(b, t + 88, 4, 1);		/* PM1_EVT_LEN */
+	aml_buf_set(b, t + 89, 2, 1);		/* PM1_CNT_LEN */
+	aml_buf_set(b, t + 91, 4, 1);		/* PM_TMR_LEN */
 	fadt_gas_io(b, t + 148, 32, base);	/* X_PM1a_EVT_BLK */
 	fadt_gas_io(b, t + 172, 16, base + 4);	/* X_PM1a_CNT_BLK */
 	fadt_gas_io(b, t + 208, 32, base + 8);	/* X_PM_TMR_BLK */
@@ -570,65 +423,77 @@ static uint32_t fadt_flags(const struct acpi_machine *m)
 static size_t build_fadt(struct acpi_ctx *c, size_t facs, size_t dsdt)
 {
 	const struct acpi_machine *m = c->m;
-	struct buf *b = &c->tables;
+	struct aml_buf *b = &c->tables;
 	size_t t = table_begin(c, "FACP", 3, 8);
 
-	buf_zero(b, FADT_LEN - ACPI_HDR_LEN);
+	aml_buf_zero(b, FADT_LEN - ACPI_HDR_LEN);
 	table_pointer(c, b, ACPI_FILE_TABLES, t + 36, 4, facs);	/* FIRMWARE_CTRL */
 	table_pointer(c, b, ACPI_FILE_TABLES, t + 40, 4, dsdt);	/* DSDT */
-	buf_set(b, t + 46, m->sci_irq, 2);			/* SCI_INT */
+	aml_buf_set(b, t + 46, m->sci_irq, 2);			/* SCI_INT */
 	fadt_pm_blocks(b, t, m->pm_base);
-	buf_set(b, t + 96, 0xfff, 2);		/* P_LVL2_LAT > 100: no C2 */
-	buf_set(b, t + 98, 0xfff, 2);		/* P_LVL3_LAT > 1000: no C3 */
-	buf_set(b, t + 108, RTC_CENTURY_REG, 1);
-	buf_set(b, t + 112, fadt_flags(m), 4);
+	aml_buf_set(b, t + 96, 0xfff, 2);		/* P_LVL2_LAT > 100: no C2 */
+	aml_buf_set(b, t + 98, 0xfff, 2);		/* P_LVL3_LAT > 1000: no C3 */
+	aml_buf_set(b, t + 108, RTC_CENTURY_REG, 1);
+	aml_buf_set(b, t + 112, fadt_flags(m), 4);
 	fadt_gas_io(b, t + 116, 8, m->reset_port);		/* RESET_REG */
-	buf_set(b, t + 128, m->reset_value, 1);
+	aml_buf_set(b, t + 128, m->reset_value, 1);
 	table_pointer(c, b, ACPI_FILE_TABLES, t + 132, 8, facs);	/* X_FIRMWARE_CTRL */
 	table_pointer(c, b, ACPI_FILE_TABLES, t + 140, 8, dsdt);	/* X_DSDT */
 	table_end(c, t);
 	return t;
 }
 
-static void madt_override(struct buf *b, uint8_t irq, uint32_t gsi, uint16_t flags)
+#define MADT_LEVEL_HIGH		0x000d	/* active-high (01), level-triggered (11) */
+
+static void madt_override(struct aml_buf *b, uint8_t irq, uint32_t gsi, uint16_t flags)
 {
-	buf_put(b, 2, 1);			/* Interrupt Source Override */
-	buf_put(b, 10, 1);
-	buf_put(b, 0, 1);			/* ISA */
-	buf_put(b, irq, 1);
-	buf_put(b, gsi, 4);
-	buf_put(b, flags, 2);
+	aml_buf_put(b, 2, 1);			/* Interrupt Source Override */
+	aml_buf_put(b, 10, 1);
+	aml_buf_put(b, 0, 1);			/* ISA */
+	aml_buf_put(b, irq, 1);
+	aml_buf_put(b, gsi, 4);
+	aml_buf_put(b, flags, 2);
+}
+
+/* The SCI and the PCI links' IRQs: level, active-high, in IRQ order as QEMU. */
+static void madt_level_irqs(struct aml_buf *b, const struct acpi_machine *m)
+{
+	unsigned int irq;
+
+	for (irq = 1; irq < 16; irq++)
+		if (irq == m->sci_irq || is_link_irq(irq))
+			madt_override(b, (uint8_t)irq, irq, MADT_LEVEL_HIGH);
 }
 
 static size_t build_madt(struct acpi_ctx *c)
 {
 	const struct acpi_machine *m = c->m;
-	struct buf *b = &c->tables;
+	struct aml_buf *b = &c->tables;
 	size_t t = table_begin(c, "APIC", 1, 8);
 	unsigned int i;
 
-	buf_put(b, m->lapic_addr, 4);
-	buf_put(b, 1, 4);			/* PCAT_COMPAT: there are 8259s */
+	aml_buf_put(b, m->lapic_addr, 4);
+	aml_buf_put(b, 1, 4);			/* PCAT_COMPAT: there are 8259s */
 	for (i = 0; i < m->nr_cpus; i++) {
-		buf_put(b, 0, 1);		/* Processor Local APIC */
-		buf_put(b, 8, 1);
-		buf_put(b, i, 1);		/* ACPI processor UID */
-		buf_put(b, i, 1);		/* APIC ID */
-		buf_put(b, 1, 4);		/* enabled */
+		aml_buf_put(b, 0, 1);		/* Processor Local APIC */
+		aml_buf_put(b, 8, 1);
+		aml_buf_put(b, i, 1);		/* ACPI processor UID */
+		aml_buf_put(b, i, 1);		/* APIC ID */
+		aml_buf_put(b, 1, 4);		/* enabled */
 	}
-	buf_put(b, 1, 1);			/* I/O APIC */
-	buf_put(b, 12, 1);
-	buf_put(b, m->ioapic_id, 1);
-	buf_put(b, 0, 1);
-	buf_put(b, m->ioapic_addr, 4);
-	buf_put(b, 0, 4);			/* GSI base */
+	aml_buf_put(b, 1, 1);			/* I/O APIC */
+	aml_buf_put(b, 12, 1);
+	aml_buf_put(b, m->ioapic_id, 1);
+	aml_buf_put(b, 0, 1);
+	aml_buf_put(b, m->ioapic_addr, 4);
+	aml_buf_put(b, 0, 4);			/* GSI base */
 	madt_override(b, 0, 2, 0);		/* the PIT on pin 2, as QEMU */
-	madt_override(b, (uint8_t)m->sci_irq, m->sci_irq, 0x000d);	/* level, active-high */
-	buf_put(b, 4, 1);			/* Local APIC NMI */
-	buf_put(b, 6, 1);
-	buf_put(b, 0xff, 1);			/* all processors */
-	buf_put(b, 0, 2);
-	buf_put(b, 1, 1);			/* LINT1 */
+	madt_level_irqs(b, m);
+	aml_buf_put(b, 4, 1);			/* Local APIC NMI */
+	aml_buf_put(b, 6, 1);
+	aml_buf_put(b, 0xff, 1);			/* all processors */
+	aml_buf_put(b, 0, 2);
+	aml_buf_put(b, 1, 1);			/* LINT1 */
 	table_end(c, t);
 	return t;
 }
@@ -641,7 +506,7 @@ static size_t build_sdt(struct acpi_ctx *c, const char *sig, uint8_t size, const
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		table_pointer(c, &c->tables, ACPI_FILE_TABLES, buf_zero(&c->tables, size), size,
+		table_pointer(c, &c->tables, ACPI_FILE_TABLES, aml_buf_zero(&c->tables, size), size,
 			      entry[i]);
 	table_end(c, t);
 	return t;
@@ -650,16 +515,16 @@ static size_t build_sdt(struct acpi_ctx *c, const char *sig, uint8_t size, const
 /* The ACPI 2.0 RSDP: a 20-byte checksum over the 1.0 part, then one over all 36 bytes. */
 static void build_rsdp(struct acpi_ctx *c, size_t rsdt, size_t xsdt)
 {
-	struct buf *r = &c->rsdp;
+	struct aml_buf *r = &c->rsdp;
 
-	buf_put_bytes(r, "RSD PTR ", 8);
-	buf_put(r, 0, 1);			/* checksum */
-	buf_put_bytes(r, ACPI_OEM_ID, 6);
-	buf_put(r, 2, 1);			/* revision */
-	table_pointer(c, r, ACPI_FILE_RSDP, buf_zero(r, 4), 4, rsdt);
-	buf_put(r, 36, 4);
-	table_pointer(c, r, ACPI_FILE_RSDP, buf_zero(r, 8), 8, xsdt);
-	buf_zero(r, 4);				/* extended checksum, reserved */
+	aml_buf_put_bytes(r, "RSD PTR ", 8);
+	aml_buf_put(r, 0, 1);			/* checksum */
+	aml_buf_put_bytes(r, ACPI_OEM_ID, 6);
+	aml_buf_put(r, 2, 1);			/* revision */
+	table_pointer(c, r, ACPI_FILE_RSDP, aml_buf_zero(r, 4), 4, rsdt);
+	aml_buf_put(r, 36, 4);
+	table_pointer(c, r, ACPI_FILE_RSDP, aml_buf_zero(r, 8), 8, xsdt);
+	aml_buf_zero(r, 4);				/* extended checksum, reserved */
 	loader_add_checksum(&c->loader, ACPI_FILE_RSDP, 8, 0, 20);
 	loader_add_checksum(&c->loader, ACPI_FILE_RSDP, 32, 0, 36);
 }
@@ -668,12 +533,16 @@ static void build_rsdp(struct acpi_ctx *c, size_t rsdt, size_t xsdt)
 
 static int acpi_check_irqs(const struct acpi_machine *m, struct lk_err *err)
 {
-	/* ISA IRQs are below 16; 0 is the timer, routed to GSI 2 in the MADT, 2 the cascade. */
-	if (m->sci_irq == 0 || m->sci_irq == 2 || m->sci_irq > 15)
+	/*
+	 * ISA IRQs are below 16; 0 is the timer, routed to GSI 2 in the MADT,
+	 * 2 the cascade, and 5, 10 and 11 the PCI links'.
+	 */
+	if (m->sci_irq == 0 || m->sci_irq == 2 || m->sci_irq > 15 || is_link_irq(m->sci_irq))
 		return err_set(err, LK_EXIT_HOST, "ACPI tables: SCI IRQ %u is not a free ISA IRQ",
 			       m->sci_irq);
 	if (m->serial_port && (m->serial_irq == 0 || m->serial_irq == 2 ||
-			       m->serial_irq > 15 || m->serial_irq == m->sci_irq))
+			       m->serial_irq > 15 || m->serial_irq == m->sci_irq ||
+			       is_link_irq(m->serial_irq)))
 		return err_set(err, LK_EXIT_HOST,
 			       "ACPI tables: serial IRQ %u is not a free ISA IRQ (SCI is %u)",
 			       m->serial_irq, m->sci_irq);
@@ -707,6 +576,12 @@ static int acpi_check(const struct acpi_machine *m, struct lk_err *err)
 			       "ACPI tables: PCI MMIO window 0x%llx-0x%llx is not inside 4 GiB",
 			       (unsigned long long)m->pci_mmio_base,
 			       (unsigned long long)m->pci_mmio_end);
+	if (m->pci64_size && (m->pci64_base < 1ULL << 32 ||
+			      m->pci64_base + m->pci64_size - 1 < m->pci64_base))
+		return err_set(err, LK_EXIT_HOST,
+			       "ACPI tables: 64-bit PCI MMIO window at 0x%llx, 0x%llx bytes, "
+			       "is not above 4 GiB", (unsigned long long)m->pci64_base,
+			       (unsigned long long)m->pci64_size);
 	return acpi_check_irqs(m, err);
 }
 

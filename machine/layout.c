@@ -34,6 +34,14 @@ static uint64_t layout_pci_hole(uint64_t ram_low_end)
 	return LAYOUT_FIRMWARE_END - p;
 }
 
+/* Above the classic base of OVMF's 64-bit aperture: see LAYOUT_OVMF_PCI64_SIZE. */
+static uint64_t layout_pci64_base(uint64_t ram_high_size)
+{
+	uint64_t ram_end = LAYOUT_HIGH_RAM_BASE + ram_high_size;
+
+	return (ram_end + LAYOUT_OVMF_PCI64_SIZE - 1) & ~(LAYOUT_OVMF_PCI64_SIZE - 1);
+}
+
 int layout_compute(struct layout *l, uint64_t mem, uint64_t fw_size, uint64_t vars_size,
 		   struct lk_err *err)
 {
@@ -53,6 +61,8 @@ int layout_compute(struct layout *l, uint64_t mem, uint64_t fw_size, uint64_t va
 	l->vars_size = vars_size;
 	l->vars_base = l->fw_base - vars_size;
 	l->pci_hole_base = layout_pci_hole(l->ram_low_size);
+	l->pci64_base = layout_pci64_base(l->ram_high_size);
+	l->pci64_size = LAYOUT_PCI64_END - l->pci64_base;
 	l->reserved_page = 0;
 	return 0;
 }

@@ -34,6 +34,37 @@
 #define LAYOUT_IOAPIC_BASE	0xfec00000ULL
 #define LAYOUT_LAPIC_BASE	0xfee00000ULL
 
+/*
+ * The 64-bit PCI MMIO window the DSDT declares must contain the aperture
+ * OVMF gives 64-bit BARs (OvmfPkg/Library/PlatformInitLib/MemDetect.c),
+ * which lkvm-sev does not choose: it provides none of fw_cfg's
+ * opt/ovmf/X-PciMmio64Mb, etc/reserved-memory-end or etc/hardware-info,
+ * and no e820 entry above RAM. OVMF then takes one of two apertures:
+ *  - classic (PlatformGetFirstNonAddress): PcdPciMmio64Size bytes at the
+ *    end of the e820's RAM (4 GiB at least) rounded up to 1 GiB, then to
+ *    the size's power of two;
+ *  - dynamic (PlatformDynamicMmioWindow, in versions from about 2023), when
+ *    PlatformAddressWidthFromCpuid() trusts CPUID 0x80000008's physical
+ *    address width: the top eighth of 2^width (a quarter since edk2 PR
+ *    12997, 2026), only when that lies above the classic base, with the
+ *    width clamped to LAYOUT_OVMF_PHYS_BITS_MAX.
+ * So the window runs from the classic base up to 2^LAYOUT_OVMF_PHYS_BITS_MAX
+ * whatever CPUID the guest sees; an OS clips it to what its CPU addresses.
+ */
+/*
+ * PcdPciMmio64Size in OvmfPkgX64.dsc and OvmfPkgIa32X64.dsc: 32 GiB (0 in
+ * CSM builds, which then have no 64-bit aperture). Uncertain: another
+ * build's default; a smaller one would align the classic base lower.
+ */
+#define LAYOUT_OVMF_PCI64_SIZE	(32 * SZ_1G)
+/*
+ * The most PlatformAddressWidthFromCpuid() allows: 47 bits in its first
+ * versions, 46 in later ones. Uncertain: an OVMF with 5-level paging might
+ * allow more, and put the dynamic aperture above this.
+ */
+#define LAYOUT_OVMF_PHYS_BITS_MAX	47
+#define LAYOUT_PCI64_END	(1ULL << LAYOUT_OVMF_PHYS_BITS_MAX)
+
 struct layout {
 	uint64_t mem_size;
 	uint64_t ram_low_size;		/* at GPA 0 */
@@ -43,6 +74,8 @@ struct layout {
 	uint64_t vars_base;		/* the variable store flash, directly below the code */
 	uint64_t vars_size;		/* 0: none */
 	uint64_t pci_hole_base;		/* start of the 32-bit PCI MMIO window */
+	uint64_t pci64_base;		/* the 64-bit PCI MMIO window, up to LAYOUT_PCI64_END */
+	uint64_t pci64_size;
 	uint64_t reserved_page;		/* a page of RAM kept from the guest (SNP's direct
 					 * VMSA), reserved in the e820 map; 0: none */
 };

@@ -23,6 +23,8 @@ static int machine_acpi(struct machine *m, struct lk_err *err)
 		.serial_irq = SERIAL_COM1_IRQ,
 		.pci_mmio_base = l->pci_hole_base,
 		.pci_mmio_end = LAYOUT_IOAPIC_BASE,
+		.pci64_base = l->pci64_base,
+		.pci64_size = l->pci64_size,
 	};
 
 	if (acpi_build(&am, &m->acpi, err))

@@ -5,6 +5,7 @@
 #include <linux/capability.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,19 @@
 #include <unistd.h>
 
 #include "tests/tests.h"
+
+/* Flushed at once: Check runs each test in a child, which may die before exit() flushes. */
+void tests_skip(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("SKIP %s: ", what);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
 
 bool tests_have_kvm(void)
 {

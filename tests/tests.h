@@ -42,6 +42,12 @@ Suite *sev_run_suite(void);
 Suite *docs_suite(void);
 Suite *ci_suite(void);
 
+/*
+ * Says that a test, or part of one, did not run and why: one line
+ * "SKIP what: why" on stdout, the format .ci/run reads (it fails a run
+ * whose SKIP lines blame a missing /dev/kvm or ../shared it has).
+ */
+void tests_skip(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Whether /dev/kvm exists; when it does not, KVM suites are skipped. */
 bool tests_have_kvm(void);
 /* Whether KVM executes guest code natively (timed with tests/guests/calibrate). */

@@ -129,8 +129,11 @@ START_TEST(bad_debugcon)
 {
 	char path[512], msg[1024];
 
-	if (!tests_have_kvm())
-		return;	/* the debug console is opened after /dev/kvm */
+	if (!tests_have_kvm()) {
+		/* The debug console is opened after /dev/kvm. */
+		tests_skip("options bad_debugcon", "/dev/kvm does not exist on this host");
+		return;
+	}
 	snprintf(path, sizeof(path), "%s/no/such/dir/log", tmpdir);
 	snprintf(msg, sizeof(msg), "--debugcon %s: No such file or directory", path);
 	refused((const char *[]){ "run", "--debugcon", path, NULL }, msg);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "machine/acpi.h"
+#include "machine/layout.h"
 #include "tests/tests.h"
 
 /* QemuLoader.h */
@@ -44,6 +45,7 @@ static struct acpi_machine machine(unsigned int nr_cpus)
 		.ioapic_id = 0, .pm_base = 0xb000, .sci_irq = 9, .reset_port = 0xcf9,
 		.reset_value = 0x06, .serial_port = 0x3f8, .serial_irq = 4,
 		.pci_mmio_base = 0x10000000, .pci_mmio_end = 0xfec00000,
+		.pci64_base = 0x800000000, .pci64_size = 0x7ff800000000,
 	};
 }
 
@@ -465,10 +467,14 @@ static void check_madt_entries(const uint8_t *t, unsigned int nr_cpus)
 			ck_assert_uint_eq(le(e + 8, 4), 0);
 			ioapics++;
 		} else if (e[0] == 2) {
-			static const uint8_t want[2][8] = { { 0, 0, 2, 0, 0, 0, 0, 0 },
-							    { 0, 9, 9, 0, 0, 0, 0x0d, 0 } };
+			/* IRQ 0 to GSI 2; the SCI and PCI IRQs level, active-high (0x0d) */
+			static const uint8_t want[5][8] = { { 0, 0, 2, 0, 0, 0, 0, 0 },
+							    { 0, 5, 5, 0, 0, 0, 0x0d, 0 },
+							    { 0, 9, 9, 0, 0, 0, 0x0d, 0 },
+							    { 0, 10, 10, 0, 0, 0, 0x0d, 0 },
+							    { 0, 11, 11, 0, 0, 0, 0x0d, 0 } };
 
-			ck_assert_uint_lt(overrides, 2);
+			ck_assert_uint_lt(overrides, 5);
 			ck_assert_uint_eq(e[1], 10);
 			ck_assert_mem_eq(e + 2, want[overrides], 8);
 			overrides++;
@@ -482,7 +488,7 @@ static void check_madt_entries(const uint8_t *t, unsigned int nr_cpus)
 	ck_assert_uint_eq(off, len);
 	ck_assert_uint_eq(cpus, nr_cpus);
 	ck_assert_uint_eq(ioapics + nmis, 2);
-	ck_assert_uint_eq(overrides, 2);
+	ck_assert_uint_eq(overrides, 5);
 }
 
 static const unsigned int madt_cpus[] = { 1, 2, 64, 255 };
@@ -497,7 +503,7 @@ START_TEST(madt_entries)
 	build(&m, &b);
 	load(&b, 0, 0, &l);
 	walk(&l, &w);
-	ck_assert_uint_eq(le(w.madt + 4, 4), 44 + 8 * m.nr_cpus + 12 + 2 * 10 + 6);
+	ck_assert_uint_eq(le(w.madt + 4, 4), 44 + 8 * m.nr_cpus + 12 + 5 * 10 + 6);
 	ck_assert_uint_eq(le(w.madt + 36, 4), 0xfee00000);
 	ck_assert_uint_eq(le(w.madt + 40, 4), 1);		/* PCAT_COMPAT */
 	check_madt_entries(w.madt, m.nr_cpus);
@@ -526,6 +532,10 @@ START_TEST(dsdt_names)
 	static const uint8_t com1_crs[] = { 0x47, 1, 0xf8, 3, 0xf8, 3, 1, 8, 0x22, 0x10, 0 };
 	/* the MMIO window's minimum and maximum */
 	static const uint8_t window[] = { 0, 0, 0, 0x10, 0xff, 0xff, 0xbf, 0xfe };
+	/* QWordMemory, cacheable: granularity 0, from 32 GiB to 2^47 - 1 */
+	static const uint8_t window64[] = { 0x8a, 0x2b, 0, 0, 0x0c, 0x03, 0, 0, 0, 0, 0, 0, 0, 0,
+					    0, 0, 0, 0, 8, 0, 0, 0,
+					    0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0, 0 };
 	struct acpi_machine m = machine(1);
 	struct acpi_blobs b;
 	struct loaded l;
@@ -540,15 +550,18 @@ START_TEST(dsdt_names)
 	check_dsdt_has(w.dsdt, pnp0501, sizeof(pnp0501), true);
 	check_dsdt_has(w.dsdt, com1_crs, sizeof(com1_crs), true);
 	check_dsdt_has(w.dsdt, window, sizeof(window), true);
+	check_dsdt_has(w.dsdt, window64, sizeof(window64), true);
 	unload(&l);
 	acpi_blobs_free(&b);
 
 	m.serial_port = 0;
+	m.pci64_size = 0;
 	build(&m, &b);
 	load(&b, 0, 0, &l);
 	walk(&l, &w);
 	check_dsdt_has(w.dsdt, s5, sizeof(s5), true);
 	check_dsdt_has(w.dsdt, pnp0501, sizeof(pnp0501), false);
+	check_dsdt_has(w.dsdt, window64, 6, false);
 	unload(&l);
 	acpi_blobs_free(&b);
 }
@@ -590,6 +603,19 @@ START_TEST(refused)
 	m = machine(1);
 	m.pm_base = 0;
 	check_refused(&m, "PM block");
+	/* The PCI links' IRQs are theirs alone. */
+	m = machine(1);
+	m.sci_irq = 10;
+	check_refused(&m, "SCI IRQ 10");
+	m = machine(1);
+	m.serial_irq = 5;
+	check_refused(&m, "serial IRQ 5");
+	m = machine(1);
+	m.pci64_base = 0xc0000000;
+	check_refused(&m, "64-bit PCI MMIO window at 0xc0000000");
+	m = machine(1);
+	m.pci64_size = UINT64_MAX;
+	check_refused(&m, "64-bit PCI MMIO window");
 }
 END_TEST
 
@@ -808,6 +834,211 @@ START_TEST(iasl_disassembles)
 }
 END_TEST
 
+/*
+ * The .dsl without comments or white space, so that what iasl decoded is
+ * compared, not its layout: "Name(_UID,Zero)".
+ */
+static char *squeeze(const char *text)
+{
+	char *out = malloc(strlen(text) + 1), *o = out;
+	const char *p = text;
+
+	ck_assert(out);
+	while (*p) {
+		if (p[0] == '/' && p[1] == '*') {
+			p = strstr(p + 2, "*/");
+			ck_assert(p);
+			p += 2;
+		} else if (p[0] == '/' && p[1] == '/') {
+			p += strcspn(p, "\n");
+		} else if (isspace((unsigned char)*p)) {
+			p++;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* iasl -d of @t, clean, squeezed; free() it. */
+static char *disassembled(const char *dir, const uint8_t *t)
+{
+	static const char *const nothing[] = { NULL };
+	char dsl[16], *text, *sq;
+
+	disassemble(dir, t, nothing);
+	sprintf(dsl, "%.4s.dsl", (const char *)t);
+	text = slurp(dir, dsl, NULL);
+	sq = squeeze(text);
+	free(text);
+	return sq;
+}
+
+static void check_has(const char *sq, const char *want)
+{
+	ck_assert_msg(strstr(sq, want), "the disassembly lacks \"%.300s%s\"", want,
+		      strlen(want) > 300 ? "..." : "");
+}
+
+/* The DSDT of a VM with @mem bytes of RAM, its windows from layout.c as platform.c passes them. */
+static char *dsdt_for_mem(const char *dir, uint64_t mem)
+{
+	struct acpi_machine m = machine(1);
+	struct acpi_blobs b;
+	struct loaded l;
+	struct walk w;
+	struct layout lay;
+	struct lk_err err;
+	char *sq;
+
+	ck_assert_int_eq(layout_compute(&lay, mem, SZ_1M, 0, &err), 0);
+	m.pci_mmio_base = lay.pci_hole_base;
+	m.pci64_base = lay.pci64_base;
+	m.pci64_size = lay.pci64_size;
+	build(&m, &b);
+	load(&b, 0, 0, &l);
+	walk(&l, &w);
+	sq = disassembled(dir, w.dsdt);
+	unload(&l);
+	acpi_blobs_free(&b);
+	return sq;
+}
+
+/* All of _PRT, in order: slots 1 to 31, pins INTA to INTD, LNKA + (slot + pin - 1) % 4. */
+static void check_prt(const char *sq)
+{
+	static const char *const pins[] = { "Zero", "One", "0x02", "0x03" };
+	char *want = malloc(124 * 64), *w = want;
+	unsigned int slot, pin;
+
+	ck_assert(want);
+	w += sprintf(w, "Name(_PRT,Package(0x7C){");
+	for (slot = 1; slot <= 31; slot++)
+		for (pin = 0; pin < 4; pin++)
+			w += sprintf(w, "%sPackage(0x04){0x%04XFFFF,%s,LNK%c,Zero}",
+				     slot == 1 && pin == 0 ? "" : ",", slot, pins[pin],
+				     'A' + (slot + pin - 1) % 4);
+	sprintf(w, "})");
+	check_has(sq, want);
+	free(want);
+	/* A few by hand: slot 3 INTA is PIRQ (3 + 0 - 1) & 3 = 2, LNKC; ... */
+	check_has(sq, "{0x0001FFFF,Zero,LNKA,Zero}");
+	check_has(sq, "{0x0003FFFF,Zero,LNKC,Zero}");
+	check_has(sq, "{0x0002FFFF,0x03,LNKA,Zero}");
+	check_has(sq, "{0x0004FFFF,0x03,LNKC,Zero}");
+	check_has(sq, "{0x001FFFFF,One,LNKD,Zero}");
+	ck_assert_msg(!strstr(sq, "0x0000FFFF"), "a _PRT entry for the host bridge's slot 0");
+}
+
+/* Each link over its PIRQ register, with QEMU's _PRS {5, 10, 11}. */
+static void check_links(const char *sq)
+{
+	static const char *const uid[] = { "Zero", "One", "0x02", "0x03" };
+	char want[1024];
+	unsigned int n;
+
+	check_has(sq, "Device(ISA){Name(_ADR,0x00010000)"
+		  "OperationRegion(P40C,PCI_Config,0x60,0x04)");
+	/* After COM1, ISA and PCI0 close: in \_SB. */
+	check_has(sq, "})}}}Field(PCI0.ISA.P40C,ByteAcc,NoLock,Preserve)"
+		  "{PRQ0,8,PRQ1,8,PRQ2,8,PRQ3,8}");
+	check_has(sq, "Method(IQST,1,NotSerialized){If((0x80&Arg0)){Return(0x09)}Return(0x0B)}");
+	check_has(sq, "Method(IQCR,1,Serialized){Name(PRR0,ResourceTemplate(){"
+		  "Interrupt(ResourceConsumer,Level,ActiveHigh,Shared,,,_Y00){0x00000000,}})"
+		  "CreateDWordField(PRR0,\\_SB.IQCR._Y00._INT,PRRI)"
+		  "If((Arg0<0x80)){PRRI=Arg0}Return(PRR0)}");
+	for (n = 0; n < 4; n++) {
+		snprintf(want, sizeof(want), "Device(LNK%c){Name(_HID,EisaId(\"PNP0C0F\"))"
+			 "Name(_UID,%s)Name(_PRS,ResourceTemplate(){Interrupt(ResourceConsumer,"
+			 "Level,ActiveHigh,Shared,,,){0x00000005,0x0000000A,0x0000000B,}})"
+			 "Method(_STA,0,NotSerialized){Return(IQST(PRQ%u))}"
+			 "Method(_DIS,0,NotSerialized){PRQ%u|=0x80}"
+			 "Method(_CRS,0,NotSerialized){Return(IQCR(PRQ%u))}"
+			 "Method(_SRS,1,Serialized){CreateDWordField(Arg0,0x05,PRRI)PRQ%u=PRRI}}",
+			 'A' + n, uid[n], n, n, n, n);
+		check_has(sq, want);
+	}
+}
+
+#define QWORD_WINDOW(min, max, len) \
+	"QWordMemory(ResourceProducer,PosDecode,MinFixed,MaxFixed,Cacheable,ReadWrite," \
+	"0x0000000000000000," min "," max ",0x0000000000000000," len \
+	",,,,AddressRangeMemory,TypeStatic)})"
+
+START_TEST(iasl_pci_routing)
+{
+	char *sq;
+
+	ck_assert_msg(have_iasl(), "iasl is not installed: install acpica-tools");
+	/* -m 256M: RAM ends below 4 GiB, so OVMF's classic base is 32 GiB; up to 2^47. */
+	sq = dsdt_for_mem(iasl_dir, 256 * SZ_1M);
+	check_prt(sq);
+	check_links(sq);
+	check_has(sq, "0x80000000,0xFEBFFFFF,0x00000000,0x7EC00000,,,,AddressRangeMemory");
+	check_has(sq, QWORD_WINDOW("0x0000000800000000", "0x00007FFFFFFFFFFF",
+				   "0x00007FF800000000"));
+	free(sq);
+	/* -m 64G: RAM ends at 65 GiB, rounded up to 96 GiB; the 32-bit hole from 3 GiB. */
+	sq = dsdt_for_mem(iasl_dir, 64 * SZ_1G);
+	check_has(sq, "0xC0000000,0xFEBFFFFF,0x00000000,0x3EC00000,,,,AddressRangeMemory");
+	check_has(sq, QWORD_WINDOW("0x0000001800000000", "0x00007FFFFFFFFFFF",
+				   "0x00007FE800000000"));
+	free(sq);
+}
+END_TEST
+
+/* Value of the first " @label : HEX" at or after @p, and where it ends. */
+static const char *madt_field(const char *p, const char *label, unsigned long *v)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), " %s : ", label);
+	p = strstr(p, key);
+	ck_assert_msg(p, "APIC.dsl lacks \"%s\"", key);
+	p += strlen(key);
+	ck_assert(sscanf(p, "%lx", v) == 1);
+	return p;
+}
+
+/* The overrides as iasl decodes them: IRQ 0 on pin 2, then 5, 9, 10, 11 level, active-high. */
+START_TEST(iasl_madt_overrides)
+{
+	static const unsigned long want[5][3] = {
+		{ 0, 2, 0x0000 }, { 5, 5, 0x000d }, { 9, 9, 0x000d }, { 10, 10, 0x000d },
+		{ 11, 11, 0x000d } };
+	struct acpi_machine m = machine(2);
+	struct acpi_blobs b;
+	struct loaded l;
+	struct walk w;
+	unsigned long irq, gsi, flags;
+	const char *p;
+	char *text;
+	unsigned int n = 0;
+
+	ck_assert_msg(have_iasl(), "iasl is not installed: install acpica-tools");
+	build(&m, &b);
+	load(&b, 0, 0, &l);
+	walk(&l, &w);
+	disassemble(iasl_dir, w.madt, (const char *const[]){ NULL });
+	text = slurp(iasl_dir, "APIC.dsl", NULL);
+	for (p = strstr(text, "[Interrupt Source Override]"); p;
+	     p = strstr(p, "[Interrupt Source Override]"), n++) {
+		ck_assert_uint_lt(n, 5);
+		p = madt_field(p, "Source", &irq);
+		p = madt_field(p, "Interrupt", &gsi);
+		p = madt_field(p, "Flags (decoded below)", &flags);
+		ck_assert_uint_eq(irq, want[n][0]);
+		ck_assert_uint_eq(gsi, want[n][1]);
+		ck_assert_uint_eq(flags, want[n][2]);
+	}
+	ck_assert_uint_eq(n, 5);
+	free(text);
+	unload(&l);
+	acpi_blobs_free(&b);
+}
+END_TEST
+
 Suite *unit_acpi_suite(void)
 {
 	Suite *s = suite_create("acpi");
@@ -824,6 +1055,8 @@ Suite *unit_acpi_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_unchecked_fixture(tc_iasl, iasl_dir_make, iasl_dir_remove);
 	tcase_add_test(tc_iasl, iasl_disassembles);
+	tcase_add_test(tc_iasl, iasl_pci_routing);
+	tcase_add_test(tc_iasl, iasl_madt_overrides);
 	suite_add_tcase(s, tc_iasl);
 	return s;
 }

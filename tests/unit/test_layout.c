@@ -126,6 +126,81 @@ START_TEST(e820_reserved_page)
 }
 END_TEST
 
+/* The 64-bit PCI window: OVMF's classic base above RAM, up to 2^47, for -m 1 MiB to 1 TiB. */
+START_TEST(pci64_window)
+{
+	static const struct { uint64_t mem, base; } want[] = {
+		{ SZ_1M, 0x800000000ULL },		/* no RAM above 4 GiB: 4G up to 32G */
+		{ 256 * SZ_1M, 0x800000000ULL },
+		{ 3 * SZ_1G, 0x800000000ULL },
+		{ 4 * SZ_1G, 0x800000000ULL },		/* RAM ends at 5 GiB */
+		{ 31 * SZ_1G, 0x800000000ULL },		/* ends at exactly 32 GiB */
+		{ 32 * SZ_1G, 0x1000000000ULL },	/* 33 GiB: up to 64 GiB */
+		{ 64 * SZ_1G, 0x1800000000ULL },	/* 65 GiB: up to 96 GiB */
+		{ SZ_1T, 0x10800000000ULL },		/* 1 TiB + 1 GiB: to 1 TiB + 32 GiB */
+	};
+	struct layout l;
+	struct lk_err err;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		ck_assert_int_eq(layout_compute(&l, want[i].mem, SZ_1M, 0, &err), 0);
+		ck_assert_uint_eq(l.pci64_base, want[i].base);
+		ck_assert_uint_eq(l.pci64_base + l.pci64_size, 0x800000000000ULL);
+	}
+	ck_assert_uint_eq(l.pci64_size, 0x7ef800000000ULL);
+}
+END_TEST
+
+/*
+ * OVMF's 64-bit aperture as MemDetect.c places it, for RAM ending at
+ * @ram_end: classic (@bits 0: CPUID not trusted), or dynamic for a
+ * trusted width @bits clamped to @max_bits, 2^(bits - @shift) bytes.
+ */
+static void ovmf_pci64(uint64_t ram_end, unsigned int bits, unsigned int max_bits,
+		       unsigned int shift, uint64_t *base, uint64_t *size)
+{
+	uint64_t first = ram_end > 4 * SZ_1G ? ram_end : 4 * SZ_1G, space, mmio;
+
+	*size = 32 * SZ_1G;
+	*base = (first + SZ_1G - 1) / SZ_1G * SZ_1G;
+	*base = (*base + *size - 1) / *size * *size;
+	if (!bits)
+		return;
+	bits = bits > max_bits ? max_bits : bits;
+	space = 1ULL << bits;
+	mmio = 1ULL << (bits - shift);
+	if (*size < mmio && *base + mmio < space) {
+		*size = mmio;
+		*base = space - mmio;
+	}
+}
+
+/* Whatever OVMF version and CPUID width, the aperture lies inside the window. */
+START_TEST(pci64_contains_ovmf)
+{
+	static const uint64_t mems[] = { SZ_1M, 256 * SZ_1M, 3 * SZ_1G, 4 * SZ_1G, 31 * SZ_1G,
+					 33 * SZ_1G, 64 * SZ_1G, 255 * SZ_1G, 512 * SZ_1G,
+					 1021 * SZ_1G, SZ_1T };
+	unsigned int i, bits, max_bits, shift;
+	uint64_t base, size;
+	struct layout l;
+	struct lk_err err;
+
+	for (i = 0; i < sizeof(mems) / sizeof(mems[0]); i++) {
+		ck_assert_int_eq(layout_compute(&l, mems[i], SZ_1M, 0, &err), 0);
+		for (bits = 0; bits <= 52; bits = bits ? bits + 1 : 36)
+			for (max_bits = 46; max_bits <= 47; max_bits++)
+				for (shift = 2; shift <= 3; shift++) {
+					ovmf_pci64(4 * SZ_1G + l.ram_high_size, bits, max_bits,
+						   shift, &base, &size);
+					ck_assert_uint_ge(base, l.pci64_base);
+					ck_assert_uint_le(base + size, l.pci64_base + l.pci64_size);
+				}
+	}
+}
+END_TEST
+
 Suite *unit_layout_suite(void)
 {
 	Suite *s = suite_create("layout");
@@ -137,6 +212,8 @@ Suite *unit_layout_suite(void)
 	tcase_add_test(tc, with_vars);
 	tcase_add_test(tc, e820);
 	tcase_add_test(tc, e820_reserved_page);
+	tcase_add_test(tc, pci64_window);
+	tcase_add_test(tc, pci64_contains_ovmf);
 	suite_add_tcase(s, tc);
 	return s;
 }
