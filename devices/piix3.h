@@ -9,7 +9,9 @@
  * to PIRQ (S + pin - 1) mod 4 (pin 0: INTA), as on QEMU's pc, and the PIRQ
  * route control registers (0x60-0x63: bit 7 disables, bits 3:0 name the
  * ISA IRQ) send each PIRQ to an ISA IRQ, a level-triggered IOAPIC pin. The
- * DSDT's _PRT and link devices (machine/acpi.c) describe the same wiring.
+ * DSDT's _PRT and link devices (machine/acpi.c) describe the same wiring,
+ * but for slot 1's INTA: the PIIX4 PM function's SCI, wired to IRQ 9 on its
+ * own (link LNKS), as on QEMU's pc; nothing in slot 1 raises INTx here.
  */
 #ifndef LKVM_DEVICES_PIIX3_H
 #define LKVM_DEVICES_PIIX3_H

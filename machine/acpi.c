@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/piix3.h"
 #include "machine/acpi.h"
 #include "machine/aml.h"
 
@@ -165,8 +166,10 @@ static void dsdt_pci0_crs(struct acpi_ctx *c)
 
 /*
  * Name (_PRT, Package { Package { 0xSSSSFFFF, pin, LNKx, 0 }, ... }): every
- * function of slots 1 to 31, each pin, to its link (acpi_pci_pirq()). The
- * links are found from \_SB.PCI0 by the upward search of a single NameSeg.
+ * function of slots 1 to 31, each pin, to its link: PIIX3's PIRQ
+ * (piix3_pirq()), except slot 1's INTA, which is the PIIX4 PM function's
+ * SCI on its own wire (LNKS), as on QEMU's pc. The links are found from
+ * \_SB.PCI0 by the upward search of a single NameSeg.
  */
 static void dsdt_pci0_prt(struct aml_buf *b)
 {
@@ -180,7 +183,8 @@ static void dsdt_pci0_prt(struct aml_buf *b)
 			entry = aml_package(b, 4);
 			aml_int(b, slot << 16 | 0xffff);	/* _ADR: any function */
 			aml_int(b, pin);
-			aml_name(b, pci_links[acpi_pci_pirq(slot, pin)]);
+			aml_name(b, slot == 1 && pin == 0 ? "LNKS" :
+				 pci_links[piix3_pirq(PCI_DEVFN(slot, 0), pin)]);
 			aml_int(b, 0);		/* the link's first (only) interrupt */
 			aml_close(b, entry);
 		}
@@ -222,7 +226,7 @@ static void dsdt_pci0(struct acpi_ctx *c)
 	dsdt_pci0_prt(b);
 	isa = aml_device(b, "ISA_");
 	aml_name_int(b, "_ADR", 0x00010000);
-	aml_op_region(b, "P40C", AML_REGION_PCI_CONFIG, ACPI_PCI_PIRQ_REG, 4);
+	aml_op_region(b, "P40C", AML_REGION_PCI_CONFIG, PIIX3_PIRQ_ROUTE, 4);
 	if (c->m->serial_port)
 		dsdt_com1(c);
 	aml_close(b, isa);
@@ -235,7 +239,7 @@ static void dsdt_iqst(struct aml_buf *b)
 	size_t m = aml_method(b, "IQST", 1, false), cond = aml_if(b);
 
 	aml_op(b, AML_AND_OP);
-	aml_int(b, ACPI_PCI_PIRQ_DISABLED);
+	aml_int(b, PIIX3_PIRQ_DISABLED);
 	aml_op(b, AML_ARG0_OP);
 	aml_op(b, AML_NULL_NAME);
 	aml_op(b, AML_RETURN_OP);
@@ -266,7 +270,7 @@ static void dsdt_iqcr(struct aml_buf *b)
 	cond = aml_if(b);
 	aml_op(b, AML_LLESS_OP);
 	aml_op(b, AML_ARG0_OP);
-	aml_int(b, ACPI_PCI_PIRQ_DISABLED);
+	aml_int(b, PIIX3_PIRQ_DISABLED);
 	aml_op(b, AML_STORE_OP);
 	aml_op(b, AML_ARG0_OP);
 	aml_name(b, "PRRI");
@@ -305,7 +309,7 @@ static void dsdt_link(struct aml_buf *b, unsigned int n)
 	m = aml_method(b, "_DIS", 0, false);
 	aml_op(b, AML_OR_OP);
 	aml_name(b, pirq_regs[n]);
-	aml_int(b, ACPI_PCI_PIRQ_DISABLED);
+	aml_int(b, PIIX3_PIRQ_DISABLED);
 	aml_name(b, pirq_regs[n]);
 	aml_close(b, m);
 	dsdt_link_return(b, "_CRS", "IQCR", pirq_regs[n]);
@@ -321,8 +325,27 @@ static void dsdt_link(struct aml_buf *b, unsigned int n)
 	aml_close(b, dev);
 }
 
-/* In \_SB, as QEMU's: the PIRQ registers as fields, two helpers, the four links. */
-static void dsdt_pci_links(struct aml_buf *b)
+/* The SCI's link: one fixed, level-triggered interrupt; nothing to set or disable. */
+static void dsdt_link_sci(struct aml_buf *b, unsigned int sci_irq)
+{
+	const uint8_t irq = (uint8_t)sci_irq;
+	size_t dev = aml_device(b, "LNKS"), m;
+	struct aml_buf r = { 0 };
+
+	aml_name_eisaid(b, "_HID", "PNP0C0F");
+	aml_name_int(b, "_UID", 4);
+	aml_name_int(b, "_STA", 0x0b);		/* present, enabled, working */
+	aml_res_interrupt_level_shared(&r, &irq, 1);
+	aml_name_resources(b, "_PRS", &r);
+	aml_res_interrupt_level_shared(&r, &irq, 1);
+	aml_name_resources(b, "_CRS", &r);
+	m = aml_method(b, "_SRS", 1, false);
+	aml_close(b, m);
+	aml_close(b, dev);
+}
+
+/* In \_SB, as QEMU's: the PIRQ registers as fields, two helpers, the five links. */
+static void dsdt_pci_links(struct aml_buf *b, unsigned int sci_irq)
 {
 	unsigned int n;
 
@@ -331,6 +354,7 @@ static void dsdt_pci_links(struct aml_buf *b)
 	dsdt_iqcr(b);
 	for (n = 0; n < 4; n++)
 		dsdt_link(b, n);
+	dsdt_link_sci(b, sci_irq);
 }
 
 static size_t build_dsdt(struct acpi_ctx *c)
@@ -342,7 +366,7 @@ static size_t build_dsdt(struct acpi_ctx *c)
 	size_t sb = aml_scope(b, "\\_SB_");
 
 	dsdt_pci0(c);
-	dsdt_pci_links(b);
+	dsdt_pci_links(b, c->m->sci_irq);
 	aml_close(b, sb);
 	aml_name_package(b, "\\_S5_", s5, 4);
 	table_end(c, t);

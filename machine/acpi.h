@@ -47,23 +47,15 @@ struct acpi_machine {
 };
 
 /*
- * PCI interrupts as the DSDT describes them, which the hardware must match:
- * pin @pin (INTA = 0 .. INTD = 3) of the device in slot @slot (1..31) is
- * PIIX3's PIRQ acpi_pci_pirq() (QEMU's piix pci_slot_get_pirq() swizzle),
- * link device LNKA..LNKD. PIRQ n's route control register, PIIX3 config
- * 0x60 + n, holds the ISA IRQ in bits 3:0 and disables the PIRQ in bit 7;
- * IRQ r asserts GSI r, level-triggered, active-high. The DSDT offers the
- * links ACPI_PCI_LINK_IRQS, as QEMU's pc does, and the MADT overrides
- * those IRQs to level, active-high.
+ * PCI interrupts as the DSDT describes them, matching the hardware
+ * (devices/piix3.h): pin @pin (INTA = 0 .. INTD = 3) of the device in slot
+ * @slot (1..31) is PIIX3's PIRQ piix3_pirq(), link device LNKA..LNKD, whose
+ * route control register holds the ISA IRQ; IRQ r asserts GSI r,
+ * level-triggered, active-high. Slot 1's INTA is LNKS, the PIIX4 PM
+ * function's SCI. The links offer ACPI_PCI_LINK_IRQS, as QEMU's pc does,
+ * and the MADT overrides those IRQs to level, active-high.
  */
-#define ACPI_PCI_PIRQ_REG	0x60
-#define ACPI_PCI_PIRQ_DISABLED	0x80
 #define ACPI_PCI_LINK_IRQS	{ 5, 10, 11 }
-
-static inline unsigned int acpi_pci_pirq(unsigned int slot, unsigned int pin)
-{
-	return (slot + pin - 1) & 3;
-}
 
 struct acpi_blobs {
 	uint8_t *tables;	/* "etc/acpi/tables": DSDT, FACS, FADT, MADT, RSDT, XSDT */

@@ -61,7 +61,7 @@ l1_modules() {
 
 l2_kernel_and_initrd() {
 	local root=$stage/nested/l2root
-	mkdir -p "$stage/nested/l2" "$root/bin" "$root/dev" "$root/proc"
+	mkdir -p "$stage/nested/l2" "$root/bin" "$root/dev" "$root/proc" "$root/sys"
 	cp "$(ls "$l2"/boot/vmlinuz-* | head -1)" "$stage/nested/l2/vmlinuz"
 	cp /bin/busybox "$root/bin/busybox"
 	install -m 0755 tests/nested/l2/init "$root/init"

@@ -905,7 +905,10 @@ static char *dsdt_for_mem(const char *dir, uint64_t mem)
 	return sq;
 }
 
-/* All of _PRT, in order: slots 1 to 31, pins INTA to INTD, LNKA + (slot + pin - 1) % 4. */
+/*
+ * All of _PRT, in order: slots 1 to 31, pins INTA to INTD, LNKA + (slot +
+ * pin - 1) % 4, except slot 1's INTA: the PM function's SCI, LNKS.
+ */
 static void check_prt(const char *sq)
 {
 	static const char *const pins[] = { "Zero", "One", "0x02", "0x03" };
@@ -918,12 +921,13 @@ static void check_prt(const char *sq)
 		for (pin = 0; pin < 4; pin++)
 			w += sprintf(w, "%sPackage(0x04){0x%04XFFFF,%s,LNK%c,Zero}",
 				     slot == 1 && pin == 0 ? "" : ",", slot, pins[pin],
-				     'A' + (slot + pin - 1) % 4);
+				     slot == 1 && pin == 0 ? 'S' : 'A' + (slot + pin - 1) % 4);
 	sprintf(w, "})");
 	check_has(sq, want);
 	free(want);
 	/* A few by hand: slot 3 INTA is PIRQ (3 + 0 - 1) & 3 = 2, LNKC; ... */
-	check_has(sq, "{0x0001FFFF,Zero,LNKA,Zero}");
+	check_has(sq, "{0x0001FFFF,Zero,LNKS,Zero}");
+	check_has(sq, "{0x0001FFFF,One,LNKB,Zero}");
 	check_has(sq, "{0x0003FFFF,Zero,LNKC,Zero}");
 	check_has(sq, "{0x0002FFFF,0x03,LNKA,Zero}");
 	check_has(sq, "{0x0004FFFF,0x03,LNKC,Zero}");
@@ -959,6 +963,11 @@ static void check_links(const char *sq)
 			 'A' + n, uid[n], n, n, n, n);
 		check_has(sq, want);
 	}
+	/* The SCI's own link: IRQ 9, fixed, as QEMU's LNKS. */
+	check_has(sq, "Device(LNKS){Name(_HID,EisaId(\"PNP0C0F\"))Name(_UID,0x04)Name(_STA,0x0B)"
+		  "Name(_PRS,ResourceTemplate(){Interrupt(ResourceConsumer,Level,ActiveHigh,Shared,,,)"
+		  "{0x00000009,}})Name(_CRS,ResourceTemplate(){Interrupt(ResourceConsumer,Level,"
+		  "ActiveHigh,Shared,,,){0x00000009,}})Method(_SRS,1,NotSerialized){}}");
 }
 
 #define QWORD_WINDOW(min, max, len) \
