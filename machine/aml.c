@@ -320,47 +320,40 @@ void aml_field(struct aml_buf *b, const char *region, uint8_t flags, const char 
 /* Extended Interrupt flags: consumer (bit 0), level (bit 1 clear), high (bit 2 clear), shared. */
 #define RES_IRQ_LEVEL_SHARED	0x09
 
-void aml_res_word(struct aml_buf *r, uint8_t type, uint8_t type_flags, uint16_t min,
-		  uint16_t max)
+/*
+ * Word, DWord and QWord address space descriptors (ACPI 6.5 6.4.3.5.1-3)
+ * differ only in their code and the width of their five numbers.
+ */
+static void aml_res_space(struct aml_buf *r, uint8_t code, unsigned int width, uint8_t type,
+			  uint8_t type_flags, uint64_t min, uint64_t max)
 {
-	aml_buf_put(r, RES_WORD_SPACE, 1);
-	aml_buf_put(r, 13, 2);				/* length after this field */
+	aml_buf_put(r, code, 1);
+	aml_buf_put(r, 3 + 5 * width, 2);		/* length after this field */
 	aml_buf_put(r, type, 1);
 	aml_buf_put(r, RES_MIN_MAX_FIXED, 1);
 	aml_buf_put(r, type_flags, 1);
-	aml_buf_put(r, 0, 2);				/* granularity */
-	aml_buf_put(r, min, 2);
-	aml_buf_put(r, max, 2);
-	aml_buf_put(r, 0, 2);				/* translation offset */
-	aml_buf_put(r, (uint32_t)max - min + 1, 2);
+	aml_buf_put(r, 0, width);			/* granularity */
+	aml_buf_put(r, min, width);
+	aml_buf_put(r, max, width);
+	aml_buf_put(r, 0, width);			/* translation offset */
+	aml_buf_put(r, max - min + 1, width);
+}
+
+void aml_res_word(struct aml_buf *r, uint8_t type, uint8_t type_flags, uint16_t min,
+		  uint16_t max)
+{
+	aml_res_space(r, RES_WORD_SPACE, 2, type, type_flags, min, max);
 }
 
 void aml_res_dword_memory(struct aml_buf *r, uint32_t min, uint32_t max)
 {
-	aml_buf_put(r, RES_DWORD_SPACE, 1);
-	aml_buf_put(r, 23, 2);
-	aml_buf_put(r, AML_RES_TYPE_MEMORY, 1);
-	aml_buf_put(r, RES_MIN_MAX_FIXED, 1);
-	aml_buf_put(r, RES_MEM_RW, 1);
-	aml_buf_put(r, 0, 4);
-	aml_buf_put(r, min, 4);
-	aml_buf_put(r, max, 4);
-	aml_buf_put(r, 0, 4);
-	aml_buf_put(r, (uint64_t)max - min + 1, 4);
+	aml_res_space(r, RES_DWORD_SPACE, 4, AML_RES_TYPE_MEMORY, RES_MEM_RW, min, max);
 }
 
 void aml_res_qword_memory(struct aml_buf *r, uint64_t min, uint64_t max)
 {
-	aml_buf_put(r, RES_QWORD_SPACE, 1);
-	aml_buf_put(r, 43, 2);
-	aml_buf_put(r, AML_RES_TYPE_MEMORY, 1);
-	aml_buf_put(r, RES_MIN_MAX_FIXED, 1);
-	aml_buf_put(r, RES_MEM_RW_CACHEABLE, 1);
-	aml_buf_put(r, 0, 8);				/* granularity */
-	aml_buf_put(r, min, 8);
-	aml_buf_put(r, max, 8);
-	aml_buf_put(r, 0, 8);				/* translation offset */
-	aml_buf_put(r, max - min + 1, 8);
+	aml_res_space(r, RES_QWORD_SPACE, 8, AML_RES_TYPE_MEMORY, RES_MEM_RW_CACHEABLE, min,
+		      max);
 }
 
 void aml_res_io(struct aml_buf *r, uint16_t base, uint8_t len)
