@@ -146,6 +146,7 @@ START_TEST(pm_poweroff)
 	ck_assert(stop_requested(&st));
 	ck_assert_int_eq(atomic_load(&st.status), 0);
 	stop_destroy(&st);
+	bus_destroy(&pio);
 }
 END_TEST
 

@@ -34,6 +34,7 @@ static void setup(void)
 static void teardown(void)
 {
 	pci_bus_destroy(&pci);
+	bus_destroy(&pio);
 	stop_destroy(&st);
 }
 
