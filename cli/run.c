@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "devices/pci_testdev.h"
+#include "devices/virtio_rng.h"
 #include "machine/layout.h"
 #include "util/parse.h"
 
@@ -34,6 +35,8 @@ static const char run_usage[] =
 "  --dump-dtb FILE      write the machine description as a flattened device tree\n"
 "  --pci-testdev        add the PCI test device (BARs, MSI-X, doorbells) that\n"
 "                       the test guests use; no guest driver binds to it\n"
+"  --rng                add a virtio-rng device (modern virtio-pci) fed from\n"
+"                       the host's getrandom()\n"
 "  -m, --mem SIZE       guest RAM: 512M, 4G, ... (bare number: MiB; default 256M)\n"
 "  -c, --cpus N         vCPUs, 1 to 255 (default 1)\n"
 "  --ro-mode MODE       how firmware is kept read-only: auto (default: a\n"
@@ -117,6 +120,7 @@ enum {
 	OPT_REPORT,
 	OPT_TRACE,
 	OPT_PCI_TESTDEV,
+	OPT_RNG,
 };
 
 static const struct option cli_run_options[] = {
@@ -134,6 +138,7 @@ static const struct option cli_run_options[] = {
 	{ "apic-bus-ns", required_argument, NULL, OPT_APIC_BUS_NS },
 	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
 	{ "pci-testdev", no_argument, NULL, OPT_PCI_TESTDEV },
+	{ "rng", no_argument, NULL, OPT_RNG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "bios", required_argument, NULL, OPT_BIOS },
 	{ "policy", required_argument, NULL, OPT_POLICY },
@@ -265,6 +270,8 @@ static int cli_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 		return cli_file(arg, "--dump-dtb", &cfg->dump_dtb, err);
 	case OPT_PCI_TESTDEV:
 		return cli_device(cfg, "--pci-testdev", &pci_testdev_type, NULL, err);
+	case OPT_RNG:
+		return cli_device(cfg, "--rng", &virtio_rng_type, NULL, err);
 	case OPT_UNTIL:
 	case OPT_FAIL_ON:
 		return cli_marker(opt, arg, &cfg->markers, err);

@@ -23,6 +23,7 @@ int main(void)
 	srunner_add_suite(sr, unit_pci_suite());
 	srunner_add_suite(sr, unit_pci_model_suite());
 	srunner_add_suite(sr, unit_ioloop_suite());
+	srunner_add_suite(sr, unit_virtq_suite());
 	srunner_add_suite(sr, unit_cfi_flash_suite());
 	srunner_add_suite(sr, unit_fw_cfg_suite());
 	srunner_add_suite(sr, unit_acpi_suite());

@@ -21,6 +21,7 @@ Suite *unit_devices_suite(void);
 Suite *unit_pci_suite(void);
 Suite *unit_pci_model_suite(void);
 Suite *unit_ioloop_suite(void);
+Suite *unit_virtq_suite(void);
 Suite *unit_cfi_flash_suite(void);
 Suite *unit_fw_cfg_suite(void);
 Suite *unit_acpi_suite(void);
