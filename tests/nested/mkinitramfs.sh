@@ -41,22 +41,28 @@ copy_with_libs() {
 	done
 }
 
-l1_modules() {
-	local dir m f
-	dir=$(echo "$l1"/lib/modules/*/kernel)
-	[ -d "$dir" ] || die "$l1: no lib/modules/*/kernel"
-	mkdir -p "$stage/lib/modules"
-	# Load order: kvm-amd needs kvm and ccp (its SEV support); kvm needs
-	# irqbypass.
-	for m in virt/lib/irqbypass arch/x86/kvm/kvm drivers/crypto/ccp/ccp \
-		 arch/x86/kvm/kvm-amd; do
+# modules KERNEL_TREE DEST M...: each module M (a path under kernel/,
+# without .ko), uncompressed (busybox insmod takes no .xz), into DEST.
+modules() {
+	local dir dest=$2 m f
+	dir=$(echo "$1"/lib/modules/*/kernel)
+	[ -d "$dir" ] || die "$1: no lib/modules/*/kernel"
+	shift 2
+	mkdir -p "$dest"
+	for m in "$@"; do
 		f=$(ls "$dir/$m.ko"* 2>/dev/null | head -1)
 		[ -n "$f" ] || die "$dir: no module $m"
 		case $f in
-		*.xz) xz -dc "$f" >"$stage/lib/modules/${m##*/}.ko" ;;
-		*) cp "$f" "$stage/lib/modules/${m##*/}.ko" ;;
+		*.xz) xz -dc "$f" >"$dest/${m##*/}.ko" ;;
+		*) cp "$f" "$dest/${m##*/}.ko" ;;
 		esac
 	done
+}
+
+# Load order: kvm-amd needs kvm and ccp (its SEV support); kvm needs irqbypass.
+l1_modules() {
+	modules "$l1" "$stage/lib/modules" virt/lib/irqbypass arch/x86/kvm/kvm \
+		drivers/crypto/ccp/ccp arch/x86/kvm/kvm-amd
 }
 
 l2_kernel_and_initrd() {
@@ -65,6 +71,10 @@ l2_kernel_and_initrd() {
 	cp "$(ls "$l2"/boot/vmlinuz-* | head -1)" "$stage/nested/l2/vmlinuz"
 	cp /bin/busybox "$root/bin/busybox"
 	install -m 0755 tests/nested/l2/init "$root/init"
+	# The virtio drivers Debian builds as modules (virtio_pci and
+	# virtio_console are built in).
+	modules "$l2" "$root/lib/modules" drivers/char/hw_random/virtio-rng \
+		drivers/block/virtio_blk
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9) \
 		>"$stage/nested/l2/initrd.gz"
 	rm -rf "$root"
