@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "devices/pci_testdev.h"
+#include "devices/virtio_blk.h"
 #include "devices/virtio_rng.h"
 #include "machine/layout.h"
 #include "util/parse.h"
@@ -35,6 +36,9 @@ static const char run_usage[] =
 "  --dump-dtb FILE      write the machine description as a flattened device tree\n"
 "  --pci-testdev        add the PCI test device (BARs, MSI-X, doorbells) that\n"
 "                       the test guests use; no guest driver binds to it\n"
+"  -d, --disk FILE[,ro] add a virtio-blk disk on a raw image (repeatable: the\n"
+"                       guest's vda, vdb, ...); locked against a second\n"
+"                       writer; ,ro opens it read-only and says so\n"
 "  --rng                add a virtio-rng device (modern virtio-pci) fed from\n"
 "                       the host's getrandom()\n"
 "  -m, --mem SIZE       guest RAM: 512M, 4G, ... (bare number: MiB; default 256M)\n"
@@ -139,6 +143,7 @@ static const struct option cli_run_options[] = {
 	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
 	{ "pci-testdev", no_argument, NULL, OPT_PCI_TESTDEV },
 	{ "rng", no_argument, NULL, OPT_RNG },
+	{ "disk", required_argument, NULL, 'd' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "bios", required_argument, NULL, OPT_BIOS },
 	{ "policy", required_argument, NULL, OPT_POLICY },
@@ -169,6 +174,26 @@ static int cli_device(struct machine_cfg *cfg, const char *opt, const struct dev
 			       "slots)", opt, MACHINE_MAX_DEVICES);
 	cfg->devices[cfg->nr_devices++] = (struct device_cfg){ .type = type, .opts = opts };
 	return 0;
+}
+
+/*
+ * -d FILE[,ro]: the options live as long as the process, as argv does; a
+ * trailing ",ro" is cut off the argument in place.
+ */
+static int cli_disk(struct machine_cfg *cfg, char *arg, struct lk_err *err)
+{
+	static struct virtio_blk_opts disks[MACHINE_MAX_DEVICES];
+	struct virtio_blk_opts *o = &disks[cfg->nr_devices % MACHINE_MAX_DEVICES];
+	size_t n = strlen(arg);
+
+	*o = (struct virtio_blk_opts){ .path = arg, .opt = "-d" };
+	if (n > 3 && !strcmp(arg + n - 3, ",ro")) {
+		arg[n - 3] = '\0';
+		o->ro = true;
+	}
+	if (!*o->path)
+		return err_set(err, LK_EXIT_USAGE, "-d: empty file name");
+	return cli_device(cfg, "-d", &virtio_blk_type, o, err);
 }
 
 /* The SEV launch's own options; 1 when @opt is not one of them. */
@@ -272,6 +297,8 @@ static int cli_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 		return cli_device(cfg, "--pci-testdev", &pci_testdev_type, NULL, err);
 	case OPT_RNG:
 		return cli_device(cfg, "--rng", &virtio_rng_type, NULL, err);
+	case 'd':
+		return cli_disk(cfg, (char *)arg, err);
 	case OPT_UNTIL:
 	case OPT_FAIL_ON:
 		return cli_marker(opt, arg, &cfg->markers, err);
@@ -325,7 +352,7 @@ enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 			      struct lk_err *err)
 {
 	static const struct cli_syntax syn = {
-		"run", "+m:c:k:i:p:h", cli_run_options, "mckip", OPT_FIRMWARE,
+		"run", "+m:c:k:i:p:d:h", cli_run_options, "mckipd", OPT_FIRMWARE,
 	};
 	enum cli_result r;
 

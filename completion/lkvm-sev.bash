@@ -6,7 +6,7 @@
 # --ro-mode, --console, --direct-vmsa and --cpu (the models of sev/cpu.c).
 
 _lkvm_sev_run_opts="--firmware --vars -k --kernel -i --initrd -p --params --pit --apic-bus-ns
-	--dump-dtb --pci-testdev --rng
+	--dump-dtb --pci-testdev --rng -d --disk
 	-m --mem -c --cpus --ro-mode --debugcon --timeout --until --until-re --fail-on
 	--serial-log --console --report --trace -h --help
 	--sev --sev-es --sev-snp --bios --policy --cpu --cpu-sig --debug-swap --vmsa-features
@@ -49,7 +49,7 @@ _lkvm_sev()
 	case "$cmd" in
 	run|measure)
 		case "$prev" in
-		--firmware|--vars|-k|--kernel|-i|--initrd|--dump-dtb|--debugcon|--serial-log|\
+		--firmware|--vars|-d|--disk|-k|--kernel|-i|--initrd|--dump-dtb|--debugcon|--serial-log|\
 		--report|--trace|--bios|--dh-cert|--session|--secret-header|--secret|\
 		--id-block|--id-auth|--host-data)
 			_lkvm_sev_files "$cur"

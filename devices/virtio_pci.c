@@ -36,7 +36,7 @@ enum {
 
 static uint64_t vp_offered(const struct virtio_pci *vp)
 {
-	return vp->ops->features | 1ULL << VIRTIO_F_VERSION_1 | 1ULL << VIRTIO_F_ACCESS_PLATFORM |
+	return vp->features | 1ULL << VIRTIO_F_VERSION_1 | 1ULL << VIRTIO_F_ACCESS_PLATFORM |
 	       1ULL << VIRTIO_RING_F_INDIRECT_DESC | 1ULL << VIRTIO_RING_F_EVENT_IDX;
 }
 
@@ -168,11 +168,12 @@ static uint16_t vp_vector(const struct virtio_pci *vp, uint16_t v)
 static void vp_queue_write(struct virtio_pci *vp, const uint8_t *c, unsigned int off,
 			   unsigned int len)
 {
-	struct virtq *q = &vp->q[vp->queue_sel];
 	uint16_t size = (uint16_t)bus_data_get(c + CC_Q_SIZE, 2);
+	struct virtq *q;
 
 	if (vp->queue_sel >= vp->ops->nr_queues)
 		return;
+	q = &vp->q[vp->queue_sel];
 	if (pci_cfg_hit(off, len, CC_Q_MSIX, 2))
 		q->msix_vector = vp_vector(vp, (uint16_t)bus_data_get(c + CC_Q_MSIX, 2));
 	if (q->enabled)
@@ -373,6 +374,7 @@ int virtio_pci_init(struct virtio_pci *vp, const struct virtio_ops *ops, void *d
 	memset(vp, 0, sizeof(*vp));
 	vp->ops = ops;
 	vp->dev = dev;
+	vp->features = ops->features;
 	vp->svc = *svc;
 	snprintf(vp->name, sizeof(vp->name), "%s", ops->name);
 	pthread_mutex_init(&vp->lock, NULL);
@@ -404,6 +406,8 @@ void virtio_pci_destroy(struct virtio_pci *vp)
 {
 	unsigned int i;
 
+	if (!vp->ops)
+		return;		/* virtio_pci_init() never ran */
 	for (i = 0; i < VIRTIO_MAX_QUEUES; i++) {
 		ioloop_del(vp->svc.loop, &vp->qio[i].src);
 		if (vp->qio[i].efd >= 0)

@@ -88,6 +88,8 @@ struct virtio_pci {
 	pthread_mutex_t lock;		/* the transport's state and the queues */
 	pthread_mutex_t intx_lock;	/* orders INTx changes against the ISR */
 	char name[24];
+	uint64_t features;		/* the device's own offer: ops->features, or changed
+					 * by the device after init, before the driver looks */
 	uint64_t driver_features;
 	uint32_t dfselect, gfselect;
 	uint16_t queue_sel, config_vector;

@@ -100,9 +100,10 @@ static int virtq_walk(struct virtq *q, struct virtq_walk *w, uint16_t head, stru
 	for (;;) {
 		struct virtq_desc d;
 
-		if (++count > VIRTQ_MAX_CHAIN)
+		/* No chain is longer than its table without visiting a descriptor twice. */
+		if (++count > table_size)
 			return err_set(err, LK_EXIT_CRASH, "descriptor %u: a chain of more than %u "
-				       "(a loop?)", idx, VIRTQ_MAX_CHAIN);
+				       "(a loop?)", idx, table_size);
 		memcpy(&d, &table[idx], sizeof(d));
 		d.addr = le64toh(d.addr);
 		d.len = le32toh(d.len);
@@ -120,6 +121,7 @@ static int virtq_walk(struct virtq *q, struct virtq_walk *w, uint16_t head, stru
 			table_size = d.len / 16;
 			indirect = true;
 			idx = 0;
+			count = 0;
 			continue;
 		}
 		if (virtq_add_buf(w, &d, idx, err))

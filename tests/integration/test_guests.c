@@ -457,6 +457,83 @@ START_TEST(pci_testdev_absent)
 }
 END_TEST
 
+/*
+ * tests/guests/virtio.S drives --rng as a driver would. Every value follows
+ * from devices/virtio_pci.h, devices/virtq.c and devices/virtio_rng.c:
+ *  - 1af4:1044 (0x1040 + type 4) in the first free slot from 2, class
+ *    ff0000, revision 01, subsystem 1af4:1100; COMMAND 0, STATUS 0010, INTA;
+ *  - from 0x40, each capability at the next dword: common (16 bytes, BAR4 at
+ *    0, 0x38 long), ISR (at 0x1000, 4), no device configuration (virtio-rng
+ *    has none), notify (20 bytes, at 0x3000, one queue times the multiplier
+ *    4), then MSI-X at 0x74: 2 vectors (one queue, one for configuration),
+ *    table at 0 and PBA at 0x800 of BAR1;
+ *  - sizing: BAR1 4 KiB 32-bit memory, BAR4/5 16 KiB 64-bit memory;
+ *  - one queue of at most 64, no vectors (ffff), notify_off 0;
+ *  - offered: INDIRECT_DESC, EVENT_IDX (bits 28, 29), VERSION_1,
+ *    ACCESS_PLATFORM (32, 33); FEATURES_OK without VERSION_1 reads back
+ *    clear; the guest takes INDIRECT_DESC the first time, not the second;
+ *  - size 8 (a power of two below 64) is taken; each request's 16
+ *    device-writable bytes come back filled, used length 16, and without
+ *    MSI-X a used buffer sets ISR bit 0, which reading clears;
+ *  - the loop (descriptors 0 and 1 chained to each other, 8 bytes each)
+ *    is found when the walk passes the queue's 8 descriptors, at
+ *    descriptor 0 again: NEEDS_RESET (0x40) on top of 0f, nothing used, ISR
+ *    bit 1, configuration generation 1, and one warning;
+ *  - a reset disables the queue and gives it back its maximum size, and
+ *    the rings start again from 0.
+ */
+static const char virtio_out[] =
+	"virtio 00:02.0 1af4:1044\n"
+	"class ff0000 rev 01 subsystem 1af4:1100\n"
+	"command 0000 status 0010 pin 01\n"
+	"cap 09 at 40: len 16 type 1 bar 4 offset 00000000 length 00000038\n"
+	"cap 09 at 50: len 16 type 3 bar 4 offset 00001000 length 00000004\n"
+	"cap 09 at 60: len 20 type 2 bar 4 offset 00003000 length 00000004\n"
+	"notify multiplier 4\n"
+	"cap 11 at 74: msix control 0001 table 00000001 pba 00000801\n"
+	"sized: bar1 fffff000 bar4 ffffc004 bar5 ffffffff\n"
+	"bar4 e0000004 bar5 00000000 command 0006\n"
+	"num_queues 1, config msix ffff\n"
+	"queue 0: size 64 notify_off 0 msix ffff\n"
+	"reset: status 00\n"
+	"acknowledge: status 01, driver: status 03\n"
+	"device features 0000000330000000\n"
+	"driver features 0000000200000000 (no version_1): status 03\n"
+	"reset: status 00\n"
+	"driver features 0000000310000000: status 0b\n"
+	"queue 0: size 8 desc 0000000000010000 avail 0000000000010100\n"
+	"queue 0: used 0000000000010200 enable 1\n"
+	"driver ok: status 0f\n"
+	"request: used idx 1, id 0 len 16, filled yes\n"
+	"isr 01 then 00\n"
+	"indirect: used idx 2, id 1 len 16, filled yes yes\n"
+	"chain: used idx 3, id 2 len 16, filled yes yes\n"
+	"isr 01\n"
+	"loop: status 4f, used idx 3, isr 02, generation 1\n"
+	"reset: status 00, queue 0 enable 0 size 64, isr 00\n"
+	"driver features 0000000300000000: status 0b\n"
+	"queue 0: size 8 desc 0000000000010000 avail 0000000000010100\n"
+	"queue 0: used 0000000000010200 enable 1\n"
+	"driver ok: status 0f\n"
+	"request: used idx 1, id 0 len 16, filled yes\n"
+	"done\n";
+
+START_TEST(virtio_rng)
+{
+	expect_run((const char *[]){ "run", "--rng", "--firmware", guest("virtio"), "--timeout",
+				     "30", NULL }, 0, virtio_out,
+		   "lkvm-sev: warning: virtio-rng (00:02.0): queue 0: descriptor 0: a chain of "
+		   "more than 8 (a loop?); the device needs a reset\n");
+}
+END_TEST
+
+START_TEST(virtio_rng_absent)
+{
+	expect_run((const char *[]){ "run", "--firmware", guest("virtio"), "--timeout", "30",
+				     NULL }, 0, "no virtio device\n", "");
+}
+END_TEST
+
 Suite *guest_suite(void)
 {
 	Suite *s = suite_create("guests");
@@ -478,6 +555,8 @@ Suite *guest_suite(void)
 	tcase_add_test(tc, pci_testdev);
 	tcase_add_test(tc, pci_testdev_trace);
 	tcase_add_test(tc, pci_testdev_absent);
+	tcase_add_test(tc, virtio_rng);
+	tcase_add_test(tc, virtio_rng_absent);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -118,7 +118,8 @@ linux_to_init() {
 		-k "$L2_KERNEL" -i "$L2_INITRD" -p "console=ttyS0 panic=-1 quiet" \
 		--timeout 300 --console none --serial-log "$T/$name.serial" \
 		--report "$T/$name.json" "$@"
-	expect_status "$name" 0 || return 1
+	expect_status "$name" 0 || { failed="$failed serial: $(tail -c 700 "$T/$name.serial")"
+		return 1; }
 	expect_in "$T/$name.serial" "$INIT_MARKER, $cpus CPU(s)" || return 1
 	if [ "$end" = until ]; then
 		timeline_in_order "$name" || return 1

@@ -6,7 +6,7 @@
 # (Linux calibrates its local APIC timer itself: --apic-bus-ns only slows
 # OVMF's.)
 KERNEL=6.12
-SCENARIOS="linux-c1 linux-c1-poweroff linux-c2 linux-pci linux-virtio"
+SCENARIOS="linux-c1 linux-c1-poweroff linux-c2 linux-pci linux-virtio linux-blk"
 TIMEOUT=1200
 TIMER_ARGS="--apic-bus-ns 20"
 
@@ -61,4 +61,38 @@ s_linux_virtio() {
 	if grep -q "virtio" "$T/linux-virtio.err"; then
 		fail "linux-virtio: $(grep virtio "$T/linux-virtio.err")"
 	fi
+}
+
+# virtio_blk on three images: a 1 MiB one of random bytes whose hash Linux
+# must read back (vda), a blank one Linux writes a marker into (vdb, found
+# afterwards in the file), and a read-only copy of the first (vdc) that
+# Linux must see read-only and refuse to write. First, the lock: the same
+# image as a writable and a read-only disk is refused.
+s_linux_blk() {
+	local s="$T/linux-blk.serial" a="$T/a.img" b="$T/b.img" c="$T/c.img" hash
+	dd if=/dev/urandom of="$a" bs=64k count=16 2>/dev/null
+	dd if=/dev/zero of="$b" bs=64k count=1 2>/dev/null
+	cp "$a" "$c"
+	hash=$(sha256sum "$a" | cut -d' ' -f1)
+	lkvm linux-blk-lock run -d "$a" -d "$a,ro"
+	expect_status linux-blk-lock 2 || return 1
+	expect_in "$T/linux-blk-lock.err" "-d $a: locked by another writer of the image" ||
+		return 1
+	lkvm linux-blk run --firmware "$OVMF" -m 512M $TIMER_ARGS -d "$a" -d "$b" -d "$c,ro" \
+		-k "$L2_KERNEL" -i "$L2_INITRD" -p "console=ttyS0 panic=-1 quiet lkvm.blk" \
+		--fail-on "Kernel panic" --until "$INIT_MARKER" \
+		--timeout 300 --console none --serial-log "$s"
+	expect_status linux-blk 0 || return 1
+	expect_in "$s" "lkvm-sev-nested: blk vda 2048 sectors, ro 0" || return 1
+	expect_in "$s" "lkvm-sev-nested: blk vdb 128 sectors, ro 0" || return 1
+	expect_in "$s" "lkvm-sev-nested: blk vdc 2048 sectors, ro 1" || return 1
+	expect_in "$s" "lkvm-sev-nested: blk vda sha256 $hash" || return 1
+	expect_in "$s" "lkvm-sev-nested: blk vdc sha256 $hash" || return 1
+	expect_in "$s" "lkvm-sev-nested: blk vdb written" || return 1
+	expect_in "$s" "lkvm-sev-nested: blk vdc refused the write" || return 1
+	# The guest's write is in the file, at sector 1.
+	expect_eq "linux-blk: b.img sector 1" \
+		"$(dd if="$b" bs=512 skip=1 count=1 2>/dev/null | head -c 22)" \
+		"lkvm-sev-nested-marker" || return 1
+	expect_eq "linux-blk: c.img unchanged" "$(sha256sum "$c" | cut -d' ' -f1)" "$hash"
 }

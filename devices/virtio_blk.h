@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * virtio-blk (-d FILE[,ro]): a disk on a raw image file (virtio 1.x, 5.2).
+ * The image is locked against a second writer (OFD locks, as QEMU does);
+ * ",ro" opens it read-only and offers VIRTIO_BLK_F_RO.
+ */
+#ifndef LKVM_DEVICES_VIRTIO_BLK_H
+#define LKVM_DEVICES_VIRTIO_BLK_H
+
+#include <stdbool.h>
+
+#include "devices/device.h"
+
+struct virtio_blk_opts {
+	const char *path;
+	bool ro;
+	const char *opt;	/* how the user spelled it, for messages: "-d" */
+};
+
+extern const struct device_type virtio_blk_type;
+
+#endif

@@ -1,0 +1,780 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * virtio: drives the virtio-rng device (lkvm-sev run --rng,
+ * devices/virtio_rng.c) through the modern virtio-pci transport
+ * (devices/virtio_pci.h) the way a driver would, to test the transport and
+ * the split virtqueues (devices/virtq.h): the capabilities, BAR4, the
+ * status and feature negotiation (a refused FEATURES_OK first), queue 0
+ * set up smaller than its maximum in low RAM, requests as one buffer, an
+ * indirect table and a chain, the ISR, a looping chain that must leave the
+ * device NEEDS_RESET, and a reset that brings it back. Without the device
+ * it prints "no virtio device" and powers off.
+ *
+ * One line per step with the values read back, register contents in hex
+ * and counts in decimal, so that the test compares the whole output
+ * (tests/integration/test_guests.c); the random bytes themselves are never
+ * printed, only whether a buffer is still all zero. Polling only, with
+ * interrupts off and MSI-X disabled: every wait ends at a deadline on the
+ * ACPI PM timer, so one that times out shows as a wrong value. A failed
+ * power-off exits through isa-debug-exit with EXIT_NOT_OFF.
+ */
+	.include "lib.inc"
+
+	.set	EXIT_NOT_OFF,		0x13
+
+	/* The device (devices/virtio_pci.h, devices/virtio_rng.c). */
+	.set	VIRTIO_RNG_ID,		0x10441af4	/* device:vendor */
+
+	/* Where this guest puts BAR4 (64-bit memory, below 4 GiB). */
+	.set	BAR4_ADDR,		0xe0000000
+
+	/* Configuration space. */
+	.set	PCI_COMMAND,		0x04
+	.set	PCI_STATUS,		0x06
+	.set	PCI_CLASS_REV,		0x08
+	.set	PCI_BAR1,		0x14
+	.set	PCI_BAR4,		0x20
+	.set	PCI_BAR5,		0x24
+	.set	PCI_SUBSYSTEM,		0x2c
+	.set	PCI_CAP_PTR,		0x34
+	.set	PCI_INT_PIN,		0x3d
+	.set	CMD_MEMORY,		0x0002
+	.set	CMD_MASTER,		0x0004
+	.set	STATUS_CAP_LIST,	0x10
+	.set	CAP_ID_VNDR,		0x09
+	.set	CAP_ID_MSIX,		0x11
+
+	/* virtio_pci_cap (virtio 1.x, 4.1.4). */
+	.set	VCAP_LEN,		2
+	.set	VCAP_TYPE,		3
+	.set	VCAP_BAR,		4
+	.set	VCAP_OFFSET,		8
+	.set	VCAP_LENGTH,		12
+	.set	VCAP_NOTIFY_MULT,	16
+	.set	VCAP_COMMON,		1
+	.set	VCAP_NOTIFY,		2
+	.set	VCAP_ISR,		3
+
+	/* The common configuration (4.1.4.3), from %ebp. */
+	.set	CC_DFSELECT,		0x00
+	.set	CC_DF,			0x04
+	.set	CC_GFSELECT,		0x08
+	.set	CC_GF,			0x0c
+	.set	CC_MSIX_CONFIG,		0x10
+	.set	CC_NUM_QUEUES,		0x12
+	.set	CC_STATUS,		0x14
+	.set	CC_CFG_GEN,		0x15
+	.set	CC_Q_SELECT,		0x16
+	.set	CC_Q_SIZE,		0x18
+	.set	CC_Q_MSIX,		0x1a
+	.set	CC_Q_ENABLE,		0x1c
+	.set	CC_Q_NOTIFY_OFF,	0x1e
+	.set	CC_Q_DESC,		0x20
+	.set	CC_Q_AVAIL,		0x28
+	.set	CC_Q_USED,		0x30
+
+	/* Device status (2.1) and features (6). */
+	.set	ST_ACKNOWLEDGE,		0x01
+	.set	ST_DRIVER,		0x02
+	.set	ST_DRIVER_OK,		0x04
+	.set	ST_FEATURES_OK,		0x08
+	.set	ST_NEEDS_RESET,		0x40
+	.set	F_HI_VERSION_1,		0x1		/* bit 32 */
+	.set	F_HI_ACCESS_PLATFORM,	0x2		/* bit 33 */
+	.set	F_LO_INDIRECT_DESC,	0x10000000	/* bit 28 */
+
+	/* Split virtqueue descriptors (2.7.5). */
+	.set	DESC_F_NEXT,		1
+	.set	DESC_F_WRITE,		2
+	.set	DESC_F_INDIRECT,	4
+
+	/*
+	 * Queue 0 in low RAM the guest owns, clear of the variables and the
+	 * stack at 0x7000: the descriptor table (16-byte aligned), the
+	 * available ring (2), the used ring (4), an indirect table and the
+	 * buffers. QUEUE_SIZE is smaller than the device's maximum.
+	 */
+	.set	QUEUE_SIZE,		8
+	.set	QMEM,			0x10000
+	.set	QMEM_DWORDS,		0x2000 / 4
+	.set	DESC,			QMEM + 0x000
+	.set	AVAIL,			QMEM + 0x100
+	.set	USED,			QMEM + 0x200
+	.set	INDIRECT,		QMEM + 0x300
+	.set	BUF,			QMEM + 0x1000
+
+	/* Waits, in PM timer ticks. */
+	.set	WAIT_TICKS,		ACPI_PM_TMR_HZ * 10	/* 10 s */
+
+	/* RAM. */
+	.set	ARG0,			RAM_VARS + 0x00	/* printf32's arguments */
+	.set	ARG1,			RAM_VARS + 0x04
+	.set	ARG2,			RAM_VARS + 0x08
+	.set	ARG3,			RAM_VARS + 0x0c
+	.set	ARG4,			RAM_VARS + 0x10
+	.set	ARG5,			RAM_VARS + 0x14
+	.set	VIO_CFG,		RAM_VARS + 0x20	/* the device's config address */
+	.set	DL_LIMIT,		RAM_VARS + 0x28	/* the deadline: ticks allowed */
+	.set	DL_TOTAL,		RAM_VARS + 0x2c	/* ticks so far */
+	.set	DL_LAST,		RAM_VARS + 0x30	/* the timer at the last look */
+	.set	CAP_COMMON_OFF,		RAM_VARS + 0x34	/* offsets in BAR4, from the caps */
+	.set	CAP_ISR_OFF,		RAM_VARS + 0x38
+	.set	CAP_NOTIFY_OFF,		RAM_VARS + 0x3c
+	.set	NOTIFY_MULT,		RAM_VARS + 0x40
+	.set	ISR_ADDR,		RAM_VARS + 0x44
+	.set	NOTIFY_ADDR,		RAM_VARS + 0x48	/* queue 0's doorbell */
+
+/*
+ * Print the format \fmt (a string constant): %1 .. %8 print the next
+ * argument in that many hex digits, %d in decimal, %s the string at the
+ * linear address it holds. The arguments are registers or immediates.
+ * Preserves every register.
+ */
+.macro PRINTF fmt, a0, a1, a2, a3, a4, a5
+	.ifnb	\a0
+	movl	\a0, ARG0
+	.endif
+	.ifnb	\a1
+	movl	\a1, ARG1
+	.endif
+	.ifnb	\a2
+	movl	\a2, ARG2
+	.endif
+	.ifnb	\a3
+	movl	\a3, ARG3
+	.endif
+	.ifnb	\a4
+	movl	\a4, ARG4
+	.endif
+	.ifnb	\a5
+	movl	\a5, ARG5
+	.endif
+	.pushsection .rodata
+9997:	.asciz	"\fmt"
+	.popsection
+	pushl	%esi
+	movl	$(ROM_BASE + 9997b), %esi
+	call	printf32
+	popl	%esi
+.endm
+
+/* Descriptor \i of the table at \table: \addr, \len, \flags, \next. */
+.macro DESC_SET table, i, addr, len, flags, next
+	movl	$\addr, \table + 16 * \i
+	movl	$0, \table + 16 * \i + 4
+	movl	$\len, \table + 16 * \i + 8
+	movw	$\flags, \table + 16 * \i + 12
+	movw	$\next, \table + 16 * \i + 14
+.endm
+
+/* Write \val to the device status and read it back into %eax. */
+.macro SET_STATUS val
+	movb	$\val, CC_STATUS(%ebp)
+	movzbl	CC_STATUS(%ebp), %eax
+.endm
+
+	PM32_ENTRY
+
+	movl	$0, VIO_CFG
+	movl	$0, CAP_COMMON_OFF
+	movl	$0, CAP_ISR_OFF
+	movl	$0, CAP_NOTIFY_OFF
+	movl	$0, NOTIFY_MULT
+	PIIX4_PM_ENABLE ACPI_PM_BASE
+
+	/* 1. The first 1af4:1044 on bus 0. */
+	xorl	%ebx, %ebx			/* devfn */
+find_loop:
+	movl	%ebx, %eax
+	shll	$8, %eax
+	orl	$PCI_CFG_ENABLE, %eax
+	movl	%eax, %edi
+	call	cfg_rd32
+	cmpl	$VIRTIO_RNG_ID, %eax
+	je	found
+	incl	%ebx
+	cmpl	$256, %ebx
+	jb	find_loop
+	PRINTF	"no virtio device\n"
+	jmp	poweroff
+
+found:
+	movl	%edi, VIO_CFG
+	movl	%ebx, %ecx
+	shrl	$3, %ecx			/* slot */
+	andl	$7, %ebx			/* function */
+	movl	%eax, %edx
+	shrl	$16, %edx
+	andl	$0xffff, %eax
+	PRINTF	"virtio 00:%2.%1 %4:%4\n", %ecx, %ebx, %eax, %edx
+	movl	$PCI_CLASS_REV, %eax
+	call	vio_rd32
+	movl	%eax, %ebx
+	shrl	$8, %ebx			/* class code */
+	andl	$0xff, %eax			/* revision */
+	movl	%eax, %ecx
+	movl	$PCI_SUBSYSTEM, %eax
+	call	vio_rd32
+	movl	%eax, %edx
+	shrl	$16, %edx
+	andl	$0xffff, %eax
+	PRINTF	"class %6 rev %2 subsystem %4:%4\n", %ebx, %ecx, %eax, %edx
+	movl	$PCI_COMMAND, %eax
+	call	vio_rd16
+	movl	%eax, %ebx
+	movl	$PCI_STATUS, %eax
+	call	vio_rd16
+	movl	%eax, %ecx
+	movl	$PCI_INT_PIN, %eax
+	call	vio_rd8
+	PRINTF	"command %4 status %4 pin %2\n", %ebx, %ecx, %eax
+
+	/* The capability list: the virtio ones in full, and MSI-X. */
+	movl	$PCI_STATUS, %eax
+	call	vio_rd16
+	testb	$STATUS_CAP_LIST, %al
+	jnz	1f
+	PRINTF	"no capability list\n"
+	jmp	poweroff
+1:	movl	$PCI_CAP_PTR, %eax
+	call	vio_rd8
+	movl	%eax, %ebx
+	movl	$48, %esi			/* at most 48 in 192 bytes */
+cap_loop:
+	andl	$0xfc, %ebx
+	jz	caps_done
+	decl	%esi
+	jns	1f
+	PRINTF	"capability list loops\n"
+	jmp	poweroff
+1:	movl	%ebx, %eax
+	call	vio_rd8
+	cmpl	$CAP_ID_VNDR, %eax
+	je	cap_virtio
+	cmpl	$CAP_ID_MSIX, %eax
+	je	cap_msix
+	PRINTF	"cap %2 at %2\n", %eax, %ebx
+	jmp	cap_next
+
+cap_virtio:
+	leal	VCAP_LEN(%ebx), %eax
+	call	vio_rd8
+	movl	%eax, %ecx
+	leal	VCAP_TYPE(%ebx), %eax
+	call	vio_rd8
+	movl	%eax, %edx
+	leal	VCAP_BAR(%ebx), %eax
+	call	vio_rd8
+	movl	%eax, %edi
+	leal	VCAP_LENGTH(%ebx), %eax
+	call	vio_rd32
+	movl	%eax, ARG5
+	leal	VCAP_OFFSET(%ebx), %eax
+	call	vio_rd32
+	PRINTF	"cap 09 at %2: len %d type %d bar %d offset %8 length %8\n", %ebx, %ecx, %edx, %edi, %eax
+	cmpl	$VCAP_COMMON, %edx
+	jne	1f
+	movl	%eax, CAP_COMMON_OFF
+1:	cmpl	$VCAP_ISR, %edx
+	jne	2f
+	movl	%eax, CAP_ISR_OFF
+2:	cmpl	$VCAP_NOTIFY, %edx
+	jne	cap_next
+	movl	%eax, CAP_NOTIFY_OFF
+	leal	VCAP_NOTIFY_MULT(%ebx), %eax
+	call	vio_rd32
+	movl	%eax, NOTIFY_MULT
+	PRINTF	"notify multiplier %d\n", %eax
+	jmp	cap_next
+
+cap_msix:
+	leal	2(%ebx), %eax
+	call	vio_rd16
+	movl	%eax, %ecx
+	leal	4(%ebx), %eax
+	call	vio_rd32
+	movl	%eax, %edx
+	leal	8(%ebx), %eax
+	call	vio_rd32
+	PRINTF	"cap 11 at %2: msix control %4 table %8 pba %8\n", %ebx, %ecx, %edx, %eax
+
+cap_next:
+	leal	1(%ebx), %eax
+	call	vio_rd8
+	movl	%eax, %ebx
+	jmp	cap_loop
+caps_done:
+
+	/*
+	 * 2. Size BAR1 (the MSI-X table) and BAR4/5, program BAR4 below
+	 * 4 GiB and turn memory decoding on.
+	 */
+	movl	$PCI_BAR1, %eax
+	call	bar_size
+	movl	%eax, %ebx
+	movl	$PCI_BAR4, %eax
+	call	bar_size
+	movl	%eax, %ecx
+	movl	$PCI_BAR5, %eax
+	call	bar_size
+	PRINTF	"sized: bar1 %8 bar4 %8 bar5 %8\n", %ebx, %ecx, %eax
+	movl	$PCI_BAR4, %eax
+	movl	$BAR4_ADDR, %ecx
+	call	vio_wr32
+	movl	$PCI_BAR5, %eax
+	xorl	%ecx, %ecx
+	call	vio_wr32
+	movl	$PCI_COMMAND, %eax
+	movl	$(CMD_MEMORY | CMD_MASTER), %ecx
+	call	vio_wr16
+	movl	$PCI_BAR4, %eax
+	call	vio_rd32
+	movl	%eax, %ebx
+	movl	$PCI_BAR5, %eax
+	call	vio_rd32
+	movl	%eax, %ecx
+	movl	$PCI_COMMAND, %eax
+	call	vio_rd16
+	PRINTF	"bar4 %8 bar5 %8 command %4\n", %ebx, %ecx, %eax
+
+	/* From here on %ebp is the common configuration. */
+	andl	$~0xf, %ebx
+	movl	CAP_COMMON_OFF, %ebp
+	addl	%ebx, %ebp
+	movl	CAP_ISR_OFF, %eax
+	addl	%ebx, %eax
+	movl	%eax, ISR_ADDR
+	movzwl	CC_NUM_QUEUES(%ebp), %ebx
+	movw	$0, CC_Q_SELECT(%ebp)
+	movzwl	CC_Q_SIZE(%ebp), %ecx
+	movzwl	CC_Q_NOTIFY_OFF(%ebp), %edx
+	movzwl	CC_Q_MSIX(%ebp), %esi
+	movzwl	CC_MSIX_CONFIG(%ebp), %edi
+	PRINTF	"num_queues %d, config msix %4\n", %ebx, %edi
+	PRINTF	"queue 0: size %d notify_off %d msix %4\n", %ecx, %edx, %esi
+	/* Queue 0's doorbell: the notify area + notify_off * the multiplier. */
+	movl	%edx, %eax
+	imull	NOTIFY_MULT, %eax
+	addl	CAP_NOTIFY_OFF, %eax
+	addl	$BAR4_ADDR, %eax
+	movl	%eax, NOTIFY_ADDR
+
+	/*
+	 * 3. Initialisation (3.1.1): reset, ACKNOWLEDGE, DRIVER, the
+	 * features, FEATURES_OK. Without VERSION_1 the device must refuse
+	 * FEATURES_OK; then again, properly, with INDIRECT_DESC too.
+	 */
+	SET_STATUS 0
+	PRINTF	"reset: status %2\n", %eax
+	SET_STATUS ST_ACKNOWLEDGE
+	movl	%eax, %ebx
+	SET_STATUS (ST_ACKNOWLEDGE | ST_DRIVER)
+	PRINTF	"acknowledge: status %2, driver: status %2\n", %ebx, %eax
+	movl	$1, CC_DFSELECT(%ebp)
+	movl	CC_DF(%ebp), %ebx
+	movl	$0, CC_DFSELECT(%ebp)
+	movl	CC_DF(%ebp), %ecx
+	PRINTF	"device features %8%8\n", %ebx, %ecx
+
+	movl	$F_HI_ACCESS_PLATFORM, %ebx
+	xorl	%ecx, %ecx
+	call	set_features
+	SET_STATUS (ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK)
+	PRINTF	"driver features %8%8 (no version_1): status %2\n", %ebx, %ecx, %eax
+	SET_STATUS 0
+	PRINTF	"reset: status %2\n", %eax
+	movl	$(F_HI_VERSION_1 | F_HI_ACCESS_PLATFORM), %ebx
+	movl	$F_LO_INDIRECT_DESC, %ecx
+	call	negotiate
+	PRINTF	"driver features %8%8: status %2\n", %ebx, %ecx, %eax
+
+	/* 4. Queue 0, then DRIVER_OK. */
+	call	queue_setup
+	SET_STATUS (ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK)
+	PRINTF	"driver ok: status %2\n", %eax
+
+	/* 5. One 16-byte device-writable buffer, zeroed by queue_setup. */
+	DESC_SET DESC, 0, BUF, 16, DESC_F_WRITE, 0
+	xorl	%eax, %eax
+	call	submit
+	movl	$BUF, %esi
+	movl	$4, %ecx
+	call	filled
+	movl	USED + 4, %ebx
+	movl	USED + 8, %ecx
+	PRINTF	"request: used idx %d, id %d len %d, filled %s\n", %eax, %ebx, %ecx, %edx
+	/* The used buffer set ISR bit 0 (no MSI-X); reading clears it. */
+	movl	ISR_ADDR, %esi
+	movzbl	(%esi), %eax
+	movzbl	(%esi), %ebx
+	PRINTF	"isr %2 then %2\n", %eax, %ebx
+
+	/* 6. An indirect table of two 8-byte buffers, then a chain of two. */
+	DESC_SET INDIRECT, 0, BUF + 0x10, 8, DESC_F_WRITE | DESC_F_NEXT, 1
+	DESC_SET INDIRECT, 1, BUF + 0x18, 8, DESC_F_WRITE, 0
+	DESC_SET DESC, 1, INDIRECT, 32, DESC_F_INDIRECT, 0
+	movl	$1, %eax
+	call	submit
+	movl	$(BUF + 0x10), %esi
+	movl	$2, %ecx
+	call	filled
+	movl	%edx, %ebx
+	movl	$(BUF + 0x18), %esi
+	call	filled
+	movl	USED + 4 + 8, %ecx
+	movl	USED + 8 + 8, %esi
+	PRINTF	"indirect: used idx %d, id %d len %d, filled %s %s\n", %eax, %ecx, %esi, %ebx, %edx
+
+	DESC_SET DESC, 2, BUF + 0x20, 8, DESC_F_WRITE | DESC_F_NEXT, 3
+	DESC_SET DESC, 3, BUF + 0x28, 8, DESC_F_WRITE, 0
+	movl	$2, %eax
+	call	submit
+	movl	$(BUF + 0x20), %esi
+	movl	$2, %ecx
+	call	filled
+	movl	%edx, %ebx
+	movl	$(BUF + 0x28), %esi
+	call	filled
+	movl	USED + 4 + 16, %ecx
+	movl	USED + 8 + 16, %esi
+	PRINTF	"chain: used idx %d, id %d len %d, filled %s %s\n", %eax, %ecx, %esi, %ebx, %edx
+	movl	ISR_ADDR, %esi
+	movzbl	(%esi), %eax
+	PRINTF	"isr %2\n", %eax
+
+	/*
+	 * 7. A chain that loops: descriptor 0 to 1 and back. The device
+	 * must give up on the queue and ask for a reset (NEEDS_RESET, ISR
+	 * bit 1, a new configuration generation), using nothing.
+	 */
+	DESC_SET DESC, 0, BUF + 0x30, 8, DESC_F_WRITE | DESC_F_NEXT, 1
+	DESC_SET DESC, 1, BUF + 0x38, 8, DESC_F_WRITE | DESC_F_NEXT, 0
+	xorl	%eax, %eax
+	call	post
+	call	wait_needs_reset
+	movzwl	USED + 2, %ebx
+	movl	ISR_ADDR, %esi
+	movzbl	(%esi), %ecx
+	movzbl	CC_CFG_GEN(%ebp), %edx
+	PRINTF	"loop: status %2, used idx %d, isr %2, generation %d\n", %eax, %ebx, %ecx, %edx
+
+	/* 8. Reset: the queue is off and back at its maximum size. */
+	SET_STATUS 0
+	movw	$0, CC_Q_SELECT(%ebp)
+	movzwl	CC_Q_ENABLE(%ebp), %ebx
+	movzwl	CC_Q_SIZE(%ebp), %ecx
+	movl	ISR_ADDR, %esi
+	movzbl	(%esi), %edx
+	PRINTF	"reset: status %2, queue 0 enable %d size %d, isr %2\n", %eax, %ebx, %ecx, %edx
+	movl	$(F_HI_VERSION_1 | F_HI_ACCESS_PLATFORM), %ebx
+	xorl	%ecx, %ecx
+	call	negotiate
+	PRINTF	"driver features %8%8: status %2\n", %ebx, %ecx, %eax
+	call	queue_setup
+	SET_STATUS (ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK)
+	PRINTF	"driver ok: status %2\n", %eax
+	DESC_SET DESC, 0, BUF, 16, DESC_F_WRITE, 0
+	xorl	%eax, %eax
+	call	submit
+	movl	$BUF, %esi
+	movl	$4, %ecx
+	call	filled
+	movl	USED + 4, %ebx
+	movl	USED + 8, %ecx
+	PRINTF	"request: used idx %d, id %d len %d, filled %s\n", %eax, %ebx, %ecx, %edx
+
+	/* 9. Done. */
+	PRINTF	"done\n"
+poweroff:
+	ACPI_POWEROFF
+	POWEROFF_GRACE
+	DEBUG_EXIT EXIT_NOT_OFF
+	HANG
+
+/*
+ * Write the driver features %ebx:%ecx (high, low half) and read them back
+ * into %ebx:%ecx. Clobbers nothing else.
+ */
+set_features:
+	movl	$1, CC_GFSELECT(%ebp)
+	movl	%ebx, CC_GF(%ebp)
+	movl	$0, CC_GFSELECT(%ebp)
+	movl	%ecx, CC_GF(%ebp)
+	movl	$1, CC_GFSELECT(%ebp)
+	movl	CC_GF(%ebp), %ebx
+	movl	$0, CC_GFSELECT(%ebp)
+	movl	CC_GF(%ebp), %ecx
+	ret
+
+/*
+ * From a reset device: ACKNOWLEDGE, DRIVER, the features %ebx:%ecx (read
+ * back there), FEATURES_OK; %eax = the status read back.
+ */
+negotiate:
+	SET_STATUS ST_ACKNOWLEDGE
+	SET_STATUS (ST_ACKNOWLEDGE | ST_DRIVER)
+	call	set_features
+	SET_STATUS (ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK)
+	ret
+
+/*
+ * Queue 0 of QUEUE_SIZE entries in zeroed RAM, enabled; prints what the
+ * device reads back. Preserves every register.
+ */
+queue_setup:
+	pushal
+	movl	$QMEM, %edi
+	movl	$QMEM_DWORDS, %ecx
+	xorl	%eax, %eax
+	rep stosl
+	movw	$0, CC_Q_SELECT(%ebp)
+	movw	$QUEUE_SIZE, CC_Q_SIZE(%ebp)
+	movl	$DESC, CC_Q_DESC(%ebp)
+	movl	$0, CC_Q_DESC + 4(%ebp)
+	movl	$AVAIL, CC_Q_AVAIL(%ebp)
+	movl	$0, CC_Q_AVAIL + 4(%ebp)
+	movl	$USED, CC_Q_USED(%ebp)
+	movl	$0, CC_Q_USED + 4(%ebp)
+	movw	$1, CC_Q_ENABLE(%ebp)
+	movzwl	CC_Q_SIZE(%ebp), %eax
+	movl	CC_Q_DESC(%ebp), %ebx
+	movl	CC_Q_DESC + 4(%ebp), %ecx
+	movl	CC_Q_AVAIL(%ebp), %edx
+	movl	CC_Q_AVAIL + 4(%ebp), %esi
+	PRINTF	"queue 0: size %d desc %8%8 avail %8%8\n", %eax, %ecx, %ebx, %esi, %edx
+	movl	CC_Q_USED(%ebp), %ebx
+	movl	CC_Q_USED + 4(%ebp), %ecx
+	movzwl	CC_Q_ENABLE(%ebp), %eax
+	PRINTF	"queue 0: used %8%8 enable %d\n", %ecx, %ebx, %eax
+	popal
+	ret
+
+/*
+ * Make descriptor %eax available and ring queue 0's doorbell (a 16-bit
+ * write of the queue's index); %ebx = the new available index. Clobbers
+ * %edi.
+ */
+post:
+	movzwl	AVAIL + 2, %ebx
+	movl	%ebx, %edi
+	andl	$(QUEUE_SIZE - 1), %edi
+	movw	%ax, AVAIL + 4(,%edi,2)
+	incl	%ebx
+	movw	%bx, AVAIL + 2			/* after the entry it publishes */
+	movl	NOTIFY_ADDR, %edi
+	movw	$0, (%edi)
+	ret
+
+/*
+ * post, then wait for the used index to reach the available one; returns
+ * it in %eax. Clobbers %ebx and %edi.
+ */
+submit:
+	call	post
+	movl	$WAIT_TICKS, %eax
+	call	deadline_start
+1:	movzwl	USED + 2, %eax
+	cmpw	%bx, %ax
+	je	2f
+	call	deadline_passed
+	jnc	1b
+2:	ret
+
+/* Poll the device status until NEEDS_RESET; returns it in %eax. */
+wait_needs_reset:
+	movl	$WAIT_TICKS, %eax
+	call	deadline_start
+1:	movzbl	CC_STATUS(%ebp), %eax
+	testb	$ST_NEEDS_RESET, %al
+	jnz	2f
+	call	deadline_passed
+	jnc	1b
+2:	ret
+
+/*
+ * Whether the %ecx dwords at %esi are no longer all zero: %edx = the
+ * linear address of "yes" or "no". Preserves everything else.
+ */
+filled:
+	pushl	%eax
+	pushl	%ecx
+	pushl	%esi
+	xorl	%edx, %edx
+1:	lodsl
+	orl	%eax, %edx
+	loop	1b
+	testl	%edx, %edx
+	movl	$(ROM_BASE + str_no), %edx
+	jz	2f
+	movl	$(ROM_BASE + str_yes), %edx
+2:	popl	%esi
+	popl	%ecx
+	popl	%eax
+	ret
+
+/*
+ * BAR register %eax sized: save, write all-ones, read back, restore;
+ * returns what it read back. Clobbers nothing else.
+ */
+bar_size:
+	pushl	%ecx
+	pushl	%edx
+	pushl	%edi
+	movl	%eax, %edi
+	call	vio_rd32
+	movl	%eax, %edx
+	movl	%edi, %eax
+	movl	$0xffffffff, %ecx
+	call	vio_wr32
+	movl	%edi, %eax
+	call	vio_rd32
+	xchgl	%eax, %edx
+	movl	%eax, %ecx
+	movl	%edi, %eax
+	call	vio_wr32
+	movl	%edx, %eax
+	popl	%edi
+	popl	%edx
+	popl	%ecx
+	ret
+
+/*
+ * Configuration space: %eax = the address (enable, devfn, register).
+ * The reads return the value zero-extended in %eax; the writes take it
+ * in %ecx. The vio_ variants take a register of the virtio device and
+ * clobber %eax. All preserve everything else.
+ */
+cfg_rd32:
+	pushl	%edx
+	call	pci_cfg_select
+	inl	%dx, %eax
+	popl	%edx
+	ret
+cfg_rd16:
+	pushl	%edx
+	call	pci_cfg_select
+	inw	%dx, %ax
+	movzwl	%ax, %eax
+	popl	%edx
+	ret
+cfg_rd8:
+	pushl	%edx
+	call	pci_cfg_select
+	inb	%dx, %al
+	movzbl	%al, %eax
+	popl	%edx
+	ret
+cfg_wr32:
+	pushl	%eax
+	pushl	%edx
+	call	pci_cfg_select
+	movl	%ecx, %eax
+	outl	%eax, %dx
+	popl	%edx
+	popl	%eax
+	ret
+cfg_wr16:
+	pushl	%eax
+	pushl	%edx
+	call	pci_cfg_select
+	movl	%ecx, %eax
+	outw	%ax, %dx
+	popl	%edx
+	popl	%eax
+	ret
+vio_rd32:
+	addl	VIO_CFG, %eax
+	jmp	cfg_rd32
+vio_rd16:
+	addl	VIO_CFG, %eax
+	jmp	cfg_rd16
+vio_rd8:
+	addl	VIO_CFG, %eax
+	jmp	cfg_rd8
+vio_wr32:
+	addl	VIO_CFG, %eax
+	jmp	cfg_wr32
+vio_wr16:
+	addl	VIO_CFG, %eax
+	jmp	cfg_wr16
+
+/*
+ * Deadlines on the PM timer, which wraps every 4.7 s: the ticks are
+ * summed at each look. deadline_start: %eax ticks from now.
+ * deadline_passed: carry set once they have gone by. Both preserve
+ * every register.
+ */
+deadline_start:
+	pushl	%eax
+	pushl	%edx
+	movl	%eax, DL_LIMIT
+	movl	$0, DL_TOTAL
+	movw	$ACPI_PM_TMR, %dx
+	inl	%dx, %eax
+	movl	%eax, DL_LAST
+	popl	%edx
+	popl	%eax
+	ret
+
+deadline_passed:
+	pushl	%eax
+	pushl	%edx
+	movw	$ACPI_PM_TMR, %dx
+	inl	%dx, %eax
+	movl	%eax, %edx
+	subl	DL_LAST, %eax
+	movl	%edx, DL_LAST
+	andl	$ACPI_PM_TMR_MASK, %eax
+	addl	DL_TOTAL, %eax
+	movl	%eax, DL_TOTAL
+	cmpl	DL_LIMIT, %eax
+	cmc
+	popl	%edx
+	popl	%eax
+	ret
+
+/*
+ * printf32: print the format at linear address %esi with the arguments
+ * at ARG0.. (see PRINTF). Preserves every register.
+ */
+printf32:
+	pushal
+	movl	$ARG0, %ebp
+1:	lodsb
+	testb	%al, %al
+	jz	5f
+	cmpb	$'%', %al
+	je	2f
+	call	serial_putc32
+	jmp	1b
+2:	lodsb
+	movl	(%ebp), %edx
+	addl	$4, %ebp
+	cmpb	$'d', %al
+	je	3f
+	cmpb	$'s', %al
+	je	4f
+	movzbl	%al, %ecx
+	subl	$'0', %ecx
+	movl	%edx, %eax
+	call	serial_puthex32
+	jmp	1b
+3:	movl	%edx, %eax
+	call	serial_putdec32
+	jmp	1b
+4:	pushl	%esi
+	movl	%edx, %esi
+	call	serial_puts32
+	popl	%esi
+	jmp	1b
+5:	popal
+	ret
+
+str_yes:
+	.asciz	"yes"
+str_no:
+	.asciz	"no"
+
+	SERIAL_FUNCS32
+	SERIAL_HEX32
+	PCI_FUNCS32
