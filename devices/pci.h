@@ -76,7 +76,7 @@ struct pci_bar {
 	bus_handler_fn fn;
 	void *opaque;
 	struct bus_window *win;	/* made when the function joins the bus */
-	char name[40];		/* the window's: "pci-testdev-bar2" */
+	char name[40];		/* the window's: "pci-testdev-02.0-bar2" */
 	uint64_t addr;		/* where it decodes, while @on */
 	bool on;
 };

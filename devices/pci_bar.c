@@ -121,7 +121,8 @@ int pci_bars_attach(struct pci_func *fn, struct pci_bus *pci, struct lk_err *err
 
 		if (b->type == PCI_BAR_NONE)
 			continue;
-		snprintf(b->name, sizeof(b->name), "%s-bar%u", fn->name, i);
+		snprintf(b->name, sizeof(b->name), "%s-%02x.%x-bar%u", fn->name, PCI_SLOT(fn->devfn),
+			 fn->devfn & 7, i);
 		b->win = bus_add_window(b->type == PCI_BAR_IO ? pci->pio : pci->mmio, 0, false,
 					b->size, b->fn, b->opaque, b->name, err);
 		if (!b->win)

@@ -98,6 +98,32 @@ static void dtb_bus(struct dtb_ctx *c, const char *node, const struct bus *bus)
 	dtb_check(c, fdt_end_node(c->fdt));
 }
 
+/* Bus 0's functions: name@slot,function with their IDs, as firmware finds them. */
+static void dtb_pci(struct dtb_ctx *c, const struct pci_bus *pci)
+{
+	unsigned int devfn;
+	char node[64];
+
+	dtb_check(c, fdt_begin_node(c->fdt, "pci"));
+	dtb_check(c, fdt_property_cell(c->fdt, "#address-cells", 1));
+	dtb_check(c, fdt_property_cell(c->fdt, "#size-cells", 0));
+	for (devfn = 0; devfn < PCI_MAX_DEVFN; devfn++) {
+		const struct pci_func *fn = pci->func[devfn];
+
+		if (!fn)
+			continue;
+		snprintf(node, sizeof(node), "%s@%x,%x", fn->name, PCI_SLOT(devfn), devfn & 7);
+		dtb_check(c, fdt_begin_node(c->fdt, node));
+		dtb_check(c, fdt_property_cell(c->fdt, "reg", devfn << 8));
+		dtb_check(c, fdt_property_cell(c->fdt, "vendor-id", pci_cfg_get(fn, PCI_VENDOR_ID, 2)));
+		dtb_check(c, fdt_property_cell(c->fdt, "device-id", pci_cfg_get(fn, PCI_DEVICE_ID, 2)));
+		dtb_check(c, fdt_property_cell(c->fdt, "class-code",
+					       pci_cfg_get(fn, PCI_CLASS_PROG, 3)));
+		dtb_check(c, fdt_end_node(c->fdt));
+	}
+	dtb_check(c, fdt_end_node(c->fdt));
+}
+
 int dtb_build(const struct dtb_machine *m, void *buf, size_t size, struct lk_err *err)
 {
 	const struct layout *l = m->layout;
@@ -126,6 +152,7 @@ int dtb_build(const struct dtb_machine *m, void *buf, size_t size, struct lk_err
 	dtb_region(&c, "lapic", "lkvm-sev,kvm-lapic", LAYOUT_LAPIC_BASE, 0x100000);
 	dtb_bus(&c, "ioports", m->pio);
 	dtb_bus(&c, "mmio", m->mmio);
+	dtb_pci(&c, m->pci);
 	dtb_check(&c, fdt_end_node(buf));
 	dtb_check(&c, fdt_finish(buf));
 	if (c.err)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "devices/bus.h"
+#include "devices/pci.h"
 #include "machine/layout.h"
 #include "util/err.h"
 
@@ -20,6 +21,7 @@ struct dtb_machine {
 	const char *ro_mode;		/* how the firmware is kept read-only */
 	const struct bus *pio;
 	const struct bus *mmio;
+	const struct pci_bus *pci;	/* bus 0's functions */
 };
 
 /* Builds the blob into @buf; returns its size, or -1 with @err. */

@@ -108,6 +108,7 @@ static int machine_dump_dtb(struct machine *m, struct lk_err *err)
 	const struct dtb_machine d = {
 		.layout = &m->layout, .nr_cpus = m->cfg->nr_cpus,
 		.ro_mode = ro_mode_name(m->fw_ro.mode), .pio = &m->pio, .mmio = &m->mmio,
+		.pci = &m->pci,
 	};
 
 	return dtb_write(&d, m->cfg->dump_dtb, err);

@@ -110,11 +110,23 @@ START_TEST(dump_dtb)
 }
 END_TEST
 
+static void expect_cell(const void *fdt, const char *path, const char *prop, uint32_t want)
+{
+	int node = fdt_path_offset(fdt, path), len;
+	const fdt32_t *v;
+
+	ck_assert_msg(node >= 0, "%s: %s", path, fdt_strerror(node));
+	v = fdt_getprop(fdt, node, prop, &len);
+	ck_assert_msg(v && len == 4, "%s: no cell %s", path, prop);
+	ck_assert_uint_eq(fdt32_to_cpu(*v), want);
+}
+
 /* A device's BARs are windows the guest places: described, disabled until then. */
 START_TEST(dump_dtb_pci_bars)
 {
 	static const char *const bars[] = {
-		"/mmio/pci-testdev-bar0@0", "/ioports/pci-testdev-bar1@0", "/mmio/pci-testdev-bar2@0",
+		"/mmio/pci-testdev-02.0-bar0@0", "/ioports/pci-testdev-02.0-bar1@0",
+		"/mmio/pci-testdev-02.0-bar2@0",
 	};
 	static const uint64_t sizes[] = { 0x1000, 0x40, 0x4000 };
 	char path[256];
@@ -135,6 +147,11 @@ START_TEST(dump_dtb_pci_bars)
 		ck_assert_str_eq(fdt_getprop(fdt, node, "lkvm,placement", NULL),
 				 "guest-programmed");
 	}
+	/* And the functions of bus 0, the test device at 00:02.0. */
+	expect_cell(fdt, "/pci/i440fx@0,0", "vendor-id", 0x8086);
+	expect_cell(fdt, "/pci/piix4-pm@1,3", "device-id", 0x7113);
+	expect_cell(fdt, "/pci/pci-testdev@2,0", "device-id", 0x7e57);
+	expect_cell(fdt, "/pci/pci-testdev@2,0", "reg", 0x1000);
 	free(fdt);
 }
 END_TEST
