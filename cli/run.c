@@ -49,7 +49,9 @@ static const char run_usage[] =
 "  --debugcon FILE      write the debug console (port 0x402) to FILE\n"
 "  --serial-log FILE    write everything the guest sends to the UART to FILE\n"
 "                       too (also when stdout is a terminal)\n"
-"  --console MODE       serial (default: the UART on stdin and stdout) or none\n"
+"  --console MODE       serial (default: the UART on stdin and stdout), virtio\n"
+"                       (a virtio console, the guest's hvc0, on stdin and\n"
+"                       stdout; the UART's output still shows) or none\n"
 "                       (headless: nothing on stdout, stdin not read)\n"
 "  --report FILE        write a JSON report at exit: status and reason, VM\n"
 "                       options, firmware sha256, launch digest, timeline,\n"
@@ -309,10 +311,11 @@ static int cli_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 	case OPT_REPORT:
 		return cli_file(arg, "--report", &cfg->report, err);
 	case OPT_CONSOLE:
-		if (strcmp(arg, "none") && strcmp(arg, "serial"))
-			return err_set(err, LK_EXIT_USAGE, "--console %s: not one of none, serial",
-				       arg);
+		if (strcmp(arg, "none") && strcmp(arg, "serial") && strcmp(arg, "virtio"))
+			return err_set(err, LK_EXIT_USAGE, "--console %s: not one of none, serial, "
+				       "virtio", arg);
 		cfg->console_none = !strcmp(arg, "none");
+		cfg->console_virtio = !strcmp(arg, "virtio");
 		return 0;
 	case OPT_UNTIL_RE:
 		if (cfg->markers.until_re)

@@ -58,7 +58,7 @@ _lkvm_sev()
 			mapfile -t COMPREPLY < <(compgen -W "auto memslot mprotect" -- "$cur")
 			return 0 ;;
 		--console)
-			mapfile -t COMPREPLY < <(compgen -W "none serial" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "none serial virtio" -- "$cur")
 			return 0 ;;
 		--direct-vmsa)
 			if [ "$cmd" = run ]; then

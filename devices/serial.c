@@ -97,6 +97,20 @@ static void serial_transmit(struct serial *s, uint8_t c)
 	s->thri_pending = true;	/* the transmitter is empty again at once */
 }
 
+void serial_emit(struct serial *s, const uint8_t *buf, size_t n)
+{
+	size_t i;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->out_fd >= 0 && write(s->out_fd, buf, n) < 0)
+		s->out_fd = -1;
+	if (s->log_fd >= 0 && write(s->log_fd, buf, n) < 0)
+		s->log_fd = -1;
+	for (i = 0; s->out_hook && i < n; i++)
+		s->out_hook(s->out_ctx, buf[i]);
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* In loopback the modem outputs drive the modem inputs (8250 self-test). */
 static uint8_t serial_msr(const struct serial *s)
 {

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "devices/bus.h"
@@ -80,6 +81,12 @@ void serial_set_log(struct serial *s, int fd);
 /* Set before the vCPUs start; @fn runs on a vCPU thread, under the device lock. */
 void serial_set_output_hook(struct serial *s, serial_out_fn fn, void *ctx);
 int serial_register(struct serial *s, struct bus *pio, uint16_t base, struct lk_err *err);
+/*
+ * Another console's output (the virtio console) through this UART's sinks:
+ * stdout, --serial-log and the output hook (markers, the report's tail), in
+ * order with the UART's own bytes. Any thread.
+ */
+void serial_emit(struct serial *s, const uint8_t *buf, size_t n);
 
 /* The bus handler: offsets 0-7 from the base. */
 void serial_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len, bool is_write);

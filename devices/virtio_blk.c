@@ -144,6 +144,33 @@ static bool blk_rw(struct virtio_blk *b, struct blk_data *d, uint64_t off, bool 
 	return true;
 }
 
+/* @bytes of zeros at @off, where fallocate cannot make them: 64 KiB a call. */
+static bool blk_write_zeroes(struct virtio_blk *b, uint64_t off, uint64_t bytes)
+{
+	static const uint8_t zeros[4096];
+	struct iovec iov[16];
+
+	while (bytes) {
+		unsigned int n;
+		ssize_t r;
+
+		for (n = 0; n < 16 && bytes > n * sizeof(zeros); n++) {
+			uint64_t left = bytes - n * sizeof(zeros);
+
+			iov[n] = (struct iovec){ (void *)zeros,
+						 left < sizeof(zeros) ? left : sizeof(zeros) };
+		}
+		r = pwritev(b->fd, iov, (int)n, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		off += (uint64_t)r;
+		bytes -= (uint64_t)r;
+	}
+	return true;
+}
+
 /* Discard or write-zeroes: one range, read from the request's data. */
 static uint8_t blk_zero(struct virtio_blk *b, const struct blk_data *d, uint32_t type)
 {
@@ -168,9 +195,12 @@ static uint8_t blk_zero(struct virtio_blk *b, const struct blk_data *d, uint32_t
 	/* A file system without holes: discard is a hint; zeroes are written. */
 	if (type == VIRTIO_BLK_T_DISCARD)
 		return VIRTIO_BLK_S_OK;
-	return fallocate(b->fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_ZERO_RANGE,
-			 (off_t)(sector * VIRTIO_BLK_SECTOR), (off_t)bytes) ?
-	       VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
+	if (!fallocate(b->fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_ZERO_RANGE,
+		       (off_t)(sector * VIRTIO_BLK_SECTOR), (off_t)bytes))
+		return VIRTIO_BLK_S_OK;
+	/* Nor ZERO_RANGE (tmpfs): written out. */
+	return blk_write_zeroes(b, sector * VIRTIO_BLK_SECTOR, bytes) ? VIRTIO_BLK_S_OK :
+	       VIRTIO_BLK_S_IOERR;
 }
 
 /* One request: its status, and the bytes written to the guest (@in). */

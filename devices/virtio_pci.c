@@ -65,8 +65,13 @@ static void vp_raise(struct virtio_pci *vp, uint16_t vector, uint8_t isr_bit)
 	vp->intx_wanted = true;
 }
 
+void virtio_pci_lock(struct virtio_pci *vp)
+{
+	pthread_mutex_lock(&vp->lock);
+}
+
 /* After the lock is released: INTx, if something asked for it. */
-static void vp_unlock(struct virtio_pci *vp)
+void virtio_pci_unlock(struct virtio_pci *vp)
 {
 	bool intx = vp->intx_wanted;
 
@@ -112,6 +117,15 @@ static void vp_reset(struct virtio_pci *vp)
 		virtq_reset(&vp->q[i], vp->ops->queue_size);
 }
 
+/* Rings queue @i's doorbell from here: the I/O loop will look at the queue. */
+static void vp_kick(struct virtio_pci *vp, unsigned int i)
+{
+	uint64_t one = 1;
+
+	if (write(vp->qio[i].efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		warn("%s: doorbell %u: %s", vp->name, i, strerror(errno));
+}
+
 static void vp_set_status(struct virtio_pci *vp, uint8_t status)
 {
 	unsigned int i;
@@ -125,8 +139,11 @@ static void vp_set_status(struct virtio_pci *vp, uint8_t status)
 	    ((vp->driver_features & ~vp_offered(vp)) || !virtio_pci_has(vp, VIRTIO_F_VERSION_1)))
 		status &= (uint8_t)~VIRTIO_STATUS_FEATURES_OK;
 	if ((status & VIRTIO_STATUS_DRIVER_OK) && !(vp->status & VIRTIO_STATUS_DRIVER_OK))
-		for (i = 0; i < vp->ops->nr_queues; i++)
+		for (i = 0; i < vp->ops->nr_queues; i++) {
 			vp->q[i].event_idx = virtio_pci_has(vp, VIRTIO_RING_F_EVENT_IDX);
+			/* Buffers a driver posted before DRIVER_OK: look at them now. */
+			vp_kick(vp, i);
+		}
 	vp->status = status | (vp->status & VIRTIO_STATUS_NEEDS_RESET);
 }
 
@@ -222,18 +239,16 @@ static void vp_bar_io(void *opaque, uint64_t off, uint8_t *data, uint32_t len, b
 {
 	struct virtio_pci *vp = opaque;
 	uint8_t c[VIRTIO_PCI_COMMON_LEN];
-	uint64_t one = 1, n;
 	bool isr_read = false;
+	uint64_t n;
 
 	if (!is_write)
 		memset(data, 0, len);
 	if (off >= VIRTIO_PCI_NOTIFY) {
 		/* A doorbell KVM did not match (another width): the same eventfd. */
 		n = (off - VIRTIO_PCI_NOTIFY) / VIRTIO_PCI_NOTIFY_MULT;
-		if (is_write && n < vp->ops->nr_queues &&
-		    write(vp->qio[n].efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-			warn("%s: doorbell %llu: %s", vp->name, (unsigned long long)n,
-			     strerror(errno));
+		if (is_write && n < vp->ops->nr_queues)
+			vp_kick(vp, (unsigned int)n);
 		return;
 	}
 	pthread_mutex_lock(&vp->lock);
@@ -252,7 +267,7 @@ static void vp_bar_io(void *opaque, uint64_t off, uint8_t *data, uint32_t len, b
 		   vp->ops->config_len && !is_write) {
 		vp->ops->config_read(vp->dev, (uint32_t)(off - VIRTIO_PCI_DEVICE_CFG), data, len);
 	}
-	vp_unlock(vp);
+	virtio_pci_unlock(vp);
 	if (isr_read)
 		vp_update_intx(vp);
 }
@@ -311,7 +326,7 @@ static void vp_queue_kick(void *ctx)
 	if ((vp->status & (VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_NEEDS_RESET)) ==
 	    VIRTIO_STATUS_DRIVER_OK && vp->q[io->index].enabled)
 		vp->ops->queue_notify(vp->dev, vp, io->index);
-	vp_unlock(vp);
+	virtio_pci_unlock(vp);
 }
 
 /* A vendor-specific capability pointing into BAR4 (4.1.4). */

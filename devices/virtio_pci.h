@@ -105,6 +105,9 @@ int virtio_pci_init(struct virtio_pci *vp, const struct virtio_ops *ops, void *d
 		    const struct dev_services *svc, struct lk_err *err);
 void virtio_pci_destroy(struct virtio_pci *vp);
 
+/* The transport's lock, for a device's work outside queue_notify (its own sources). */
+void virtio_pci_lock(struct virtio_pci *vp);
+void virtio_pci_unlock(struct virtio_pci *vp);
 /* Whether the driver accepted feature @bit. */
 bool virtio_pci_has(const struct virtio_pci *vp, unsigned int bit);
 /* From queue_notify, after pushing: an interrupt if the driver wants one. */

@@ -18,6 +18,7 @@
 #include "devices/i440fx.h"
 #include "devices/piix3.h"
 #include "devices/piix4_pm.h"
+#include "devices/virtio_console.h"
 #include "machine/machine_priv.h"
 
 /* An ISA line from the UART or the PCI interrupt router. */
@@ -203,26 +204,50 @@ static void machine_services(struct machine *m, struct dev_services *svc)
 	};
 }
 
+/* The virtio console's output joins the UART's: stdout, the log, markers, the tail. */
+static void machine_console_out(void *ctx, const uint8_t *buf, size_t n)
+{
+	serial_emit(ctx, buf, n);
+}
+
+/*
+ * The devices the machine adds itself, after the user's: their options
+ * come from the machine (the console's sinks), not from one option.
+ */
+static unsigned int machine_own_devices(struct machine *m, struct device_cfg *own)
+{
+	unsigned int n = 0;
+
+	if (m->cfg->console_virtio) {
+		m->console_opts = (struct virtio_console_opts){
+			.out = machine_console_out, .out_ctx = &m->serial, .in_fd = STDIN_FILENO,
+		};
+		own[n++] = (struct device_cfg){ &virtio_console_type, &m->console_opts };
+	}
+	return n;
+}
+
 /* The user's devices, after the platform: realized, then each reset to power-on. */
 static int machine_user_devices(struct machine *m, const struct dev_services *svc,
 				struct lk_err *err)
 {
-	unsigned int i;
+	unsigned int i, nr = m->cfg->nr_devices;
 
-	m->devs = calloc(m->cfg->nr_devices ? m->cfg->nr_devices : 1, sizeof(*m->devs));
+	for (i = 0; i < nr; i++)
+		m->dev_cfg[i] = m->cfg->devices[i];
+	nr += machine_own_devices(m, m->dev_cfg + nr);
+	m->devs = calloc(nr ? nr : 1, sizeof(*m->devs));
 	if (!m->devs)
-		return err_sys(err, "allocating %u devices", m->cfg->nr_devices);
-	for (i = 0; i < m->cfg->nr_devices; i++) {
-		const struct device_cfg *d = &m->cfg->devices[i];
-
-		m->devs[i] = d->type->realize(svc, d->opts, err);
+		return err_sys(err, "allocating %u devices", nr);
+	for (i = 0; i < nr; i++) {
+		m->devs[i] = m->dev_cfg[i].type->realize(svc, m->dev_cfg[i].opts, err);
 		if (!m->devs[i])
 			return -1;
 		m->nr_devs = i + 1;
 	}
 	for (i = 0; i < m->nr_devs; i++)
-		if (m->cfg->devices[i].type->reset)
-			m->cfg->devices[i].type->reset(m->devs[i]);
+		if (m->dev_cfg[i].type->reset)
+			m->dev_cfg[i].type->reset(m->devs[i]);
 	return 0;
 }
 
@@ -251,7 +276,7 @@ void machine_devices_destroy(struct machine *m)
 	unsigned int i;
 
 	for (i = m->nr_devs; i-- > 0;)
-		m->cfg->devices[i].type->destroy(m->devs[i]);
+		m->dev_cfg[i].type->destroy(m->devs[i]);
 	free(m->devs);
 	m->devs = NULL;
 	m->nr_devs = 0;

@@ -325,7 +325,8 @@ static int machine_start(struct machine *m, struct lk_err *err)
 	unsigned int i;
 
 	/* --console none: a headless run leaves stdin and the terminal alone. */
-	m->stdin_open = !m->cfg->console_none;
+	/* The UART reads stdin unless headless or the virtio console has it. */
+	m->stdin_open = !m->cfg->console_none && !m->cfg->console_virtio;
 	if (!m->cfg->console_none)
 		term_raw_begin();
 	if (machine_loop_sources(m, err))

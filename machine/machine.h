@@ -36,6 +36,7 @@ struct machine_cfg {
 	double timeout;		/* seconds; 0: none */
 	const char *serial_log;	/* a copy of the serial output, or NULL */
 	bool console_none;	/* --console none: no stdout output, no stdin */
+	bool console_virtio;	/* --console virtio: stdin and stdout on hvc0 too */
 	const char *trace;	/* --trace: KVM ioctls and exits, or NULL */
 	const char *report;	/* --report: JSON at exit, or NULL */
 	struct marker_cfg markers;	/* --until, --until-re, --fail-on */

@@ -24,6 +24,7 @@
 #include "devices/reset.h"
 #include "devices/rom.h"
 #include "devices/serial.h"
+#include "devices/virtio_console.h"
 #include "firmware/image.h"
 #include "kvm/host.h"
 #include "kvm/irq.h"
@@ -77,6 +78,7 @@ struct machine {
 	struct ro_region fw_ro;
 	struct bus pio, mmio;
 	struct serial serial;
+	struct virtio_console_opts console_opts;	/* --console virtio */
 	struct debugcon debugcon;
 	struct reset_dev reset;
 	struct cmos cmos;
@@ -99,7 +101,8 @@ struct machine {
 	int gmem_ram, gmem_fw, gmem_vmsa;	/* SNP: guest_memfds, -1 otherwise */
 	void *vmsa_page;	/* SNP: the shared side of a direct VMSA slot outside RAM */
 	unsigned int nr_platform;	/* platform devices realized (machine/devices.c) */
-	void **devs;		/* the user's devices (cfg->devices), realized */
+	struct device_cfg dev_cfg[MACHINE_MAX_DEVICES + 1];	/* the user's, then the machine's */
+	void **devs;		/* those realized, in dev_cfg's order */
 	unsigned int nr_devs;
 	_Atomic uint64_t *shared;	/* SNP: a bit per RAM page the guest shared */
 	struct run_ctx run_ctx;

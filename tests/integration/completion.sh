@@ -52,7 +52,7 @@ expect "caps help inspect measure run" lkvm-sev ""
 expect "--version" lkvm-sev --v
 expect "auto memslot mprotect" lkvm-sev run --ro-mode ""
 expect "memslot mprotect" lkvm-sev run --ro-mode m
-expect "none serial" lkvm-sev run --console ""
+expect "none serial virtio" lkvm-sev run --console ""
 expect "auto off on" lkvm-sev run --direct-vmsa ""
 expect "off on" lkvm-sev measure --sev-snp --direct-vmsa ""
 expect "--json" lkvm-sev caps --j

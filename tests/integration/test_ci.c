@@ -172,7 +172,7 @@ START_TEST(serial_log)
 				     "/nonexistent/dir/log", NULL }, 2);
 	ck_assert_ptr_nonnull(strstr(p.err, "--serial-log /nonexistent/dir/log: "));
 	ci_run(&p, (const char *[]){ "run", "--console", "tty", NULL }, 2);
-	ck_assert_str_eq(p.err, "lkvm-sev: --console tty: not one of none, serial\n");
+	ck_assert_str_eq(p.err, "lkvm-sev: --console tty: not one of none, serial, virtio\n");
 	test_dir_remove(dir);
 }
 END_TEST

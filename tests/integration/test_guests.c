@@ -3,10 +3,14 @@
  * lkvm-sev run on the real /dev/kvm with the small guests in tests/guests:
  * exact output, exit status, messages, and what the host really maps.
  */
+#include <linux/magic.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "tests/tests.h"
@@ -534,6 +538,211 @@ START_TEST(virtio_rng_absent)
 }
 END_TEST
 
+/*
+ * tests/guests/virtio-blk.S drives -d FILE[,ro] as a driver would, on a
+ * 64 KiB image this test makes. Every value follows from
+ * devices/virtio_pci.h, devices/virtq.h and devices/virtio_blk.c:
+ *  - 1af4:1042 (0x1040 + type 2) in the first free slot from 2; the device
+ *    configuration capability points at BAR4 0x2000, 60 bytes;
+ *  - offered: SEG_MAX, BLK_SIZE, FLUSH, DISCARD, WRITE_ZEROES (bits 2, 6,
+ *    9, 13, 14: 6244) and the transport's INDIRECT_DESC, EVENT_IDX (28, 29),
+ *    VERSION_1, ACCESS_PLATFORM (32, 33); with ,ro RO (bit 5) instead of
+ *    DISCARD and WRITE_ZEROES: 0264. The guest takes the blk bits it knows
+ *    with VERSION_1 and ACCESS_PLATFORM;
+ *  - 128 sectors; seg_max VIRTQ_MAX_CHAIN - 2 = 510; blk_size 512; discard
+ *    and write zeroes up to the whole disk, one segment, alignment 1, may
+ *    unmap: the configuration is the same with ,ro;
+ *  - one queue of at most 256; size 8 is taken;
+ *  - the used length is what the device wrote, the status byte included:
+ *    513 for a sector read, 21 for GET_ID (20 bytes), 1 otherwise;
+ *  - GET_ID: the base name of the path given to -d, its first 20 bytes;
+ *  - IOERR (01): sector 128 (the capacity), 100 bytes (not whole sectors),
+ *    any write with ,ro; UNSUPP (02): type 99; FLUSH is fdatasync, which a
+ *    read-only descriptor allows too;
+ *  - the read over two 256-byte buffers puts sector 0 together in the
+ *    chain's order (the halves differ).
+ * Then the image must hold what the guest saw: its sector 1 and zeros in
+ * sector 2, and with ,ro, whatever was there before.
+ */
+#define BLK_SECTOR	512
+#define BLK_IMAGE_SIZE	(64 * 1024)
+
+static const char virtio_blk_out[] =
+	"virtio-blk 00:02.0 1af4:1042\n"
+	"device config: offset 00002000 length 60\n"
+	"device features 0000000330006244\n"
+	"driver features 0000000300006244: status 0b\n"
+	"capacity 0000000000000080 sectors, seg_max 510, blk_size 512\n"
+	"discard: max_sectors 128 max_seg 1 alignment 1\n"
+	"write zeroes: max_sectors 128 max_seg 1 may_unmap 1\n"
+	"queue 0: max 256, size 8 enable 1\n"
+	"driver ok: status 0f\n"
+	"get id: status 00 len 21, id %s\n"
+	"read sector 0: status 00 len 513: 01 04 07 0a 0d 10 13 16 19 1c 1f 22 25 28 2b 2e\n"
+	"write sector 1: status 00 len 1\n"
+	"flush: status 00 len 1\n"
+	"read sector 1: status 00 len 513: lkvm-sev virtio-blk sector 1\n"
+	"read sector 128 (capacity): status 01 len 1\n"
+	"read 100 bytes: status 01 len 1\n"
+	"write sector 2: status 00 len 1\n"
+	"read sector 2: status 00 len 513, zero no\n"
+	"write zeroes sector 2: status 00 len 1\n"
+	"read sector 2: status 00 len 513, zero yes\n"
+	"type 99: status 02 len 1\n"
+	"read sector 0 in two buffers: status 00 len 513, same yes yes\n"
+	"done\n";
+
+static const char virtio_blk_ro_out[] =
+	"virtio-blk 00:02.0 1af4:1042\n"
+	"device config: offset 00002000 length 60\n"
+	"device features 0000000330000264\n"
+	"driver features 0000000300000264: status 0b\n"
+	"read-only\n"
+	"capacity 0000000000000080 sectors, seg_max 510, blk_size 512\n"
+	"discard: max_sectors 128 max_seg 1 alignment 1\n"
+	"write zeroes: max_sectors 128 max_seg 1 may_unmap 1\n"
+	"queue 0: max 256, size 8 enable 1\n"
+	"driver ok: status 0f\n"
+	"get id: status 00 len 21, id %s\n"
+	"read sector 0: status 00 len 513: 01 04 07 0a 0d 10 13 16 19 1c 1f 22 25 28 2b 2e\n"
+	"write sector 1: status 01 len 1\n"
+	"flush: status 00 len 1\n"
+	"read sector 1: status 00 len 513: prepared sector 1, read-only\n"
+	"read sector 128 (capacity): status 01 len 1\n"
+	"read 100 bytes: status 01 len 1\n"
+	"write sector 2: status 01 len 1\n"
+	"read sector 2: status 00 len 513, zero no\n"
+	"write zeroes: not negotiated\n"
+	"read sector 2: status 00 len 513, zero no\n"
+	"type 99: status 02 len 1\n"
+	"read sector 0 in two buffers: status 00 len 513, same yes yes\n"
+	"done\n";
+
+/* Sector @n of the image, read or written whole. */
+static void blk_sector_io(int fd, unsigned int n, void *buf, bool write)
+{
+	off_t off = (off_t)n * BLK_SECTOR;
+	ssize_t r = write ? pwrite(fd, buf, BLK_SECTOR, off) : pread(fd, buf, BLK_SECTOR, off);
+
+	ck_assert_int_eq(r, BLK_SECTOR);
+}
+
+/* A sector: @text, then @fill. */
+static void blk_sector_text(uint8_t *s, const char *text, uint8_t fill)
+{
+	memset(s, fill, BLK_SECTOR);
+	memcpy(s, text, strlen(text));
+}
+
+static void expect_sector(const uint8_t *got, const uint8_t *want, const char *what)
+{
+	unsigned int i;
+
+	for (i = 0; i < BLK_SECTOR && got[i] == want[i]; i++)
+		;
+	ck_assert_msg(i == BLK_SECTOR, "%s: byte %u is %02x, want %02x", what, i, got[i],
+		      want[i]);
+}
+
+/*
+ * Both runs on an image in @dir, read back after each through the test's
+ * own descriptor. The read-only run goes through a hard link with a longer
+ * name, so that its ID is the link's name cut at 20 bytes. The runs and the
+ * reads come before the assertions, so that the files go whatever fails.
+ */
+static void virtio_blk_in(const char *dir)
+{
+	char path[64], ro_path[80], ro_arg[96], id[21];
+	static char want[4096];
+	static struct vmm_proc rw, ro;
+	uint8_t s0[BLK_SECTOR], s1[BLK_SECTOR], s2[BLK_SECTOR], zero[BLK_SECTOR] = { 0 };
+	uint8_t rw_got[3][BLK_SECTOR], ro_got[3][BLK_SECTOR];
+	struct stat st;
+	unsigned int i;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/lkvm-blk-XXXXXX", dir);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, BLK_IMAGE_SIZE), 0);
+	/* Sector 0's halves differ: byte i is (3i + 1) ^ (i / 256). */
+	for (i = 0; i < BLK_SECTOR; i++)
+		s0[i] = (uint8_t)((i * 3 + 1) ^ (i >> 8));
+	blk_sector_io(fd, 0, s0, true);
+	memset(s2, 0x5a, sizeof(s2));
+	blk_sector_io(fd, 2, s2, true);
+	vmm_run(&rw, (const char *[]){ "run", "-d", path, "--firmware", guest("virtio-blk"),
+				       "--timeout", "30", NULL }, RUN_TIMEOUT);
+	for (i = 0; i < 3; i++)
+		blk_sector_io(fd, i, rw_got[i], false);
+
+	/* Read-only: sectors 1 and 2 made different first; neither may change. */
+	blk_sector_text(s1, "prepared sector 1, read-only", 0x11);
+	blk_sector_io(fd, 1, s1, true);
+	blk_sector_io(fd, 2, s2, true);
+	snprintf(ro_path, sizeof(ro_path), "%s-read-only", path);
+	snprintf(ro_arg, sizeof(ro_arg), "%s,ro", ro_path);
+	ck_assert_int_eq(link(path, ro_path), 0);
+	vmm_run(&ro, (const char *[]){ "run", "-d", ro_arg, "--firmware", guest("virtio-blk"),
+				       "--timeout", "30", NULL }, RUN_TIMEOUT);
+	for (i = 0; i < 3; i++)
+		blk_sector_io(fd, i, ro_got[i], false);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	unlink(ro_path);
+	unlink(path);
+	close(fd);
+
+	ck_assert_msg(rw.status == 0, "status %d; stderr: %s", rw.status, rw.err);
+	snprintf(id, sizeof(id), "%.20s", strrchr(path, '/') + 1);
+	snprintf(want, sizeof(want), virtio_blk_out, id);
+	ck_assert_str_eq(rw.out, want);
+	ck_assert_str_eq(rw.err, "");
+	expect_sector(rw_got[0], s0, "sector 0 after the run");
+	blk_sector_text(s1, "lkvm-sev virtio-blk sector 1", 0);
+	expect_sector(rw_got[1], s1, "sector 1 after the run");
+	expect_sector(rw_got[2], zero, "sector 2 after the run");
+
+	ck_assert_msg(ro.status == 0, "status %d; stderr: %s", ro.status, ro.err);
+	snprintf(id, sizeof(id), "%.20s", strrchr(ro_path, '/') + 1);
+	snprintf(want, sizeof(want), virtio_blk_ro_out, id);
+	ck_assert_str_eq(ro.out, want);
+	ck_assert_str_eq(ro.err, "");
+	expect_sector(ro_got[0], s0, "sector 0 after the read-only run");
+	blk_sector_text(s1, "prepared sector 1, read-only", 0x11);
+	expect_sector(ro_got[1], s1, "sector 1 after the read-only run");
+	expect_sector(ro_got[2], s2, "sector 2 after the read-only run");
+	ck_assert_int_eq(st.st_size, BLK_IMAGE_SIZE);
+}
+
+START_TEST(virtio_blk)
+{
+	virtio_blk_in("/tmp");
+}
+END_TEST
+
+/*
+ * tmpfs has no FALLOC_FL_ZERO_RANGE: write zeroes with unmap clear, which
+ * the guest sends, is written out there.
+ */
+START_TEST(virtio_blk_tmpfs)
+{
+	struct statfs sf;
+
+	if (statfs("/dev/shm", &sf) || sf.f_type != TMPFS_MAGIC) {
+		tests_skip("guests virtio_blk_tmpfs", "/dev/shm is not a tmpfs");
+		return;
+	}
+	virtio_blk_in("/dev/shm");
+}
+END_TEST
+
+START_TEST(virtio_blk_absent)
+{
+	expect_run((const char *[]){ "run", "--firmware", guest("virtio-blk"), "--timeout", "30",
+				     NULL }, 0, "no virtio-blk device\n", "");
+}
+END_TEST
+
 Suite *guest_suite(void)
 {
 	Suite *s = suite_create("guests");
@@ -557,6 +766,9 @@ Suite *guest_suite(void)
 	tcase_add_test(tc, pci_testdev_absent);
 	tcase_add_test(tc, virtio_rng);
 	tcase_add_test(tc, virtio_rng_absent);
+	tcase_add_test(tc, virtio_blk);
+	tcase_add_test(tc, virtio_blk_tmpfs);
+	tcase_add_test(tc, virtio_blk_absent);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,7 +6,7 @@
 # (Linux calibrates its local APIC timer itself: --apic-bus-ns only slows
 # OVMF's.)
 KERNEL=6.12
-SCENARIOS="linux-c1 linux-c1-poweroff linux-c2 linux-pci linux-virtio linux-blk"
+SCENARIOS="linux-c1 linux-c1-poweroff linux-c2 linux-pci linux-virtio linux-blk linux-hvc"
 TIMEOUT=1200
 TIMER_ARGS="--apic-bus-ns 20"
 
@@ -95,4 +95,31 @@ s_linux_blk() {
 		"$(dd if="$b" bs=512 skip=1 count=1 2>/dev/null | head -c 22)" \
 		"lkvm-sev-nested-marker" || return 1
 	expect_eq "linux-blk: c.img unchanged" "$(sha256sum "$c" | cut -d' ' -f1)" "$hash"
+}
+
+# The virtio console as Linux's console (hvc0, built into Debian's kernel):
+# init's words come through it to stdout, the serial log and the --until
+# marker, and a line written to lkvm-sev's stdin (a FIFO, once init says
+# it reads) reaches init through it.
+s_linux_hvc() {
+	local s="$T/linux-hvc.serial" out="$T/linux-hvc.out" pid i=0
+	rm -f "$T/in"
+	mkfifo "$T/in"
+	"$LKVM" run --firmware "$OVMF" -m 512M $TIMER_ARGS --console virtio \
+		-k "$L2_KERNEL" -i "$L2_INITRD" -p "console=ttyS0 console=hvc0 panic=-1 quiet lkvm.hvc" \
+		--fail-on "Kernel panic" --until "$INIT_MARKER" --timeout 300 --serial-log "$s" \
+		<"$T/in" >"$out" 2>"$T/linux-hvc.err" &
+	pid=$!
+	exec 5>"$T/in"
+	while ! grep -q "lkvm-sev-nested: hvc0 up" "$out" && [ $i -lt 300 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	echo "hello from the host" >&5
+	wait $pid
+	rc=$?
+	exec 5>&-
+	expect_status linux-hvc 0 || return 1
+	expect_in "$out" "lkvm-sev-nested: hvc0 read 'hello from the host'" || return 1
+	expect_in "$s" "lkvm-sev-nested: hvc0 read 'hello from the host'"
 }
