@@ -13,6 +13,7 @@
 
 #include "devices/bus.h"
 #include "devices/cfi_flash.h"
+#include "util/file.h"
 
 /* Commands, as OVMF's QemuFlash.c and QEMU's pflash_write() name them. */
 #define CMD_READ_ARRAY_QEMU 0x00	/* QEMU's own read-array value (not CFI) */
@@ -51,6 +52,12 @@ static int flash_open_fd(const char *path, uint64_t *size, struct lk_err *err)
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return vars_bad(err, path, "not a regular file");
+	}
+	if (file_lock(fd, true)) {
+		err_set(err, LK_EXIT_USAGE, "--vars %s: locked by another user of the variable "
+			"store (%s)", path, strerror(errno));
+		close(fd);
+		return -1;
 	}
 	*size = (uint64_t)st.st_size;
 	if (!*size || *size % CFI_FLASH_BLOCK_SIZE) {

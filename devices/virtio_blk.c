@@ -21,6 +21,7 @@
 
 #include "devices/virtio_blk.h"
 #include "devices/virtio_pci.h"
+#include "util/file.h"
 
 #define VIRTIO_ID_BLOCK			2
 #define VIRTIO_BLK_QUEUE_SIZE		256
@@ -294,7 +295,6 @@ static const struct virtio_ops blk_ops = {
 /* The image: opened, locked against another writer, a whole number of sectors. */
 static int blk_open(struct virtio_blk *b, const struct virtio_blk_opts *o, struct lk_err *err)
 {
-	struct flock lk = { .l_type = o->ro ? F_RDLCK : F_WRLCK, .l_whence = SEEK_SET };
 	struct stat st;
 
 	b->fd = open(o->path, (o->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
@@ -308,7 +308,7 @@ static int blk_open(struct virtio_blk *b, const struct virtio_blk_opts *o, struc
 	if (S_ISREG(st.st_mode) && (!st.st_size || st.st_size % VIRTIO_BLK_SECTOR))
 		return err_set(err, LK_EXIT_USAGE, "%s %s: %lld bytes, not a whole number of "
 			       "512-byte sectors", o->opt, o->path, (long long)st.st_size);
-	if (fcntl(b->fd, F_OFD_SETLK, &lk))
+	if (file_lock(b->fd, !o->ro))
 		return err_set(err, LK_EXIT_USAGE, "%s %s: locked by another %s of the image "
 			       "(%s)", o->opt, o->path, o->ro ? "writer" : "user", strerror(errno));
 	b->sectors = (uint64_t)lseek(b->fd, 0, SEEK_END) / VIRTIO_BLK_SECTOR;

@@ -49,3 +49,10 @@ void file_unmap(void *data, size_t size)
 	if (data)
 		munmap(data, size);
 }
+
+int file_lock(int fd, bool write)
+{
+	struct flock lk = { .l_type = write ? F_WRLCK : F_RDLCK, .l_whence = SEEK_SET };
+
+	return fcntl(fd, F_OFD_SETLK, &lk);
+}

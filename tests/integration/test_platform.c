@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tests/tests.h"
+#include "util/file.h"
 
 #define OVMF_COMBINED	"/usr/share/ovmf/OVMF.fd"
 #define OVMF_CODE_4M	"/usr/share/OVMF/OVMF_CODE_4M.fd"
@@ -179,6 +180,51 @@ START_TEST(vars_refused)
 		       "--firmware " OVMF_CODE_4M ": this OVMF code image expects a 540672-byte "
 		       "variable store below it: add --vars FILE (a copy of the matching "
 		       "OVMF_VARS file)");
+}
+END_TEST
+
+/* A file of @size bytes in the test's directory; returns its fd, open read-write. */
+static int make_file(char *path, size_t len, const char *name, off_t size)
+{
+	int fd;
+
+	snprintf(path, len, "%s/%s", tmpdir, name);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, size), 0);
+	return fd;
+}
+
+/*
+ * Images and variable stores are locked as QEMU locks them (OFD locks): a
+ * writer excludes everyone, readers share. The test holds the other side.
+ */
+START_TEST(image_locks)
+{
+	char img[256], vars[256], msg[1024];
+	int fd = make_file(img, sizeof(img), "disk.img", 65536), vfd;
+
+	ck_assert_int_eq(file_lock(fd, true), 0);
+	snprintf(msg, sizeof(msg), "-d %s: locked by another user of the image (Resource "
+		 "temporarily unavailable)", img);
+	expect_refusal((const char *[]){ "run", "-d", img, NULL }, msg);
+	snprintf(msg, sizeof(msg), "-d %s: locked by another writer of the image (Resource "
+		 "temporarily unavailable)", img);
+	strcat(img, ",ro");
+	expect_refusal((const char *[]){ "run", "-d", img, NULL }, msg);
+	/* A reader here: another reader may share the image, a writer may not. */
+	ck_assert_int_eq(file_lock(fd, false), 0);
+	expect_guest((const char *[]){ "run", "-d", img, NULL }, 0,
+		     "lkvm-sev default firmware: 1 vCPU(s), 256 MiB of RAM; powering off\n");
+	close(fd);
+	need_file(OVMF_CODE_4M, "ovmf");
+	vfd = make_file(vars, sizeof(vars), "vars.fd", 540672);
+	ck_assert_int_eq(file_lock(vfd, false), 0);
+	snprintf(msg, sizeof(msg), "--vars %s: locked by another user of the variable store "
+		 "(Resource temporarily unavailable)", vars);
+	expect_refusal((const char *[]){ "run", "--firmware", OVMF_CODE_4M, "--vars", vars,
+					 NULL }, msg);
+	close(vfd);
 }
 END_TEST
 
@@ -444,6 +490,7 @@ Suite *platform_suite(void)
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, dump_dtb);
 	tcase_add_test(tc, dump_dtb_pci_bars);
+	tcase_add_test(tc, image_locks);
 	tcase_add_test(tc, vars_refused);
 	tcase_add_test(tc, pit_on_request);
 	tcase_add_test(tc, kernel_items);
