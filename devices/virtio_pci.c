@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "devices/virtio_pci.h"
+#include "kvm/trace.h"
 
 /* virtio_pci_cap's cfg_type (4.1.4). */
 #define VIRTIO_PCI_CAP_COMMON_CFG	1
@@ -318,14 +319,20 @@ static void vp_queue_kick(void *ctx)
 {
 	struct virtio_queue_io *io = ctx;
 	struct virtio_pci *vp = io->vp;
+	uint16_t before;
 	uint64_t n;
 
 	if (read(io->efd, &n, sizeof(n)) != sizeof(n))
 		return;
 	pthread_mutex_lock(&vp->lock);
+	before = vp->q[io->index].used_idx;
 	if ((vp->status & (VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_NEEDS_RESET)) ==
 	    VIRTIO_STATUS_DRIVER_OK && vp->q[io->index].enabled)
 		vp->ops->queue_notify(vp->dev, vp, io->index);
+	if (kvm_trace_fp)
+		kvm_trace_note("%s 00:%02x.0 queue %u: doorbell, %u completed", vp->name,
+			       PCI_SLOT(vp->fn.devfn), io->index,
+			       (uint16_t)(vp->q[io->index].used_idx - before));
 	virtio_pci_unlock(vp);
 }
 

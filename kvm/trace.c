@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* --trace's lines, and the names of KVM exit reasons. */
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 #include <time.h>
 #include <linux/kvm.h>
@@ -113,6 +114,17 @@ void kvm_trace_ioctl(int fd, const char *name, unsigned long req, uintptr_t arg,
 		fprintf(kvm_trace_fp, "%.6f ioctl %s(fd %d, %s) = %d\n", kvm_trace_now(), name,
 			fd, brief, r);
 	errno = saved;
+}
+
+void kvm_trace_note(const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(kvm_trace_fp, "%.6f note %s\n", kvm_trace_now(), line);
 }
 
 static void kvm_trace_bytes(char *out, size_t size, const uint8_t *p, size_t n)

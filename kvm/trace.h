@@ -37,6 +37,13 @@ static inline int kvm_traced_ioctl(int fd, unsigned long req, const char *name, 
 
 #define kvm_ioctl(fd, req, arg) kvm_traced_ioctl((fd), (req), #req, (uintptr_t)(arg))
 
+/*
+ * A line of what happened off the exit path (a device's doorbell served by
+ * the I/O loop); callers check kvm_trace_fp first, so it costs nothing
+ * while tracing is off.
+ */
+void kvm_trace_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* "io", "mmio", ...; "reason_N" for one without a name here. */
 const char *kvm_exit_name(unsigned int reason);
 

@@ -531,6 +531,30 @@ START_TEST(virtio_rng)
 }
 END_TEST
 
+/* --trace says what the I/O loop did with each doorbell: requests completed. */
+START_TEST(virtio_rng_trace)
+{
+	char trace[] = "/tmp/lkvm-test-virtiotrace-XXXXXX";
+	struct vmm_proc p;
+	size_t size;
+	char *t;
+	int fd = mkstemp(trace);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	vmm_run(&p, (const char *[]){ "run", "--rng", "--firmware", guest("virtio"), "--trace",
+				      trace, "--timeout", "30", NULL }, RUN_TIMEOUT);
+	t = test_read_file(trace, &size);
+	unlink(trace);
+	ck_assert_msg(p.status == 0, "status %d: %s", p.status, p.err);
+	/* DRIVER_OK looks at the queue (nothing yet), then one request per doorbell. */
+	ck_assert_ptr_nonnull(strstr(t, " note virtio-rng 00:02.0 queue 0: doorbell, 0 completed\n"));
+	ck_assert_ptr_nonnull(strstr(t, " note virtio-rng 00:02.0 queue 0: doorbell, 1 completed\n"));
+	ck_assert_ptr_nonnull(strstr(t, " ioctl KVM_IOEVENTFD(fd "));
+	free(t);
+}
+END_TEST
+
 START_TEST(virtio_rng_absent)
 {
 	expect_run((const char *[]){ "run", "--firmware", guest("virtio"), "--timeout", "30",
@@ -765,6 +789,7 @@ Suite *guest_suite(void)
 	tcase_add_test(tc, pci_testdev_trace);
 	tcase_add_test(tc, pci_testdev_absent);
 	tcase_add_test(tc, virtio_rng);
+	tcase_add_test(tc, virtio_rng_trace);
 	tcase_add_test(tc, virtio_rng_absent);
 	tcase_add_test(tc, virtio_blk);
 	tcase_add_test(tc, virtio_blk_tmpfs);
