@@ -201,6 +201,29 @@ static void report_exits(struct json *j, const struct machine *m)
 	json_obj_end(j);
 }
 
+/* Bus 0's functions: the platform's and the devices asked for, where the guest saw them. */
+static void report_devices(struct json *j, const struct machine *m)
+{
+	unsigned int devfn;
+	char bdf[16];
+
+	json_arr_begin(j, "devices");
+	for (devfn = 0; devfn < PCI_MAX_DEVFN; devfn++) {
+		const struct pci_func *fn = m->pci.func[devfn];
+
+		if (!fn)
+			continue;
+		snprintf(bdf, sizeof(bdf), "00:%02x.%x", PCI_SLOT(devfn), devfn & 7);
+		json_obj_begin(j, NULL);
+		json_str(j, "pci", bdf);
+		json_str(j, "name", fn->name);
+		json_hex(j, "vendor", pci_cfg_get(fn, PCI_VENDOR_ID, 2));
+		json_hex(j, "device", pci_cfg_get(fn, PCI_DEVICE_ID, 2));
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
 static void report_tail(struct json *j, const struct machine *m)
 {
 	const struct serial_tail *t = &m->tail;
@@ -238,6 +261,7 @@ void machine_report(struct machine *m, int status, const struct lk_err *err)
 	report_sev(&j, m);
 	report_timeline(&j, m, &end);
 	report_exits(&j, m);
+	report_devices(&j, m);
 	report_tail(&j, m);
 	json_obj_end(&j);
 	json_finish(&j);

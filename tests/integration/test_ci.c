@@ -293,6 +293,17 @@ START_TEST(report_kinds)
 	ck_assert(!report_has("timeline_ms.marker_seen"));
 	ck_assert_double_lt(report_num("timeline_ms.end"), CI_TIMEOUT * 1000);
 
+	/* The PCI functions, a device asked for among them. */
+	report_run(dir, (const char *[]){ "--firmware", guest("hello"), "--rng", NULL }, 0);
+	report_expect(dir, "devices.0.pci", "00:00.0");
+	report_expect(dir, "devices.0.name", "i440fx");
+	report_expect(dir, "devices.2.pci", "00:01.3");
+	report_expect(dir, "devices.3.pci", "00:02.0");
+	report_expect(dir, "devices.3.name", "virtio-rng");
+	report_expect(dir, "devices.3.vendor", "0x1af4");
+	report_expect(dir, "devices.3.device", "0x1044");
+	ck_assert(!report_has("devices.4"));
+
 	report_run(dir, (const char *[]){ "--firmware", guest("exit-1"), "-c", "2", "-m", "1G",
 					  NULL }, 3);
 	report_expect(dir, "reason", "the guest wrote to the debug-exit port");
