@@ -78,6 +78,17 @@ l2_kernel_and_initrd() {
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9) \
 		>"$stage/nested/l2/initrd.gz"
 	rm -rf "$root"
+	efi_disk "$stage/nested/l2/efiboot.img" "$stage/nested/l2/vmlinuz"
+}
+
+# efi_disk IMG EFI: a FAT image with EFI at EFI/BOOT/BOOTX64.EFI, the path
+# firmware boots from a disk with no boot entries (mtools: no root needed).
+efi_disk() {
+	command -v mformat >/dev/null || die "mformat is not installed (Debian's mtools)"
+	rm -f "$1"
+	mformat -i "$1" -C -T 40960 -h 16 -s 32 -v EFIBOOT :: &&
+		mmd -i "$1" ::/EFI ::/EFI/BOOT &&
+		mcopy -i "$1" "$2" ::/EFI/BOOT/BOOTX64.EFI || die "$1: could not make the EFI disk"
 }
 
 # QEMU as the peer: its binary and libraries, and the firmware blobs it

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Stock OVMF on Linux 6.12's KVM: the combined image to the shell; the 4 MiB
-# code image with a variable store, twice; several vCPUs.
+# code image with a variable store, twice; several vCPUs; booting an EFI
+# program from a virtio disk.
 KERNEL=6.12
-SCENARIOS="ovmf-shell ovmf-vars ovmf-c2 ovmf-c4"
+SCENARIOS="ovmf-shell ovmf-vars ovmf-c2 ovmf-c4 ovmf-virtio-boot"
 TIMEOUT=1200
 TIMER_ARGS="--apic-bus-ns 20"
 
@@ -29,3 +30,16 @@ s_ovmf_vars() {
 
 s_ovmf_c2() { ovmf_to_shell ovmf-c2 --firmware "$OVMF" -c 2; }
 s_ovmf_c4() { ovmf_to_shell ovmf-c4 --firmware "$OVMF" -c 4; }
+
+# OVMF's own virtio drivers (Virtio10Dxe, VirtioBlkDxe) on lkvm-sev's
+# virtio-blk: with no boot entries it finds EFI/BOOT/BOOTX64.EFI (the L2
+# kernel's EFI stub) on the disk at 00:02.0 and starts it.
+s_ovmf_virtio_boot() {
+	local s="$T/ovmf-disk.serial"
+	lkvm ovmf-disk run --firmware "$OVMF" -d /nested/l2/efiboot.img,ro $TIMER_ARGS \
+		--until-re 'BdsDxe: starting Boot[0-9A-F]+ .* from PciRoot\(0x0\)/Pci\(0x2,0x0\)' \
+		--fail-on "$SHELL_MARKER" --timeout 300 --console none --serial-log "$s"
+	expect_status ovmf-disk 0 || { failed="$failed serial: $(tail -c 600 "$s")"; return 1; }
+	expect_in "$s" "BdsDxe: loading Boot" || return 1
+	info "ovmf-virtio-boot: $(grep -a 'BdsDxe: starting' "$s" | head -1)"
+}
