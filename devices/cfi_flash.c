@@ -53,12 +53,6 @@ static int flash_open_fd(const char *path, uint64_t *size, struct lk_err *err)
 		close(fd);
 		return vars_bad(err, path, "not a regular file");
 	}
-	if (file_lock(fd, true)) {
-		err_set(err, LK_EXIT_USAGE, "--vars %s: locked by another user of the variable "
-			"store (%s)", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
 	*size = (uint64_t)st.st_size;
 	if (!*size || *size % CFI_FLASH_BLOCK_SIZE) {
 		close(fd);
@@ -150,6 +144,13 @@ int cfi_flash_open(struct cfi_flash *f, const char *path, uint64_t gpa, void *me
 	fd = flash_open_fd(path, &file_size, err);
 	if (fd < 0)
 		return -1;
+	/* Held while the guest runs: a second writer would corrupt the store. */
+	if (file_lock(fd, true)) {
+		err_set(err, LK_EXIT_USAGE, "--vars %s: locked by another user of the variable "
+			"store (%s)", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
 	if (file_size != size) {
 		close(fd);
 		return err_set(err, LK_EXIT_USAGE, "--vars %s: size %llu bytes, expected %llu",

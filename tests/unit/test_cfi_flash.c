@@ -485,6 +485,9 @@ START_TEST(open_errors)
 	unlink(p);
 	ck_assert_int_eq(cfi_flash_file_size(path, &size, &err), 0);
 	ck_assert_uint_eq(size, VARS_SIZE);
+	/* The fixture's flash holds the store: a second one may not write it too. */
+	open_fails(path, VARS_SIZE, "locked by another user of the variable store (Resource "
+		   "temporarily unavailable)");
 }
 END_TEST
 
