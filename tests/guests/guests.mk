@@ -20,7 +20,7 @@ GUEST_NAMES := $(filter-out exit reset,$(basename $(notdir $(wildcard $(GUEST_SR
 	exit-0 exit-1 exit-42 exit-61 reset-cf9 reset-kbd portloop
 GUEST_BINS := $(patsubst %,$(GUEST_OUT)/%.bin,$(GUEST_NAMES))
 
-GUEST_DEPS := $(GUEST_SRC)/lib.inc $(GUEST_SRC)/guest.ld \
+GUEST_DEPS := $(GUEST_SRC)/lib.inc $(GUEST_SRC)/virtio.inc $(GUEST_SRC)/guest.ld \
 	$(GUEST_SRC)/guests.mk
 
 # $(call guest_build,extra as flags): assemble $<, link and flatten to $@,

@@ -18,6 +18,7 @@
  * through isa-debug-exit with EXIT_NOT_OFF.
  */
 	.include "lib.inc"
+	.include "virtio.inc"
 
 	.set	EXIT_NOT_OFF,		0x13
 
@@ -708,142 +709,7 @@ print_text:
 	popal
 	ret
 
-/*
- * Configuration space: %eax = the address (enable, devfn, register).
- * The reads return the value zero-extended in %eax; the writes take it
- * in %ecx. The vio_ variants take a register of the virtio device and
- * clobber %eax. All preserve everything else.
- */
-cfg_rd32:
-	pushl	%edx
-	call	pci_cfg_select
-	inl	%dx, %eax
-	popl	%edx
-	ret
-cfg_rd16:
-	pushl	%edx
-	call	pci_cfg_select
-	inw	%dx, %ax
-	movzwl	%ax, %eax
-	popl	%edx
-	ret
-cfg_rd8:
-	pushl	%edx
-	call	pci_cfg_select
-	inb	%dx, %al
-	movzbl	%al, %eax
-	popl	%edx
-	ret
-cfg_wr32:
-	pushl	%eax
-	pushl	%edx
-	call	pci_cfg_select
-	movl	%ecx, %eax
-	outl	%eax, %dx
-	popl	%edx
-	popl	%eax
-	ret
-cfg_wr16:
-	pushl	%eax
-	pushl	%edx
-	call	pci_cfg_select
-	movl	%ecx, %eax
-	outw	%ax, %dx
-	popl	%edx
-	popl	%eax
-	ret
-vio_rd32:
-	addl	VIO_CFG, %eax
-	jmp	cfg_rd32
-vio_rd16:
-	addl	VIO_CFG, %eax
-	jmp	cfg_rd16
-vio_rd8:
-	addl	VIO_CFG, %eax
-	jmp	cfg_rd8
-vio_wr32:
-	addl	VIO_CFG, %eax
-	jmp	cfg_wr32
-vio_wr16:
-	addl	VIO_CFG, %eax
-	jmp	cfg_wr16
-
-/*
- * Deadlines on the PM timer, which wraps every 4.7 s: the ticks are
- * summed at each look. deadline_start: %eax ticks from now.
- * deadline_passed: carry set once they have gone by. Both preserve
- * every register.
- */
-deadline_start:
-	pushl	%eax
-	pushl	%edx
-	movl	%eax, DL_LIMIT
-	movl	$0, DL_TOTAL
-	movw	$ACPI_PM_TMR, %dx
-	inl	%dx, %eax
-	movl	%eax, DL_LAST
-	popl	%edx
-	popl	%eax
-	ret
-
-deadline_passed:
-	pushl	%eax
-	pushl	%edx
-	movw	$ACPI_PM_TMR, %dx
-	inl	%dx, %eax
-	movl	%eax, %edx
-	subl	DL_LAST, %eax
-	movl	%edx, DL_LAST
-	andl	$ACPI_PM_TMR_MASK, %eax
-	addl	DL_TOTAL, %eax
-	movl	%eax, DL_TOTAL
-	cmpl	DL_LIMIT, %eax
-	cmc
-	popl	%edx
-	popl	%eax
-	ret
-
-/*
- * printf32: print the format at linear address %esi with the arguments
- * at ARG0.. (see PRINTF). Preserves every register.
- */
-printf32:
-	pushal
-	movl	$ARG0, %ebp
-1:	lodsb
-	testb	%al, %al
-	jz	5f
-	cmpb	$'%', %al
-	je	2f
-	call	serial_putc32
-	jmp	1b
-2:	lodsb
-	movl	(%ebp), %edx
-	addl	$4, %ebp
-	cmpb	$'d', %al
-	je	3f
-	cmpb	$'s', %al
-	je	4f
-	movzbl	%al, %ecx
-	subl	$'0', %ecx
-	movl	%edx, %eax
-	call	serial_puthex32
-	jmp	1b
-3:	movl	%edx, %eax
-	call	serial_putdec32
-	jmp	1b
-4:	pushl	%esi
-	movl	%edx, %esi
-	call	serial_puts32
-	popl	%esi
-	jmp	1b
-5:	popal
-	ret
-
-str_yes:
-	.asciz	"yes"
-str_no:
-	.asciz	"no"
+	VIRTIO_FUNCS32
 sector1_text:
 	.ascii	"lkvm-sev virtio-blk sector 1"
 sector1_text_end:
