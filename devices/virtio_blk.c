@@ -243,39 +243,25 @@ static uint8_t blk_request(struct virtio_blk *b, const struct virtq_elem *e, uin
 	}
 }
 
+/* One request: the status byte written after the data; the bytes given to the guest. */
+static int64_t blk_serve(void *ctx, const struct virtq_elem *e, struct lk_err *err)
+{
+	const struct iovec *st = &e->in[e->nr_in ? e->nr_in - 1 : 0];
+	uint32_t in;
+
+	/* A header to read and a status byte to write, at the least (5.2.6). */
+	if (!e->nr_out || e->out[0].iov_len < 16 || !e->nr_in || !st->iov_len)
+		return err_set(err, LK_EXIT_CRASH, "request %u has no header or no status byte",
+			       e->head);
+	((uint8_t *)st->iov_base)[st->iov_len - 1] = blk_request(ctx, e, &in);
+	return (int64_t)in + 1;
+}
+
 static void blk_queue_notify(void *dev, struct virtio_pci *vp, unsigned int qi)
 {
 	struct virtio_blk *b = dev;
-	struct virtq *q = &vp->q[qi];
-	struct virtq_elem *e = &b->elem;
-	struct lk_err err;
-	bool pushed = false;
-	uint32_t in;
-	int got;
 
-	while ((got = virtq_pop(q, &vp->svc.mem, e, &err)) == 1) {
-		uint8_t status;
-
-		/* A header to read and a status byte to write, at the least (5.2.6). */
-		if (!e->nr_out || e->out[0].iov_len < 16 || !e->nr_in ||
-		    !e->in[e->nr_in - 1].iov_len) {
-			err_set(&err, LK_EXIT_CRASH, "request %u has no header or no status byte",
-				e->head);
-			got = -1;
-			break;
-		}
-		status = blk_request(b, e, &in);
-		*((uint8_t *)e->in[e->nr_in - 1].iov_base + e->in[e->nr_in - 1].iov_len - 1) = status;
-		if (virtq_push(q, &vp->svc.mem, e->head, in + 1, &err)) {
-			got = -1;
-			break;
-		}
-		pushed = true;
-	}
-	if (got < 0)
-		virtio_pci_broken(vp, qi, &err);
-	else if (pushed)
-		virtio_pci_queue_interrupt(vp, qi);
+	virtio_pci_serve(vp, qi, &b->elem, blk_serve, b);
 }
 
 static const struct virtio_ops blk_ops = {

@@ -89,37 +89,23 @@ static void con_input(void *ctx)
 	virtio_pci_unlock(&c->vp);
 }
 
-static void con_transmit(struct virtio_console *c)
+static int64_t con_transmit(void *ctx, const struct virtq_elem *e, struct lk_err *err)
 {
-	struct virtio_pci *vp = &c->vp;
-	struct virtq *q = &vp->q[VIRTIO_CONSOLE_TXQ];
-	bool pushed = false;
-	struct lk_err err;
+	struct virtio_console *c = ctx;
 	unsigned int i;
-	int got;
 
-	while ((got = virtq_pop(q, &vp->svc.mem, &c->elem, &err)) == 1) {
-		for (i = 0; i < c->elem.nr_out; i++)
-			c->o.out(c->o.out_ctx, c->elem.out[i].iov_base, c->elem.out[i].iov_len);
-		if (virtq_push(q, &vp->svc.mem, c->elem.head, 0, &err)) {
-			got = -1;
-			break;
-		}
-		pushed = true;
-	}
-	if (got < 0)
-		virtio_pci_broken(vp, VIRTIO_CONSOLE_TXQ, &err);
-	else if (pushed)
-		virtio_pci_queue_interrupt(vp, VIRTIO_CONSOLE_TXQ);
+	(void)err;
+	for (i = 0; i < e->nr_out; i++)
+		c->o.out(c->o.out_ctx, e->out[i].iov_base, e->out[i].iov_len);
+	return 0;
 }
 
 static void con_queue_notify(void *dev, struct virtio_pci *vp, unsigned int qi)
 {
 	struct virtio_console *c = dev;
 
-	(void)vp;
 	if (qi == VIRTIO_CONSOLE_TXQ) {
-		con_transmit(c);
+		virtio_pci_serve(vp, qi, &c->elem, con_transmit, c);
 		return;
 	}
 	/* New receive buffers: what is pending goes, and input is watched again. */

@@ -88,6 +88,29 @@ void virtio_pci_queue_interrupt(struct virtio_pci *vp, unsigned int q)
 		vp_raise(vp, vp->q[q].msix_vector, VIRTIO_ISR_QUEUE);
 }
 
+void virtio_pci_serve(struct virtio_pci *vp, unsigned int q, struct virtq_elem *e,
+		      virtio_serve_fn fn, void *ctx)
+{
+	struct virtq *vq = &vp->q[q];
+	struct lk_err err;
+	bool pushed = false;
+	int64_t len = 0;
+	int got;
+
+	while ((got = virtq_pop(vq, &vp->svc.mem, e, &err)) == 1) {
+		len = fn(ctx, e, &err);
+		if (len < 0 || virtq_push(vq, &vp->svc.mem, e->head, (uint32_t)len, &err)) {
+			got = -1;
+			break;
+		}
+		pushed = true;
+	}
+	if (got < 0)
+		virtio_pci_broken(vp, q, &err);
+	else if (pushed)
+		virtio_pci_queue_interrupt(vp, q);
+}
+
 void virtio_pci_broken(struct virtio_pci *vp, unsigned int q, const struct lk_err *why)
 {
 	if (!vp->warned)

@@ -110,6 +110,15 @@ void virtio_pci_lock(struct virtio_pci *vp);
 void virtio_pci_unlock(struct virtio_pci *vp);
 /* Whether the driver accepted feature @bit. */
 bool virtio_pci_has(const struct virtio_pci *vp, unsigned int bit);
+/*
+ * From queue_notify: serves every request waiting on queue @q with @fn,
+ * which returns the bytes it wrote to the guest, or -1 with @err for a
+ * request the device cannot take (the queue is then broken); then one
+ * interrupt, if the driver wants it.
+ */
+typedef int64_t (*virtio_serve_fn)(void *ctx, const struct virtq_elem *e, struct lk_err *err);
+void virtio_pci_serve(struct virtio_pci *vp, unsigned int q, struct virtq_elem *e,
+		      virtio_serve_fn fn, void *ctx);
 /* From queue_notify, after pushing: an interrupt if the driver wants one. */
 void virtio_pci_queue_interrupt(struct virtio_pci *vp, unsigned int q);
 /* From queue_notify: the queue is corrupt; NEEDS_RESET and one warning. */

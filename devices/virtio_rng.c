@@ -43,25 +43,18 @@ static uint32_t rng_fill(const struct virtq_elem *e)
 	return done;
 }
 
+static int64_t rng_serve(void *ctx, const struct virtq_elem *e, struct lk_err *err)
+{
+	(void)ctx;
+	(void)err;
+	return rng_fill(e);
+}
+
 static void rng_queue_notify(void *dev, struct virtio_pci *vp, unsigned int qi)
 {
 	struct virtio_rng *r = dev;
-	struct virtq *q = &vp->q[qi];
-	struct lk_err err;
-	bool pushed = false;
-	int got;
 
-	while ((got = virtq_pop(q, &vp->svc.mem, &r->elem, &err)) == 1) {
-		if (virtq_push(q, &vp->svc.mem, r->elem.head, rng_fill(&r->elem), &err)) {
-			got = -1;
-			break;
-		}
-		pushed = true;
-	}
-	if (got < 0)
-		virtio_pci_broken(vp, qi, &err);
-	else if (pushed)
-		virtio_pci_queue_interrupt(vp, qi);
+	virtio_pci_serve(vp, qi, &r->elem, rng_serve, r);
 }
 
 static const struct virtio_ops rng_ops = {
