@@ -9,8 +9,8 @@
 #include "kvm/uapi.h"
 
 #define IRQ_PIC_PINS		16
-/* PIC routes (15: GSI 2 is the cascade) and IOAPIC routes (23: no GSI 2). */
-#define IRQ_DEFAULT_ROUTES	(IRQ_PIC_PINS - 1 + IRQ_IOAPIC_PINS - 1)
+/* KVM's default table: GSIs 0-15 on a PIC and the IOAPIC, 16-23 on the IOAPIC. */
+#define IRQ_DEFAULT_ROUTES	(IRQ_PIC_PINS + IRQ_IOAPIC_PINS)
 
 static struct kvm_irq_routing_entry *irq_entry_add(struct irq_routes *r, uint32_t gsi,
 						   uint32_t type, struct lk_err *err)
@@ -59,12 +59,9 @@ int irq_routes_init(struct irq_routes *r, struct vm *vm, struct lk_err *err)
 	r->max_gsi = max > 0 ? (uint32_t)max : 0;
 	r->next_gsi = IRQ_FIRST_MSI_GSI;
 	for (i = 0; i < IRQ_PIC_PINS; i++)
-		if (i != 2)
-			irq_chip_route(r, i, i < 8 ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE,
-				       i % 8);
+		irq_chip_route(r, i, i < 8 ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE, i % 8);
 	for (i = 0; i < IRQ_IOAPIC_PINS; i++)
-		if (i != 2)
-			irq_chip_route(r, i, KVM_IRQCHIP_IOAPIC, i ? i : 2);
+		irq_chip_route(r, i, KVM_IRQCHIP_IOAPIC, i);
 	return 0;
 }
 

@@ -4,10 +4,15 @@
  * (KVM_IRQ_LINE), the GSI routing table (KVM_SET_GSI_ROUTING) with its MSI
  * routes, irqfds (KVM_IRQFD) and one-off MSIs (KVM_SIGNAL_MSI).
  *
- * The table starts as QEMU's pc machine has it: GSIs 0-15 on the PICs and
- * 0-23 on the IOAPIC, except that GSI 0 (the PIT) goes to IOAPIC pin 2, as
- * the MADT's interrupt source override tells the guest. KVM's own default
- * puts GSI 0 on pin 0, where Linux never looks for the timer.
+ * The table starts as KVM's own default (GSIs 0-15 on a PIC and on the
+ * IOAPIC pin of the same number, 16-23 on the IOAPIC), so that the first
+ * MSI route changes nothing for the ISA lines. QEMU's pc table differs in
+ * one route: GSI 0 (the PIT) on IOAPIC pin 2, as the MADT's override says.
+ * lkvm-sev tried it: Linux then finds its timer at once, but with two vCPUs
+ * on a loaded nested host its timer check sometimes missed ticks and its
+ * fallbacks failed ("IO-APIC + timer doesn't work!"), where with pin 0 it
+ * prints "MP-BIOS bug: 8254 timer not connected to IO-APIC" and always
+ * finds the timer through its fallback (tests/nested/README.md).
  */
 #ifndef LKVM_KVM_IRQ_H
 #define LKVM_KVM_IRQ_H

@@ -125,16 +125,6 @@ static void machine_mmio(void *ctx, uint64_t gpa, uint8_t *data, uint32_t len, b
 	bus_access(&((struct machine *)ctx)->mmio, gpa, data, len, is_write);
 }
 
-/*
- * The PIT raises GSI 0, which the MADT sends to IOAPIC pin 2: only our
- * routing table puts it there (kvm/irq.h). Without a PIT, KVM's default
- * table serves the ISA lines as well, and costs no ioctl.
- */
-static int machine_pit(struct machine *m, struct lk_err *err)
-{
-	return vm_create_pit(&m->vm, err) || irq_routes_commit(&m->irq, err);
-}
-
 static int machine_build(struct machine *m, struct lk_err *err)
 {
 	const struct machine_cfg *cfg = m->cfg;
@@ -166,7 +156,7 @@ static int machine_build(struct machine *m, struct lk_err *err)
 	if ((m->sev_on && sev_launch_init(&m->sev, &m->vm, err)) ||
 	    vm_create_irqchip(&m->vm, err) || irq_routes_init(&m->irq, &m->vm, err) ||
 	    (cfg->apic_bus_ns && vm_set_apic_bus_ns(&m->vm, cfg->apic_bus_ns, err)) ||
-	    ((cfg->kernel || cfg->pit) && machine_pit(m, err)) ||
+	    ((cfg->kernel || cfg->pit) && vm_create_pit(&m->vm, err)) ||
 	    (m->sev_on && sev_launch_cpuid(&m->sev, &m->vm, err)) ||
 	    machine_memory(m, err))
 		return -1;

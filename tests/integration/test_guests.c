@@ -420,7 +420,7 @@ START_TEST(pci_testdev_trace)
 		/* BAR0 moved to 0xe0200000: the old ones go, new ones come. */
 		"mmio 0xe0000010 len 4 fd ", " deassign) = 0\n", "mmio 0xe0200010 len 4 fd ",
 		/* MSI-X vector 0's first use: its route and irqfd. */
-		"KVM_SET_GSI_ROUTING(fd ", ", 39 routes, 1 MSI) = 0\n",
+		"KVM_SET_GSI_ROUTING(fd ", ", 41 routes, 1 MSI) = 0\n",
 		"KVM_IRQFD(fd ", ", gsi 24 fd ",
 		/* INTx through PIRQB to IRQ 10. */
 		"KVM_IRQ_LINE(fd ", ", irq 10 level 1) = 0\n", ", irq 10 level 0) = 0\n",

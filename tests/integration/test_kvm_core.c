@@ -220,18 +220,20 @@ START_TEST(interrupts_and_doorbells)
 
 	ck_assert_msg(vm_create_irqchip(&vm, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(irq_routes_init(&r, &vm, &err), 0);
-	/* QEMU's pc table: 15 PIC routes, 23 IOAPIC routes, GSI 0 on pin 2, no GSI 2. */
-	ck_assert_uint_eq(r.table->nr, 38);
+	/* KVM's default table: GSIs 0-15 on a PIC and the same IOAPIC pin, 16-23 on the IOAPIC. */
+	ck_assert_uint_eq(r.table->nr, 40);
 	for (i = 0; i < r.table->nr; i++) {
 		const struct kvm_irq_routing_entry *e = &r.table->entries[i];
 
-		ck_assert_uint_ne(e->gsi, 2);
-		if (e->u.irqchip.irqchip != KVM_IRQCHIP_IOAPIC)
+		if (e->u.irqchip.irqchip != KVM_IRQCHIP_IOAPIC) {
+			ck_assert_uint_lt(e->gsi, 16);
+			ck_assert_uint_eq(e->u.irqchip.pin, e->gsi % 8);
 			continue;
+		}
 		ioapic++;
-		ck_assert_uint_eq(e->u.irqchip.pin, e->gsi ? e->gsi : 2);
+		ck_assert_uint_eq(e->u.irqchip.pin, e->gsi);
 	}
-	ck_assert_uint_eq(ioapic, 23);
+	ck_assert_uint_eq(ioapic, 24);
 	ck_assert_msg(irq_routes_commit(&r, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(irq_route_msi(&r, 0xfee00000, 0x41, &gsi, &err), 0);
 	ck_assert_uint_eq(gsi, IRQ_FIRST_MSI_GSI);
