@@ -144,10 +144,11 @@ int virtq_pop(struct virtq *q, const struct guest_mem *gm, struct virtq_elem *e,
 	struct lk_err why;
 
 	avail = guest_mem_map(gm, q->avail, virtq_avail_len(q), &why);
+	if (!avail)
+		return err_set(err, LK_EXIT_CRASH, "available ring %s", why.msg);
 	used = guest_mem_map(gm, q->used, virtq_used_len(q), &why);
-	if (!avail || !used)
-		return err_set(err, LK_EXIT_CRASH, "%s ring %s", avail ? "used" : "available",
-			       why.msg);
+	if (!used)
+		return err_set(err, LK_EXIT_CRASH, "used ring %s", why.msg);
 	idx = virtq_load16(avail + 2);
 	if (idx == q->last_avail) {
 		/* Ask for a notification, then look again: it may have come in between. */

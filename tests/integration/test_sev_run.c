@@ -330,6 +330,63 @@ START_TEST(sev_run_exits)
 END_TEST
 
 /*
+ * A virtio device in an SNP guest touches only pages the guest shared. The
+ * script plays a driver: BAR4 of the virtio-rng at 00:02.0 to 0xe0000000,
+ * VERSION_1 | ACCESS_PLATFORM, queue 0 (8 entries) with its rings at
+ * 0x10000, 0x10100 and 0x10200, DRIVER_OK (after which the device looks at
+ * the queue). Private rings: refused, NEEDS_RESET and one warning. Shared
+ * (the guest's stores convert the pages), a request for 16 bytes at
+ * 0x11000 is served: --trace's note counts it.
+ */
+#define VIRTIO_SNP_SETUP \
+	"out:0xcf8:4:0x80001020;out:0xcfc:4:0xe0000000;out:0xcf8:4:0x80001024;" \
+	"out:0xcfc:4:0;out:0xcf8:4:0x80001004;out:0xcfc:2:6;" \
+	"mmio-write:0xe0000014:1:1;mmio-write:0xe0000014:1:3;mmio-write:0xe0000008:4:1;" \
+	"mmio-write:0xe000000c:4:3;mmio-write:0xe0000014:1:11;mmio-write:0xe0000018:2:8;" \
+	"mmio-write:0xe0000020:4:0x10000;mmio-write:0xe0000028:4:0x10100;" \
+	"mmio-write:0xe0000030:4:0x10200;mmio-write:0xe000001c:2:1;"
+/* Descriptor 0: 16 device-writable bytes at 0x11000; then avail idx 1 and the doorbell. */
+#define VIRTIO_SNP_REQUEST \
+	"write:0x10000:0x00:shared;write:0x10001:0x10:shared;write:0x10002:0x01:shared;" \
+	"write:0x10008:0x10:shared;write:0x1000c:0x02:shared;write:0x10200:0:shared;" \
+	"write:0x11000:0:shared;write:0x10102:1:shared;mmio-write:0xe0003000:2:0;"
+
+START_TEST(sev_run_snp_virtio_private)
+{
+	char trace[] = "/tmp/lkvm-test-snpvirtio-XXXXXX";
+	const char *env[2] = { NULL, NULL };
+	static struct hs_proc p;
+	size_t size;
+	char *t;
+	int fd = mkstemp(trace);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	env[0] = "HOSTSIM_SCRIPT=" VIRTIO_SNP_SETUP "mmio-write:0xe0000014:1:15;acpi-off";
+	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
+							      OVMF, "--rng", NULL });
+	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
+	ck_assert_msg(strstr(p.err, "lkvm-sev: warning: virtio-rng (00:02.0): queue 0: available "
+			      "ring 0x10100+0x16 is private to the guest; the device needs a "
+			      "reset\n"), "%s", p.err);
+	hs_done(&p);
+	env[0] = "HOSTSIM_SCRIPT=" VIRTIO_SNP_SETUP "psc:shared:0x10000:2;"
+		 "mmio-write:0xe0000014:1:15;" VIRTIO_SNP_REQUEST "acpi-off";
+	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
+							      OVMF, "--rng", "--trace", trace,
+							      NULL });
+	t = test_read_file(trace, &size);
+	unlink(trace);
+	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
+	ck_assert_msg(!strstr(p.err, "virtio-rng"), "%s", p.err);
+	ck_assert_msg(strstr(t, " note virtio-rng 00:02.0 queue 0: doorbell, 1 completed\n"),
+		      "no completed request in the trace");
+	free(t);
+	hs_done(&p);
+}
+END_TEST
+
+/*
  * The mprotect fallback: LAUNCH_UPDATE_DATA pins the firmware for write, so
  * it succeeds only while writable; the guest-write case is in exit_cases.
  */
@@ -819,6 +876,7 @@ Suite *sev_run_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, sev_run_digests, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_loop_test(tc, sev_run_exits, 0, sizeof(exit_cases) / sizeof(exit_cases[0]));
+	tcase_add_test(tc, sev_run_snp_virtio_private);
 	tcase_add_test(tc, sev_run_mprotect_window);
 	tcase_add_test(tc, sev_run_snp_update_retry);
 	tcase_add_test(tc, sev_run_direct_vmsa_refused);

@@ -279,12 +279,18 @@ START_TEST(private_pages_refused)
 	desc(DESC, 0, BUF + 0x2000, 0x20, VIRTQ_DESC_F_WRITE, 0);
 	offer(0);
 	ck_assert_int_eq(virtq_pop(&q, &mem, &e, &err), 1);
-	/* The rings themselves go through the accessor too. */
+	/* The rings themselves go through the accessor too, each named. */
 	setup();
 	private_from = DESC;
 	private_to = DESC + 0x1000;
 	offer(0);
 	expect_broken("descriptor table 0x1000+0x80 is private to the guest");
+	setup();
+	private_from = AVAIL;
+	private_to = USED + 0x1000;
+	expect_broken("available ring 0x2000+0x16 is private to the guest");
+	private_from = USED;
+	expect_broken("used ring 0x3000+0x46 is private to the guest");
 }
 END_TEST
 
