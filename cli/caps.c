@@ -157,6 +157,9 @@ static void print_kvm(const struct host_caps *c, FILE *f)
 			print_vm_type(c, t, f);
 	print_sev_init(c, f);
 	print_memory(c, f);
+	/* The PCI and virtio devices (doc/devices.md) stand on these. */
+	line(f, "device interrupts", "irqfd %s, KVM_SIGNAL_MSI %s, %d GSI routes; ioeventfd %s",
+	     yes_no(c->irqfd), yes_no(c->signal_msi), c->gsi_routes, yes_no(c->ioeventfd));
 	line(f, "direct VMSA", "%s (KVM_CAP_SNP_DIRECT_VMSA: %d, a provisional number)",
 	     yes_no(c->direct_vmsa > 0), LK_KVM_CAP_SNP_DIRECT_VMSA);
 	line(f, "KVM_CAP_EXIT_HYPERCALL", "%s",

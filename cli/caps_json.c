@@ -77,6 +77,12 @@ static void json_memory(struct json *j, const struct host_caps *c)
 	json_mask(j, "value", CAPS_MASK_MEM_ATTRS,
 		  snp->created ? snp->mem_attrs : c->mem_attrs_kvm);
 	json_obj_end(j);
+	json_obj_begin(j, "devices");
+	json_bool(j, "ioeventfd", c->ioeventfd);
+	json_bool(j, "irqfd", c->irqfd);
+	json_bool(j, "signal_msi", c->signal_msi);
+	json_int(j, "gsi_routes", c->gsi_routes);
+	json_obj_end(j);
 	json_obj_begin(j, "direct_vmsa");
 	json_bool(j, "available", c->direct_vmsa > 0);
 	json_int(j, "cap", LK_KVM_CAP_SNP_DIRECT_VMSA);

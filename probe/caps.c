@@ -150,6 +150,10 @@ static void caps_kvm(struct host_caps *c, const struct kvm_host *host)
 	c->mem_attrs_kvm = (uint64_t)kvm_host_check(host, KVM_CAP_MEMORY_ATTRIBUTES);
 	c->exit_hypercall = (uint64_t)kvm_host_check(host, KVM_CAP_EXIT_HYPERCALL);
 	c->direct_vmsa = kvm_host_check(host, LK_KVM_CAP_SNP_DIRECT_VMSA);
+	c->ioeventfd = kvm_host_check(host, KVM_CAP_IOEVENTFD) > 0;
+	c->irqfd = kvm_host_check(host, KVM_CAP_IRQFD) > 0;
+	c->signal_msi = kvm_host_check(host, KVM_CAP_SIGNAL_MSI) > 0;
+	c->gsi_routes = kvm_host_check(host, KVM_CAP_IRQ_ROUTING);
 	caps_vmsa_features(c, host);
 	c->sev_enabled_err = ENODEV;	/* until a default VM says otherwise */
 	for (t = 0; t < CAPS_MAX_VM_TYPES; t++)

@@ -46,6 +46,9 @@ struct host_caps {
 	uint64_t mem_attrs_kvm;		/* KVM_CAP_MEMORY_ATTRIBUTES on /dev/kvm */
 	uint64_t exit_hypercall;	/* KVM_CAP_EXIT_HYPERCALL: hypercalls that may exit */
 	int direct_vmsa;		/* LK_KVM_CAP_SNP_DIRECT_VMSA */
+	/* What devices need: doorbells, MSI-X and INTx through the in-kernel irqchip. */
+	bool ioeventfd, irqfd, signal_msi;
+	int gsi_routes;			/* KVM_CAP_IRQ_ROUTING: the routing table's size */
 	struct sev_dev_info sev_dev;
 	struct modparams kvm_amd;
 	struct calibration calib;

@@ -106,6 +106,8 @@ struct own_facts {
 	int vmsa_attr_err;	/* KVM_GET_DEVICE_ATTR of KVM_X86_SEV_VMSA_FEATURES */
 	bool direct_vmsa, user_memory2, exit_map_gpa;
 	bool dev_sev;
+	bool ioeventfd, irqfd, signal_msi;
+	int gsi_routes;
 };
 
 static void own_facts(struct own_facts *f)
@@ -125,6 +127,10 @@ static void own_facts(struct own_facts *f)
 	f->direct_vmsa = ioctl(kvm, KVM_CHECK_EXTENSION, LK_KVM_CAP_SNP_DIRECT_VMSA) > 0;
 	f->user_memory2 = ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY2) > 0;
 	f->exit_map_gpa = ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_EXIT_HYPERCALL) & 0x1000;
+	f->ioeventfd = ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_IOEVENTFD) > 0;
+	f->irqfd = ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_IRQFD) > 0;
+	f->signal_msi = ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_SIGNAL_MSI) > 0;
+	f->gsi_routes = ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_ROUTING);
 	vm = ioctl(kvm, KVM_CREATE_VM, 0);
 	ck_assert_int_ge(vm, 0);
 	f->default_ro = ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
@@ -175,6 +181,10 @@ START_TEST(caps_this_host)
 	assert_fact(p.out, "/dev/kvm", want);
 	if (!f.dev_sev)
 		assert_fact(p.out, "/dev/sev", "absent");
+	snprintf(want, sizeof(want), "irqfd %s, KVM_SIGNAL_MSI %s, %d GSI routes; ioeventfd %s",
+		 f.irqfd ? "yes" : "no", f.signal_msi ? "yes" : "no", f.gsi_routes,
+		 f.ioeventfd ? "yes" : "no");
+	assert_fact(p.out, "device interrupts", want);
 	assert_mode(p.out, CAPS_PLAIN, f.default_ro ? RUNS : "runs with fallback: firmware kept "
 		    "read-only by mprotect (default VMs offer no read-only memory)");
 	if (sev_less_host(&f))
@@ -205,6 +215,10 @@ START_TEST(caps_this_host_json)
 	assert_json_field(json.out, "vms.0.readonly_mem", f.default_ro ? "true" : "false");
 	assert_json_field(json.out, "dev_sev.present", f.dev_sev ? "true" : "false");
 	assert_json_field(json.out, "init2", f.vmsa_attr_err ? "false" : "true");
+	assert_json_field(json.out, "devices.irqfd", f.irqfd ? "true" : "false");
+	assert_json_field(json.out, "devices.ioeventfd", f.ioeventfd ? "true" : "false");
+	snprintf(want, sizeof(want), "%d", f.gsi_routes);
+	assert_json_field(json.out, "devices.gsi_routes", want);
 	assert_json_field(json.out, "calibration.result",
 			  host_runs_natively() ? "native" : "emulated");
 	ck_assert(json_get(json.out, "calibration.ms", ms, sizeof(ms)));
