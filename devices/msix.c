@@ -159,6 +159,9 @@ void msix_config_write(struct msix *x, unsigned int reg, unsigned int len)
 	if (x->enabled && !x->masked)
 		msix_release_pending(x);
 	pthread_mutex_unlock(&x->lock);
+	/* A function with MSI-X enabled must not use INTx (PCI 3.0, 6.8.3.3): as QEMU, drop it. */
+	if (ctrl & MSIX_CTRL_ENABLE)
+		pci_intx_locked(x->fn, false);
 }
 
 /* With the lock: a table access, at most 8 bytes inside one entry. */

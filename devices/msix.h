@@ -57,7 +57,7 @@ void msix_destroy(struct msix *x);
 /* Power-on state: disabled, every vector masked, nothing pending. */
 void msix_reset(struct msix *x);
 
-/* From the function's write hook, with the bus lock held. */
+/* From the function's write hook, with the bus lock held; enabling drops INTx. */
 void msix_config_write(struct msix *x, unsigned int reg, unsigned int len);
 /* From the BAR's handler: true when @offset is the table's or the PBA's. */
 bool msix_bar_io(struct msix *x, uint64_t offset, uint8_t *data, uint32_t len,

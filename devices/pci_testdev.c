@@ -135,9 +135,6 @@ static void testdev_config_write(struct pci_func *fn, unsigned int reg, unsigned
 	struct testdev *t = fn->ctx;
 
 	msix_config_write(&t->msix, reg, len);
-	/* A function with MSI-X enabled must not use INTx (PCI 3.0, 6.8.3.3). */
-	if (msix_enabled(&t->msix))
-		pci_intx_locked(fn, false);
 }
 
 static void testdev_destroy(void *dev)

@@ -41,24 +41,40 @@ START_TEST(default_firmware)
 }
 END_TEST
 
-/*
- * --apic-bus-ns goes to KVM before the vCPUs exist; where KVM lacks the
- * capability (before Linux 6.11), status 125 says so.
- */
-START_TEST(apic_bus_ns)
+/* Runs lkvm-sev with @args and --trace into a temporary file; returns the trace (free it). */
+static char *run_traced(struct vmm_proc *p, const char *const *args)
 {
-	char trace[] = "/tmp/lkvm-test-apicbus-XXXXXX";
-	struct vmm_proc p;
+	char trace[] = "/tmp/lkvm-test-trace-XXXXXX";
+	const char *argv[24];
+	unsigned int n = 0;
 	size_t size;
 	char *t;
 	int fd = mkstemp(trace);
 
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	vmm_run(&p, (const char *[]){ "run", "--apic-bus-ns", "20", "--trace", trace, NULL },
-		RUN_TIMEOUT);
+	while (args[n] && n < 20) {
+		argv[n] = args[n];
+		n++;
+	}
+	argv[n++] = "--trace";
+	argv[n++] = trace;
+	argv[n] = NULL;
+	vmm_run(p, argv, RUN_TIMEOUT);
 	t = test_read_file(trace, &size);
 	unlink(trace);
+	return t;
+}
+
+/*
+ * --apic-bus-ns goes to KVM before the vCPUs exist; where KVM lacks the
+ * capability (before Linux 6.11), status 125 says so.
+ */
+START_TEST(apic_bus_ns)
+{
+	struct vmm_proc p;
+	char *t = run_traced(&p, (const char *[]){ "run", "--apic-bus-ns", "20", NULL });
+
 	if (p.status == 125) {
 		ck_assert_str_eq(p.err, "lkvm-sev: --apic-bus-ns 20: this host's KVM does not "
 				 "offer KVM_CAP_X86_APIC_BUS_CYCLES_NS (Linux 6.11 and later do)\n");
@@ -425,19 +441,12 @@ START_TEST(pci_testdev_trace)
 		/* INTx through PIRQB to IRQ 10. */
 		"KVM_IRQ_LINE(fd ", ", irq 10 level 1) = 0\n", ", irq 10 level 0) = 0\n",
 	};
-	char trace[] = "/tmp/lkvm-test-pcitrace-XXXXXX";
 	struct vmm_proc p;
 	const char *at;
-	size_t size, i;
-	char *t;
-	int fd = mkstemp(trace);
+	size_t i;
+	char *t = run_traced(&p, (const char *[]){ "run", "--pci-testdev", "--firmware",
+						   guest("pcidev"), "--timeout", "30", NULL });
 
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	vmm_run(&p, (const char *[]){ "run", "--pci-testdev", "--firmware", guest("pcidev"),
-				      "--trace", trace, "--timeout", "30", NULL }, RUN_TIMEOUT);
-	t = test_read_file(trace, &size);
-	unlink(trace);
 	ck_assert_msg(p.status == 0, "status %d: %s", p.status, p.err);
 	/* In this order. */
 	for (i = 0, at = t; i < sizeof(lines) / sizeof(lines[0]); i++) {
@@ -534,18 +543,10 @@ END_TEST
 /* --trace says what the I/O loop did with each doorbell: requests completed. */
 START_TEST(virtio_rng_trace)
 {
-	char trace[] = "/tmp/lkvm-test-virtiotrace-XXXXXX";
 	struct vmm_proc p;
-	size_t size;
-	char *t;
-	int fd = mkstemp(trace);
+	char *t = run_traced(&p, (const char *[]){ "run", "--rng", "--firmware", guest("virtio"),
+						   "--timeout", "30", NULL });
 
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	vmm_run(&p, (const char *[]){ "run", "--rng", "--firmware", guest("virtio"), "--trace",
-				      trace, "--timeout", "30", NULL }, RUN_TIMEOUT);
-	t = test_read_file(trace, &size);
-	unlink(trace);
 	ck_assert_msg(p.status == 0, "status %d: %s", p.status, p.err);
 	/* DRIVER_OK looks at the queue (nothing yet), then one request per doorbell. */
 	ck_assert_ptr_nonnull(strstr(t, " note virtio-rng 00:02.0 queue 0: doorbell, 0 completed\n"));

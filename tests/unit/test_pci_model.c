@@ -334,11 +334,20 @@ START_TEST(msix_table_pba_and_masking)
 	ck_assert_uint_eq(msix_io(&x, 0x2c, 4, false, 0), MSIX_VECTOR_MASKED);
 	ck_assert(!msix_bar_io(&x, 0x30, (uint8_t[4]){ 0 }, 4, false));
 	ck_assert_int_eq(msix_notify(&x, 1), MSIX_OFF);
-	/* Enabled, vector masked: pending, in the PBA. */
+	/* INTx up (slot 3 INTB: PIRQ 3, routed to IRQ 11) ... */
+	cfg_write(&isa.fn, 0x63, 1, 11);
+	pci_intx(&fn, true);
+	ck_assert_int_eq(lines.n, 1);
+	/* ... and enabling MSI-X drops it (PCI 3.0, 6.8.3.3). Vector masked: pending. */
 	fn.write_hook = NULL;
 	cfg_write(&fn, cap + 2, 2, MSIX_CTRL_ENABLE);
+	pthread_mutex_lock(&pci.lock);	/* as the config-write hook runs */
 	msix_config_write(&x, cap + 2, 2);
+	pthread_mutex_unlock(&pci.lock);
 	ck_assert(msix_enabled(&x));
+	ck_assert_int_eq(lines.n, 2);
+	ck_assert(lines.irq[1] == 11 && !lines.level[1]);
+	ck_assert_int_eq(cfg_read(&fn, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT, 0);
 	msix_io(&x, 0x10, 8, true, 0xfee00000ULL);	/* a 64-bit access */
 	msix_io(&x, 0x18, 4, true, 0x41);
 	ck_assert_uint_eq(msix_io(&x, 0x10, 4, false, 0), 0xfee00000);
@@ -353,7 +362,9 @@ START_TEST(msix_table_pba_and_masking)
 	ck_assert_uint_eq(msix_io(&x, 0x800, 4, false, 0), 0x6);
 	/* Function mask: everything pending, whatever the vector says. */
 	cfg_write(&fn, cap + 2, 2, MSIX_CTRL_ENABLE | MSIX_CTRL_MASKALL);
+	pthread_mutex_lock(&pci.lock);
 	msix_config_write(&x, cap + 2, 2);
+	pthread_mutex_unlock(&pci.lock);
 	ck_assert_int_eq(msix_notify(&x, 0), MSIX_PENDING);
 	ck_assert_uint_eq(msix_io(&x, 0x800, 4, false, 0), 0x7);
 	ck_assert_int_eq(msix_notify(&x, 3), MSIX_OFF);	/* no such vector */
