@@ -49,7 +49,7 @@ BIN_LDFLAGS := $(if $(filter 1,$(STATIC)),-static)
 
 # Libraries come from pkg-config; --as-needed links only those in use.
 # Debian 12's libfdt-dev ships no .pc file: fall back to -lfdt there.
-PKGS := nettle
+PKGS := nettle liburing
 PKGS_CHECK := check
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
@@ -71,7 +71,7 @@ include bench/bench.mk
 include tests/hostsim/hostsim.mk
 
 guests: $(GUEST_BINS)
-bench-tools: $(BENCH_BINS) $(O)bench/exitpath
+bench-tools: $(BENCH_BINS) $(O)bench/exitpath $(O)bench/blkpath
 
 .PHONY: all guests bench-tools check check-sanitize check-hw check-nested bench bench-nested
 .PHONY: clean deps-check
@@ -79,7 +79,7 @@ bench-tools: $(BENCH_BINS) $(O)bench/exitpath
 
 deps-check:
 	@$(PKG_CONFIG) --exists $(PKGS) $(PKGS_CHECK) && test -f /usr/include/libfdt.h || \
-	{ echo "missing libraries: ./dev.sh installs libfdt-dev, nettle-dev, check" >&2; exit 1; }
+	{ echo "missing libraries: ./dev.sh installs libfdt-dev, nettle-dev, liburing-dev, check" >&2; exit 1; }
 
 $(O)%.o: %.c | deps-check
 	@mkdir -p $(@D)
@@ -122,6 +122,9 @@ $(O)tests/run-tests: $(TEST_OBJS) $(LIB_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(call pkg_libs,$(PKGS) $(PKGS_CHECK)) $(FDT_LIBS)
 
 $(O)bench/exitpath: $(O)bench/exitpath.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(call pkg_libs,$(PKGS)) $(FDT_LIBS)
+
+$(O)bench/blkpath: $(O)bench/blkpath.o $(O)tests/vdrv.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(call pkg_libs,$(PKGS)) $(FDT_LIBS)
 
 check: all
@@ -180,4 +183,4 @@ clean:
 
 # This build's dependency files only (not another O='s).
 -include $(wildcard $(addsuffix .d,$(basename $(O)main.o $(LIB_OBJS) $(TEST_OBJS) \
-	$(O)bench/exitpath.o $(HOSTSIM_LIB_OBJS) $(HOSTSIM_DRIVE_OBJS) $(O)tests/nested/timeto)))
+	$(O)bench/exitpath.o $(O)bench/blkpath.o $(HOSTSIM_LIB_OBJS) $(HOSTSIM_DRIVE_OBJS) $(O)tests/nested/timeto)))

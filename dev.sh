@@ -11,7 +11,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="gcc make binutils pkg-config libfdt-dev nettle-dev check ovmf acpica-tools python3
+PACKAGES="gcc make binutils pkg-config libfdt-dev nettle-dev liburing-dev check ovmf acpica-tools python3
 	busybox-static cpio xz-utils mtools"
 # The nested test bed's L1 runs under QEMU 10 from Debian's own
 # bookworm-backports suite (tests/nested/README.md), which also has the

@@ -36,9 +36,12 @@ static const char run_usage[] =
 "  --dump-dtb FILE      write the machine description as a flattened device tree\n"
 "  --pci-testdev        add the PCI test device (BARs, MSI-X, doorbells) that\n"
 "                       the test guests use; no guest driver binds to it\n"
-"  -d, --disk FILE[,ro] add a virtio-blk disk on a raw image (repeatable: the\n"
+"  -d, --disk FILE[,ro][,aio=io_uring|sync]\n"
+"                       add a virtio-blk disk on a raw image (repeatable: the\n"
 "                       guest's vda, vdb, ...); locked against a second\n"
-"                       writer; ,ro opens it read-only and says so\n"
+"                       writer; ,ro opens it read-only and says so; requests\n"
+"                       go through io_uring, several at once (aio=sync: one\n"
+"                       at a time, as where the kernel refuses io_uring)\n"
 "  --rng                add a virtio-rng device (modern virtio-pci) fed from\n"
 "                       the host's getrandom()\n"
 "  -m, --mem SIZE       guest RAM: 512M, 4G, ... (bare number: MiB; default 256M)\n"
@@ -178,20 +181,37 @@ static int cli_device(struct machine_cfg *cfg, const char *opt, const struct dev
 	return 0;
 }
 
+/* Cuts ",@word" off the end of @arg, in place, if it is there. */
+static bool cut_suffix(char *arg, const char *word)
+{
+	size_t n = strlen(arg), w = strlen(word);
+
+	if (n <= w + 1 || arg[n - w - 1] != ',' || strcmp(arg + n - w, word))
+		return false;
+	arg[n - w - 1] = '\0';
+	return true;
+}
+
 /*
- * -d FILE[,ro]: the options live as long as the process, as argv does; a
- * trailing ",ro" is cut off the argument in place.
+ * -d FILE[,ro][,aio=io_uring|sync]: the options live as long as the
+ * process, as argv does; the suffixes, in any order, are cut off the
+ * argument in place.
  */
 static int cli_disk(struct machine_cfg *cfg, char *arg, struct lk_err *err)
 {
 	static struct virtio_blk_opts disks[MACHINE_MAX_DEVICES];
 	struct virtio_blk_opts *o = &disks[cfg->nr_devices % MACHINE_MAX_DEVICES];
-	size_t n = strlen(arg);
+	bool more = true;
 
 	*o = (struct virtio_blk_opts){ .path = arg, .opt = "-d" };
-	if (n > 3 && !strcmp(arg + n - 3, ",ro")) {
-		arg[n - 3] = '\0';
-		o->ro = true;
+	while (more) {
+		more = false;
+		if (cut_suffix(arg, "ro"))
+			more = o->ro = true;
+		else if (cut_suffix(arg, "aio=sync"))
+			more = o->sync = true;
+		else if (cut_suffix(arg, "aio=io_uring"))
+			more = !(o->sync = false);
 	}
 	if (!*o->path)
 		return err_set(err, LK_EXIT_USAGE, "-d: empty file name");

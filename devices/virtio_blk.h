@@ -2,7 +2,8 @@
 /*
  * virtio-blk (-d FILE[,ro]): a disk on a raw image file (virtio 1.x, 5.2).
  * The image is locked against a second writer (OFD locks, as QEMU does);
- * ",ro" opens it read-only and offers VIRTIO_BLK_F_RO.
+ * ",ro" opens it read-only and offers VIRTIO_BLK_F_RO; ",aio=sync" serves
+ * requests one at a time on the I/O loop instead of through io_uring.
  */
 #ifndef LKVM_DEVICES_VIRTIO_BLK_H
 #define LKVM_DEVICES_VIRTIO_BLK_H
@@ -14,6 +15,7 @@
 struct virtio_blk_opts {
 	const char *path;
 	bool ro;
+	bool sync;		/* aio=sync: served one at a time, no io_uring */
 	const char *opt;	/* how the user spelled it, for messages: "-d" */
 };
 

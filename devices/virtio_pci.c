@@ -2,9 +2,15 @@
 /*
  * The modern virtio-pci transport: capabilities, the common configuration,
  * the ISR, doorbells (ioeventfds the I/O loop watches) and interrupts.
- * Lock order: the transport's lock, then MSI-X's; the PCI bus lock is
- * never taken under the transport's (INTx is driven after it is released,
- * under intx_lock, from the ISR's current value).
+ * Lock order: the PCI bus lock, then the transport's, then MSI-X's. The
+ * bus lock comes first because the PCI configuration access capability
+ * reaches BAR4 from configuration space, where the bus lock is held; so
+ * nothing may take the bus lock while holding the transport's: INTx is
+ * driven after the transport's lock is released (vp_update_intx), or, from
+ * the window, with pci_intx_locked(). A device's reset hook runs with both
+ * held and must not wait for a thread that may be about to drive INTx.
+ * INTx is set from the ISR's value read under the bus lock, so that two
+ * updates apply in the order they read it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +26,14 @@
 #define VIRTIO_PCI_CAP_NOTIFY_CFG	2
 #define VIRTIO_PCI_CAP_ISR_CFG		3
 #define VIRTIO_PCI_CAP_DEVICE_CFG	4
+#define VIRTIO_PCI_CAP_PCI_CFG		5
+
+/* virtio_pci_cap's fields, and virtio_pci_cfg_cap's window (4.1.4.9). */
+#define VCAP_BAR			4
+#define VCAP_OFFSET			8
+#define VCAP_LENGTH			12
+#define VCAP_CFG_DATA			16
+#define VCAP_CFG_LEN			20
 
 #define VIRTIO_PCI_SUBSYSTEM_ID		0x1100	/* as QEMU's: 0x40 or more for modern */
 #define VIRTIO_PCI_MSIX_BAR		1
@@ -46,12 +60,24 @@ bool virtio_pci_has(const struct virtio_pci *vp, unsigned int bit)
 	return vp->driver_features & (1ULL << bit);
 }
 
-/* INTx follows the ISR: any bit set holds the line up (no MSI-X). */
+bool virtio_pci_live(const struct virtio_pci *vp, unsigned int q)
+{
+	return (vp->status & (VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_NEEDS_RESET)) ==
+	       VIRTIO_STATUS_DRIVER_OK && vp->q[q].enabled;
+}
+
+/* With the bus lock: INTx follows the ISR, any bit set holds the line up (no MSI-X). */
+static void vp_update_intx_locked(struct virtio_pci *vp)
+{
+	pci_intx_locked(&vp->fn, __atomic_load_n(&vp->isr, __ATOMIC_ACQUIRE) != 0);
+}
+
+/* Without the transport's lock; the ISR is read under the bus lock (see the top). */
 static void vp_update_intx(struct virtio_pci *vp)
 {
-	pthread_mutex_lock(&vp->intx_lock);
-	pci_intx(&vp->fn, __atomic_load_n(&vp->isr, __ATOMIC_ACQUIRE) != 0);
-	pthread_mutex_unlock(&vp->intx_lock);
+	pthread_mutex_lock(&vp->fn.bus->lock);
+	vp_update_intx_locked(vp);
+	pthread_mutex_unlock(&vp->fn.bus->lock);
 }
 
 /* With the lock: an interrupt on @vector, or the ISR bit and INTx without MSI-X. */
@@ -258,22 +284,26 @@ static void vp_common_write(struct virtio_pci *vp, unsigned int off, const uint8
 		vp_set_status(vp, c[CC_STATUS]);
 }
 
-/* BAR4: the common configuration, the ISR, the device configuration, doorbells. */
-static void vp_bar_io(void *opaque, uint64_t off, uint8_t *data, uint32_t len, bool is_write)
+/*
+ * BAR4: the common configuration, the ISR, the device configuration,
+ * doorbells. Returns whether INTx must follow the ISR, which the caller
+ * does once the transport's lock is released: from the BAR or the window.
+ */
+static bool vp_bar4_access(struct virtio_pci *vp, uint64_t off, uint8_t *data, uint32_t len,
+			   bool is_write)
 {
-	struct virtio_pci *vp = opaque;
 	uint8_t c[VIRTIO_PCI_COMMON_LEN];
-	bool isr_read = false;
+	bool isr_read = false, intx;
 	uint64_t n;
 
 	if (!is_write)
 		memset(data, 0, len);
 	if (off >= VIRTIO_PCI_NOTIFY) {
-		/* A doorbell KVM did not match (another width): the same eventfd. */
+		/* A doorbell KVM did not match (another width), or the window: the same eventfd. */
 		n = (off - VIRTIO_PCI_NOTIFY) / VIRTIO_PCI_NOTIFY_MULT;
 		if (is_write && n < vp->ops->nr_queues)
 			vp_kick(vp, (unsigned int)n);
-		return;
+		return false;
 	}
 	pthread_mutex_lock(&vp->lock);
 	if (off + len <= VIRTIO_PCI_COMMON_LEN) {
@@ -291,8 +321,17 @@ static void vp_bar_io(void *opaque, uint64_t off, uint8_t *data, uint32_t len, b
 		   vp->ops->config_len && !is_write) {
 		vp->ops->config_read(vp->dev, (uint32_t)(off - VIRTIO_PCI_DEVICE_CFG), data, len);
 	}
-	virtio_pci_unlock(vp);
-	if (isr_read)
+	intx = vp->intx_wanted || isr_read;
+	vp->intx_wanted = false;
+	pthread_mutex_unlock(&vp->lock);
+	return intx;
+}
+
+static void vp_bar_io(void *opaque, uint64_t off, uint8_t *data, uint32_t len, bool is_write)
+{
+	struct virtio_pci *vp = opaque;
+
+	if (vp_bar4_access(vp, off, data, len, is_write))
 		vp_update_intx(vp);
 }
 
@@ -305,11 +344,63 @@ static void vp_msix_bar_io(void *opaque, uint64_t off, uint8_t *data, uint32_t l
 		memset(data, 0, len);
 }
 
+/*
+ * Whether the window may reach [off, off + len) of BAR4: 1, 2 or 4 bytes,
+ * aligned (4.1.4.9.2), inside a structure another capability describes.
+ */
+static bool vp_window_ok(const struct virtio_pci *vp, uint32_t off, uint32_t len)
+{
+	const struct { uint32_t at, n; } r[] = {
+		{ VIRTIO_PCI_COMMON, VIRTIO_PCI_COMMON_LEN },
+		{ VIRTIO_PCI_ISR, 4 },
+		{ VIRTIO_PCI_DEVICE_CFG, vp->ops->config_len },
+		{ VIRTIO_PCI_NOTIFY, vp->ops->nr_queues * VIRTIO_PCI_NOTIFY_MULT },
+	};
+	unsigned int i;
+
+	if ((len != 1 && len != 2 && len != 4) || off % len)
+		return false;
+	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		if (off >= r[i].at && off - r[i].at < r[i].n && len <= r[i].n - (off - r[i].at))
+			return true;
+	return false;
+}
+
+/*
+ * With the bus lock: the PCI configuration access capability (4.1.4.9).
+ * Touching pci_cfg_data performs the access cap.bar, cap.offset and
+ * cap.length select, on its first cap.length bytes, whether BAR4 decodes
+ * or not (as QEMU). A length other than 1, 2 or 4 does nothing, as in
+ * QEMU; so do another BAR and an offset the driver must not use
+ * (4.1.4.9.2), which QEMU would pass on (any BAR) or round down.
+ */
+static void vp_cfg_window(struct virtio_pci *vp, unsigned int reg, unsigned int len,
+			  bool is_write)
+{
+	struct pci_func *fn = &vp->fn;
+	unsigned int at = vp->cfg_cap;
+	uint32_t off = pci_cfg_get(fn, at + VCAP_OFFSET, 4);
+	uint32_t n = pci_cfg_get(fn, at + VCAP_LENGTH, 4);
+
+	if (!pci_cfg_hit(reg, len, at + VCAP_CFG_DATA, 4) || fn->cfg[at + VCAP_BAR] !=
+	    VIRTIO_PCI_BAR || !vp_window_ok(vp, off, n))
+		return;
+	/* We hold the bus lock, which vp_update_intx() would take again. */
+	if (vp_bar4_access(vp, off, fn->cfg + at + VCAP_CFG_DATA, n, is_write))
+		vp_update_intx_locked(vp);
+}
+
 static void vp_config_write(struct pci_func *fn, unsigned int reg, unsigned int len)
 {
 	struct virtio_pci *vp = fn->ctx;
 
 	msix_config_write(&vp->msix, reg, len);
+	vp_cfg_window(vp, reg, len, true);
+}
+
+static void vp_config_read(struct pci_func *fn, unsigned int reg, unsigned int len)
+{
+	vp_cfg_window(fn->ctx, reg, len, false);
 }
 
 /* With the bus lock: the doorbells follow BAR4. */
@@ -349,8 +440,7 @@ static void vp_queue_kick(void *ctx)
 		return;
 	pthread_mutex_lock(&vp->lock);
 	before = vp->q[io->index].used_idx;
-	if ((vp->status & (VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_NEEDS_RESET)) ==
-	    VIRTIO_STATUS_DRIVER_OK && vp->q[io->index].enabled)
+	if (virtio_pci_live(vp, io->index))
 		vp->ops->queue_notify(vp->dev, vp, io->index);
 	if (kvm_trace_fp)
 		kvm_trace_note("%s 00:%02x.0 queue %u: doorbell, %u completed", vp->name,
@@ -378,6 +468,26 @@ static int vp_cap(struct virtio_pci *vp, uint8_t type, uint32_t off, uint32_t le
 	return 0;
 }
 
+/*
+ * The PCI configuration access capability, last: the others keep their
+ * offsets. The driver sets bar, offset and length, then goes through
+ * pci_cfg_data (vp_cfg_window).
+ */
+static int vp_cfg_cap(struct virtio_pci *vp, struct lk_err *err)
+{
+	struct pci_func *fn = &vp->fn;
+	int at = pci_func_add_cap(fn, PCI_CAP_ID_VNDR, VCAP_CFG_LEN, err);
+
+	if (at < 0)
+		return -1;
+	fn->cfg[at + 2] = VCAP_CFG_LEN;
+	fn->cfg[at + 3] = VIRTIO_PCI_CAP_PCI_CFG;
+	fn->wmask[at + VCAP_BAR] = 0xff;
+	memset(fn->wmask + at + VCAP_OFFSET, 0xff, VCAP_CFG_LEN - VCAP_OFFSET);
+	vp->cfg_cap = (uint8_t)at;
+	return 0;
+}
+
 static int vp_function(struct virtio_pci *vp, const struct dev_services *svc,
 		       struct lk_err *err)
 {
@@ -393,6 +503,7 @@ static int vp_function(struct virtio_pci *vp, const struct dev_services *svc,
 	pci_cfg_set(fn, PCI_SUBSYSTEM_ID, 2, VIRTIO_PCI_SUBSYSTEM_ID);
 	fn->ctx = vp;
 	fn->write_hook = vp_config_write;
+	fn->read_hook = vp_config_read;
 	fn->bar_moved = vp_bar_moved;
 	pci_func_set_intx_pin(fn, 1);
 	if (pci_func_add_bar(fn, VIRTIO_PCI_MSIX_BAR, PCI_BAR_MEM32, false,
@@ -407,8 +518,10 @@ static int vp_function(struct virtio_pci *vp, const struct dev_services *svc,
 		   ops->nr_queues * VIRTIO_PCI_NOTIFY_MULT, err))
 		return -1;
 	/* A vector per queue and one for configuration changes. */
-	return msix_init(&vp->msix, fn, svc->irq, ops->nr_queues + 1, VIRTIO_PCI_MSIX_BAR, 0,
-			 VIRTIO_PCI_MSIX_BAR_SIZE / 2, err);
+	if (msix_init(&vp->msix, fn, svc->irq, ops->nr_queues + 1, VIRTIO_PCI_MSIX_BAR, 0,
+		      VIRTIO_PCI_MSIX_BAR_SIZE / 2, err))
+		return -1;
+	return vp_cfg_cap(vp, err);
 }
 
 int virtio_pci_init(struct virtio_pci *vp, const struct virtio_ops *ops, void *dev,
@@ -423,7 +536,6 @@ int virtio_pci_init(struct virtio_pci *vp, const struct virtio_ops *ops, void *d
 	vp->svc = *svc;
 	snprintf(vp->name, sizeof(vp->name), "%s", ops->name);
 	pthread_mutex_init(&vp->lock, NULL);
-	pthread_mutex_init(&vp->intx_lock, NULL);
 	for (i = 0; i < VIRTIO_MAX_QUEUES; i++) {
 		vp->qio[i].efd = -1;
 		vp->qio[i].src.fd = -1;
@@ -459,6 +571,5 @@ void virtio_pci_destroy(struct virtio_pci *vp)
 			close(vp->qio[i].efd);
 	}
 	msix_destroy(&vp->msix);
-	pthread_mutex_destroy(&vp->intx_lock);
 	pthread_mutex_destroy(&vp->lock);
 }

@@ -10,7 +10,8 @@
  * mind), indirect descriptors and the event index. Doorbells are
  * ioeventfds the I/O loop watches; a queue's work runs there, under the
  * transport's lock, and interrupts go out through MSI-X irqfds (INTx and
- * the ISR without MSI-X).
+ * the ISR without MSI-X). The PCI configuration access capability reaches
+ * BAR4's registers from configuration space too.
  */
 #ifndef LKVM_DEVICES_VIRTIO_PCI_H
 #define LKVM_DEVICES_VIRTIO_PCI_H
@@ -86,7 +87,6 @@ struct virtio_pci {
 	void *dev;
 	struct dev_services svc;
 	pthread_mutex_t lock;		/* the transport's state and the queues */
-	pthread_mutex_t intx_lock;	/* orders INTx changes against the ISR */
 	char name[24];
 	uint64_t features;		/* the device's own offer: ops->features, or changed
 					 * by the device after init, before the driver looks */
@@ -94,6 +94,7 @@ struct virtio_pci {
 	uint32_t dfselect, gfselect;
 	uint16_t queue_sel, config_vector;
 	uint8_t status, isr, config_gen;
+	uint8_t cfg_cap;		/* the PCI configuration access capability */
 	bool intx_wanted;		/* ISR set without MSI-X: raise INTx after unlock */
 	bool warned;			/* one warning for a broken device */
 	struct virtq q[VIRTIO_MAX_QUEUES];
@@ -110,6 +111,8 @@ void virtio_pci_lock(struct virtio_pci *vp);
 void virtio_pci_unlock(struct virtio_pci *vp);
 /* Whether the driver accepted feature @bit. */
 bool virtio_pci_has(const struct virtio_pci *vp, unsigned int bit);
+/* With the lock: whether queue @q may be served (DRIVER_OK, not broken, enabled). */
+bool virtio_pci_live(const struct virtio_pci *vp, unsigned int q);
 /*
  * From queue_notify: serves every request waiting on queue @q with @fn,
  * which returns the bytes it wrote to the guest, or -1 with @err for a

@@ -44,6 +44,7 @@ int main(void)
 		srunner_add_suite(sr, guest_suite());
 		srunner_add_suite(sr, platform_suite());
 		srunner_add_suite(sr, caps_kvm_suite());
+		srunner_add_suite(sr, virtio_blk_suite());
 		srunner_add_suite(sr, ci_suite());
 	} else {
 		printf("SKIP kvm-core, guests, caps-kvm, ci: /dev/kvm does not exist on this host\n");

@@ -38,6 +38,7 @@ Suite *inspect_suite(void);
 Suite *measure_suite(void);
 Suite *unit_caps_suite(void);
 Suite *caps_kvm_suite(void);
+Suite *virtio_blk_suite(void);
 Suite *caps_suite(void);
 Suite *sev_run_suite(void);
 Suite *docs_suite(void);

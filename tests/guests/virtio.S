@@ -7,8 +7,10 @@
  * status and feature negotiation (a refused FEATURES_OK first), queue 0
  * set up smaller than its maximum in low RAM, requests as one buffer, an
  * indirect table and a chain, the ISR, a looping chain that must leave the
- * device NEEDS_RESET, and a reset that brings it back. Without the device
- * it prints "no virtio device" and powers off.
+ * device NEEDS_RESET, a reset that brings it back, and the PCI
+ * configuration access capability: BAR4's registers, the ISR (and INTx)
+ * and a doorbell through configuration space. Without the device it
+ * prints "no virtio device" and powers off.
  *
  * One line per step with the values read back, register contents in hex
  * and counts in decimal, so that the test compares the whole output
@@ -41,6 +43,7 @@
 	.set	PCI_INT_PIN,		0x3d
 	.set	CMD_MEMORY,		0x0002
 	.set	CMD_MASTER,		0x0004
+	.set	STATUS_INTERRUPT,	0x08
 	.set	STATUS_CAP_LIST,	0x10
 	.set	CAP_ID_VNDR,		0x09
 	.set	CAP_ID_MSIX,		0x11
@@ -52,9 +55,13 @@
 	.set	VCAP_OFFSET,		8
 	.set	VCAP_LENGTH,		12
 	.set	VCAP_NOTIFY_MULT,	16
+	.set	VCAP_DATA,		16	/* virtio_pci_cfg_cap's pci_cfg_data */
 	.set	VCAP_COMMON,		1
 	.set	VCAP_NOTIFY,		2
 	.set	VCAP_ISR,		3
+	.set	VCAP_PCI_CFG,		5
+	.set	VIRTIO_BAR,		4	/* the BAR of every structure */
+	.set	MSIX_BAR,		1
 
 	/* The common configuration (4.1.4.3), from %ebp. */
 	.set	CC_DFSELECT,		0x00
@@ -124,6 +131,7 @@
 	.set	NOTIFY_MULT,		RAM_VARS + 0x40
 	.set	ISR_ADDR,		RAM_VARS + 0x44
 	.set	NOTIFY_ADDR,		RAM_VARS + 0x48	/* queue 0's doorbell */
+	.set	CAP_CFG_AT,		RAM_VARS + 0x4c	/* the PCI_CFG capability */
 
 /*
  * Print the format \fmt (a string constant): %1 .. %8 print the next
@@ -181,6 +189,7 @@
 	movl	$0, CAP_ISR_OFF
 	movl	$0, CAP_NOTIFY_OFF
 	movl	$0, NOTIFY_MULT
+	movl	$0, CAP_CFG_AT
 	PIIX4_PM_ENABLE ACPI_PM_BASE
 
 	/* 1. The first 1af4:1044 on bus 0. */
@@ -279,7 +288,10 @@ cap_virtio:
 1:	cmpl	$VCAP_ISR, %edx
 	jne	2f
 	movl	%eax, CAP_ISR_OFF
-2:	cmpl	$VCAP_NOTIFY, %edx
+2:	cmpl	$VCAP_PCI_CFG, %edx
+	jne	3f
+	movl	%ebx, CAP_CFG_AT
+3:	cmpl	$VCAP_NOTIFY, %edx
 	jne	cap_next
 	movl	%eax, CAP_NOTIFY_OFF
 	leal	VCAP_NOTIFY_MULT(%ebx), %eax
@@ -484,7 +496,17 @@ caps_done:
 	movl	USED + 8, %ecx
 	PRINTF	"request: used idx %d, id %d len %d, filled %s\n", %eax, %ebx, %ecx, %edx
 
-	/* 9. Done. */
+	/* 9. The PCI configuration access capability (4.1.4.9). */
+	cmpl	$0, CAP_CFG_AT
+	jne	1f
+	PRINTF	"no pci configuration access capability\n"
+	jmp	poweroff
+1:	call	window_regs
+	call	window_isr
+	call	window_doorbell
+	call	window_ignored
+
+	/* 10. Done. */
 	PRINTF	"done\n"
 poweroff:
 	ACPI_POWEROFF
@@ -553,25 +575,29 @@ queue_setup:
 /*
  * Make descriptor %eax available and ring queue 0's doorbell (a 16-bit
  * write of the queue's index); %ebx = the new available index. Clobbers
- * %edi.
+ * %edi. publish: the same without the doorbell.
  */
 post:
+	call	publish
+	movl	NOTIFY_ADDR, %edi
+	movw	$0, (%edi)
+	ret
+publish:
 	movzwl	AVAIL + 2, %ebx
 	movl	%ebx, %edi
 	andl	$(QUEUE_SIZE - 1), %edi
 	movw	%ax, AVAIL + 4(,%edi,2)
 	incl	%ebx
 	movw	%bx, AVAIL + 2			/* after the entry it publishes */
-	movl	NOTIFY_ADDR, %edi
-	movw	$0, (%edi)
 	ret
 
 /*
- * post, then wait for the used index to reach the available one; returns
- * it in %eax. Clobbers %ebx and %edi.
+ * post, then wait for the used index to reach the available one, %ebx
+ * (wait_used); returns it in %eax. Clobbers %ebx and %edi.
  */
 submit:
 	call	post
+wait_used:
 	movl	$WAIT_TICKS, %eax
 	call	deadline_start
 1:	movzwl	USED + 2, %eax
@@ -591,6 +617,186 @@ wait_needs_reset:
 	call	deadline_passed
 	jnc	1b
 2:	ret
+
+/* Poll the PCI status register until INTx is up; returns it in %eax. */
+wait_intx:
+	movl	$WAIT_TICKS, %eax
+	call	deadline_start
+1:	movl	$PCI_STATUS, %eax
+	call	vio_rd16
+	testb	$STATUS_INTERRUPT, %al
+	jnz	2f
+	call	deadline_passed
+	jnc	1b
+2:	ret
+
+/*
+ * Point the PCI configuration access window at %ecx bytes at offset %ebx
+ * of BAR %edx (cap.length, cap.offset, cap.bar). Clobbers %eax.
+ */
+win_setup:
+	pushl	%ecx
+	movl	CAP_CFG_AT, %eax
+	addl	$VCAP_LENGTH, %eax
+	call	vio_wr32
+	movl	CAP_CFG_AT, %eax
+	addl	$VCAP_OFFSET, %eax
+	movl	%ebx, %ecx
+	call	vio_wr32
+	movl	CAP_CFG_AT, %eax
+	addl	$VCAP_BAR, %eax
+	movl	%edx, %ecx
+	call	vio_wr32			/* the id and padding stay */
+	popl	%ecx
+	ret
+
+/*
+ * pci_cfg_data, which performs the access: a byte or a dword read into
+ * %eax, a word or a dword write of %ecx. Clobber %eax.
+ */
+win_rd8:
+	movl	CAP_CFG_AT, %eax
+	addl	$VCAP_DATA, %eax
+	jmp	vio_rd8
+win_rd32:
+	movl	CAP_CFG_AT, %eax
+	addl	$VCAP_DATA, %eax
+	jmp	vio_rd32
+win_wr16:
+	movl	CAP_CFG_AT, %eax
+	addl	$VCAP_DATA, %eax
+	jmp	vio_wr16
+win_wr32:
+	movl	CAP_CFG_AT, %eax
+	addl	$VCAP_DATA, %eax
+	jmp	vio_wr32
+
+/*
+ * Through the window: the status and the device features' high half read
+ * as BAR4 reads them; a write of queue_select shows in BAR4 (queue 1 does
+ * not exist: size 0). Preserves every register.
+ */
+window_regs:
+	pushal
+	movl	$VIRTIO_BAR, %edx
+	movl	$CC_STATUS, %ebx
+	movl	$1, %ecx
+	call	win_setup
+	call	win_rd8
+	movzbl	CC_STATUS(%ebp), %ebx
+	PRINTF	"window: status %2 (bar4 %2)\n", %eax, %ebx
+	movl	$1, CC_DFSELECT(%ebp)
+	movl	$CC_DF, %ebx
+	movl	$4, %ecx
+	call	win_setup
+	call	win_rd32
+	movl	%eax, %ebx
+	movl	CC_DF(%ebp), %ecx
+	movl	$0, CC_DFSELECT(%ebp)
+	PRINTF	"window: device features hi %8 (bar4 %8)\n", %ebx, %ecx
+	movl	$CC_Q_SELECT, %ebx
+	movl	$2, %ecx
+	call	win_setup
+	movl	$1, %ecx
+	call	win_wr16
+	movzwl	CC_Q_SELECT(%ebp), %ebx
+	movzwl	CC_Q_SIZE(%ebp), %ecx
+	movw	$0, CC_Q_SELECT(%ebp)
+	PRINTF	"window: queue_select 1: bar4 queue_select %d, size %d\n", %ebx, %ecx
+	popal
+	ret
+
+/*
+ * The last request left ISR bit 0 and INTx up (no MSI-X): reading the ISR
+ * through the window clears both at once. Preserves every register.
+ */
+window_isr:
+	pushal
+	call	wait_intx
+	movl	%eax, %esi
+	movl	$VIRTIO_BAR, %edx
+	movl	CAP_ISR_OFF, %ebx
+	movl	$1, %ecx
+	call	win_setup
+	call	win_rd8
+	movl	%eax, %edi
+	movl	$PCI_STATUS, %eax
+	call	vio_rd16
+	movl	%eax, %ebx
+	movl	ISR_ADDR, %ecx
+	movzbl	(%ecx), %ecx
+	PRINTF	"window: isr %2, pci status %4 then %4, isr %2\n", %edi, %esi, %ebx, %ecx
+	popal
+	ret
+
+/*
+ * A request made available without touching BAR4, its doorbell rung
+ * through the window, must be served. Preserves every register.
+ */
+window_doorbell:
+	pushal
+	DESC_SET DESC, 0, BUF + 0x40, 16, DESC_F_WRITE, 0
+	xorl	%eax, %eax
+	call	publish
+	pushl	%ebx
+	movl	$VIRTIO_BAR, %edx
+	movl	NOTIFY_ADDR, %ebx
+	subl	$BAR4_ADDR, %ebx
+	movl	$2, %ecx
+	call	win_setup
+	xorl	%ecx, %ecx
+	call	win_wr16
+	popl	%ebx
+	call	wait_used
+	movl	$(BUF + 0x40), %esi
+	movl	$4, %ecx
+	call	filled
+	movl	USED + 4 + 8, %ebx
+	movl	USED + 8 + 8, %ecx
+	PRINTF	"window kick: used idx %d, id %d len %d, filled %s\n", %eax, %ebx, %ecx, %edx
+	popal
+	ret
+
+/*
+ * Windows the device must ignore: writes of 0 to the status with a length
+ * of 3, misaligned, through the MSI-X BAR, and a read past the common
+ * configuration, which leaves pci_cfg_data as written. Preserves every
+ * register.
+ */
+window_ignored:
+	pushal
+	movl	$VIRTIO_BAR, %edx
+	movl	$CC_STATUS, %ebx
+	movl	$3, %ecx
+	call	win_setup
+	xorl	%ecx, %ecx
+	call	win_wr32
+	movl	$(CC_STATUS - 1), %ebx
+	movl	$2, %ecx
+	call	win_setup
+	xorl	%ecx, %ecx
+	call	win_wr16
+	movl	$MSIX_BAR, %edx
+	movl	$CC_STATUS, %ebx
+	movl	$1, %ecx
+	call	win_setup
+	xorl	%ecx, %ecx
+	call	win_wr32
+	movl	$VIRTIO_BAR, %edx
+	movl	$(CC_Q_USED + 4), %ebx		/* the last dword */
+	movl	$8, %ecx
+	call	win_setup
+	movl	$0x12345678, %ecx
+	call	win_wr32
+	movl	$(CC_Q_USED + 8), %ebx		/* just past it */
+	movl	$4, %ecx
+	call	win_setup
+	call	win_rd32
+	movl	%eax, %ecx
+	movzbl	CC_STATUS(%ebp), %ebx
+	PRINTF	"window ignored: status %2, data %8\n", %ebx, %ecx
+	popal
+	ret
 
 /*
  * Whether the %ecx dwords at %esi are no longer all zero: %edx = the

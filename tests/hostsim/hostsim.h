@@ -208,6 +208,7 @@ struct hs_vcpu {
 	size_t sub;			/* the byte within a serial step */
 	enum hs_pending pending;
 	uint64_t pend_a, pend_b, pend_c;
+	unsigned int polls;		/* reads so far of an mmio-poll step */
 };
 
 enum hs_fw_state {

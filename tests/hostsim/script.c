@@ -19,7 +19,7 @@
 #define DEFAULT_SCRIPT	"serial:hostsim: guest running\\n;acpi-off"
 
 enum op {
-	OP_SERIAL, OP_OUT, OP_IN, OP_MMIO_READ, OP_MMIO_WRITE, OP_WRITE, OP_PSC, OP_FAULT,
+	OP_SERIAL, OP_OUT, OP_IN, OP_MMIO_READ, OP_MMIO_POLL, OP_MMIO_WRITE, OP_WRITE, OP_PSC, OP_FAULT,
 	OP_SHUTDOWN, OP_SYSTEM_EVENT, OP_SIPI, OP_HLT,
 };
 
@@ -112,6 +112,11 @@ static bool parse_step(struct step *st, char *t)
 		memcpy(st->text, arg, st->len + 1);
 	} else if (!strncmp(t, "out:", 4) || !strncmp(t, "mmio-write:", 11)) {
 		st->op = t[0] == 'o' ? OP_OUT : OP_MMIO_WRITE;
+		st->a = num(&arg);
+		st->b = num(&arg);
+		st->c = num(&arg);
+	} else if (!strncmp(t, "mmio-poll:", 10)) {
+		st->op = OP_MMIO_POLL;
 		st->a = num(&arg);
 		st->b = num(&arg);
 		st->c = num(&arg);
@@ -295,6 +300,19 @@ static bool range_converted(const struct hs_vm *vm, uint64_t gpa, uint64_t size,
 	return !hs_rs_any(&vm->private_gpa, gpa, gpa + size);
 }
 
+/* An mmio-poll step whose bits are not there yet: again in 1 ms, for at most 5 s. */
+static void poll_again(struct hs_vcpu *v)
+{
+	if (++v->polls >= 5000) {
+		v->polls = 0;
+		return;
+	}
+	v->pc--;
+	pthread_mutex_unlock(&hs_lock);
+	poll(NULL, 0, 1);
+	pthread_mutex_lock(&hs_lock);
+}
+
 /* The VMM's answer to the previous exit, recorded before the guest goes on. */
 static bool complete(struct hs_vcpu *v)
 {
@@ -313,6 +331,10 @@ static bool complete(struct hs_vcpu *v)
 		note(&o, "value", val);
 		log_event(v, v->pending == HS_PEND_IO_IN ? "in-completed" : "mmio-read-completed",
 			  &o);
+		if (v->pend_c && !(val & v->pend_c))
+			poll_again(v);
+		else
+			v->polls = 0;
 		break;
 	default:
 		ok = range_converted(v->vm, v->pend_a, v->pend_b, v->pend_c);
@@ -485,11 +507,13 @@ static long do_step(struct hs_vcpu *v, const struct step *st, struct outcome *o)
 	case OP_IN:
 		return io_step(v, st->op == OP_OUT, st->a, st->b, st->c, o);
 	case OP_MMIO_READ:
+	case OP_MMIO_POLL:
 	case OP_MMIO_WRITE:
 		exit_mmio(v, st->a, st->b, st->op == OP_MMIO_WRITE, st->c);
-		v->pending = st->op == OP_MMIO_READ ? HS_PEND_MMIO_READ : HS_PEND_NONE;
+		v->pending = st->op == OP_MMIO_WRITE ? HS_PEND_NONE : HS_PEND_MMIO_READ;
 		v->pend_a = st->a;
 		v->pend_b = st->b;
+		v->pend_c = st->op == OP_MMIO_POLL ? st->c : 0;	/* the bits awaited */
 		o->exit = "MMIO";
 		note(o, "gpa", st->a);
 		return 0;

@@ -479,7 +479,9 @@ END_TEST
  *    0, 0x38 long), ISR (at 0x1000, 4), no device configuration (virtio-rng
  *    has none), notify (20 bytes, at 0x3000, one queue times the multiplier
  *    4), then MSI-X at 0x74: 2 vectors (one queue, one for configuration),
- *    table at 0 and PBA at 0x800 of BAR1;
+ *    table at 0 and PBA at 0x800 of BAR1, then the PCI configuration access
+ *    capability (20 bytes, bar, offset and length 0 until the driver sets
+ *    them);
  *  - sizing: BAR1 4 KiB 32-bit memory, BAR4/5 16 KiB 64-bit memory;
  *  - one queue of at most 64, no vectors (ffff), notify_off 0;
  *  - offered: INDIRECT_DESC, EVENT_IDX (bits 28, 29), VERSION_1,
@@ -493,7 +495,13 @@ END_TEST
  *    descriptor 0 again: NEEDS_RESET (0x40) on top of 0f, nothing used, ISR
  *    bit 1, configuration generation 1, and one warning;
  *  - a reset disables the queue and gives it back its maximum size, and
- *    the rings start again from 0.
+ *    the rings start again from 0;
+ *  - the PCI configuration access window reads the status and the device
+ *    features as BAR4 does, its write of queue_select shows in BAR4 (queue
+ *    1 has size 0), its read of the ISR returns bit 0 of the last request
+ *    and lowers INTx (the status register's bit 3) at once, its doorbell
+ *    serves a request; a length of 3 or 8, a misaligned offset, the MSI-X
+ *    BAR and an offset past the common configuration do nothing.
  */
 static const char virtio_out[] =
 	"virtio 00:02.0 1af4:1044\n"
@@ -504,6 +512,7 @@ static const char virtio_out[] =
 	"cap 09 at 60: len 20 type 2 bar 4 offset 00003000 length 00000004\n"
 	"notify multiplier 4\n"
 	"cap 11 at 74: msix control 0001 table 00000001 pba 00000801\n"
+	"cap 09 at 80: len 20 type 5 bar 0 offset 00000000 length 00000000\n"
 	"sized: bar1 fffff000 bar4 ffffc004 bar5 ffffffff\n"
 	"bar4 e0000004 bar5 00000000 command 0006\n"
 	"num_queues 1, config msix ffff\n"
@@ -529,6 +538,12 @@ static const char virtio_out[] =
 	"queue 0: used 0000000000010200 enable 1\n"
 	"driver ok: status 0f\n"
 	"request: used idx 1, id 0 len 16, filled yes\n"
+	"window: status 0f (bar4 0f)\n"
+	"window: device features hi 00000003 (bar4 00000003)\n"
+	"window: queue_select 1: bar4 queue_select 1, size 0\n"
+	"window: isr 01, pci status 0018 then 0010, isr 00\n"
+	"window kick: used idx 2, id 0 len 16, filled yes\n"
+	"window ignored: status 0f, data 12345678\n"
 	"done\n";
 
 START_TEST(virtio_rng)
@@ -564,7 +579,7 @@ START_TEST(virtio_rng_absent)
 END_TEST
 
 /*
- * tests/guests/virtio-blk.S drives -d FILE[,ro] as a driver would, on a
+ * tests/guests/virtio-blk.S drives -d FILE[,ro][,aio=sync] as a driver would, on a
  * 64 KiB image this test makes. Every value follows from
  * devices/virtio_pci.h, devices/virtq.h and devices/virtio_blk.c:
  *  - 1af4:1042 (0x1040 + type 2) in the first free slot from 2; the device
@@ -670,14 +685,15 @@ static void expect_sector(const uint8_t *got, const uint8_t *want, const char *w
 }
 
 /*
- * Both runs on an image in @dir, read back after each through the test's
+ * Both runs on an image in @dir, with @engine after the file name (",aio=sync"
+ * or nothing: io_uring), read back after each through the test's
  * own descriptor. The read-only run goes through a hard link with a longer
  * name, so that its ID is the link's name cut at 20 bytes. The runs and the
  * reads come before the assertions, so that the files go whatever fails.
  */
-static void virtio_blk_in(const char *dir)
+static void virtio_blk_in(const char *dir, const char *engine)
 {
-	char path[64], ro_path[80], ro_arg[96], id[21];
+	char path[64], ro_path[80], rw_arg[96], ro_arg[112], id[21];
 	static char want[4096];
 	static struct vmm_proc rw, ro;
 	uint8_t s0[BLK_SECTOR], s1[BLK_SECTOR], s2[BLK_SECTOR], zero[BLK_SECTOR] = { 0 };
@@ -696,7 +712,8 @@ static void virtio_blk_in(const char *dir)
 	blk_sector_io(fd, 0, s0, true);
 	memset(s2, 0x5a, sizeof(s2));
 	blk_sector_io(fd, 2, s2, true);
-	vmm_run(&rw, (const char *[]){ "run", "-d", path, "--firmware", guest("virtio-blk"),
+	snprintf(rw_arg, sizeof(rw_arg), "%s%s", path, engine);
+	vmm_run(&rw, (const char *[]){ "run", "-d", rw_arg, "--firmware", guest("virtio-blk"),
 				       "--timeout", "30", NULL }, RUN_TIMEOUT);
 	for (i = 0; i < 3; i++)
 		blk_sector_io(fd, i, rw_got[i], false);
@@ -706,7 +723,7 @@ static void virtio_blk_in(const char *dir)
 	blk_sector_io(fd, 1, s1, true);
 	blk_sector_io(fd, 2, s2, true);
 	snprintf(ro_path, sizeof(ro_path), "%s-read-only", path);
-	snprintf(ro_arg, sizeof(ro_arg), "%s,ro", ro_path);
+	snprintf(ro_arg, sizeof(ro_arg), "%s%s,ro", ro_path, engine);
 	ck_assert_int_eq(link(path, ro_path), 0);
 	vmm_run(&ro, (const char *[]){ "run", "-d", ro_arg, "--firmware", guest("virtio-blk"),
 				       "--timeout", "30", NULL }, RUN_TIMEOUT);
@@ -741,13 +758,14 @@ static void virtio_blk_in(const char *dir)
 
 START_TEST(virtio_blk)
 {
-	virtio_blk_in("/tmp");
+	virtio_blk_in("/tmp", "");
 }
 END_TEST
 
 /*
  * tmpfs has no FALLOC_FL_ZERO_RANGE: write zeroes with unmap clear, which
- * the guest sends, is written out there.
+ * the guest sends, is written out there. This run also takes the engine
+ * without io_uring (aio=sync), after ,ro in the read-only run's argument.
  */
 START_TEST(virtio_blk_tmpfs)
 {
@@ -757,7 +775,7 @@ START_TEST(virtio_blk_tmpfs)
 		tests_skip("guests virtio_blk_tmpfs", "/dev/shm is not a tmpfs");
 		return;
 	}
-	virtio_blk_in("/dev/shm");
+	virtio_blk_in("/dev/shm", ",aio=sync");
 }
 END_TEST
 

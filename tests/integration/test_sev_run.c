@@ -362,7 +362,9 @@ START_TEST(sev_run_snp_virtio_private)
 
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	env[0] = "HOSTSIM_SCRIPT=" VIRTIO_SNP_SETUP "mmio-write:0xe0000014:1:15;acpi-off";
+	/* The driver waits for NEEDS_RESET (0x40), and then for the served request's ISR bit. */
+	env[0] = "HOSTSIM_SCRIPT=" VIRTIO_SNP_SETUP "mmio-write:0xe0000014:1:15;"
+		 "mmio-poll:0xe0000014:1:0x40;acpi-off";
 	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
 							      OVMF, "--rng", NULL });
 	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
@@ -371,7 +373,8 @@ START_TEST(sev_run_snp_virtio_private)
 			      "reset\n"), "%s", p.err);
 	hs_done(&p);
 	env[0] = "HOSTSIM_SCRIPT=" VIRTIO_SNP_SETUP "psc:shared:0x10000:2;"
-		 "mmio-write:0xe0000014:1:15;" VIRTIO_SNP_REQUEST "acpi-off";
+		 "mmio-write:0xe0000014:1:15;" VIRTIO_SNP_REQUEST "mmio-poll:0xe0001000:1:1;"
+		 "acpi-off";
 	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
 							      OVMF, "--rng", "--trace", trace,
 							      NULL });
