@@ -9,7 +9,7 @@
 #   make check-sanitize   the same under AddressSanitizer + UBSan (build/sanitize/)
 #   make check-hw         OVMF and Linux boots where KVM runs guest code natively
 #   make check-nested     the nested test bed: a real kvm_amd under QEMU TCG
-#   make bench            start-up, exit-path and measure benchmarks (BENCHMARKS.md)
+#   make bench            start-up, exit-path, measure and virtio-blk benchmarks (BENCHMARKS.md)
 #   make bench-nested     lkvm-sev against QEMU in the nested test bed
 #   make install          lkvm-sev, its man page and bash completion under
 #                         $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall
@@ -124,8 +124,10 @@ $(O)tests/run-tests: $(TEST_OBJS) $(LIB_OBJS)
 $(O)bench/exitpath: $(O)bench/exitpath.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(call pkg_libs,$(PKGS)) $(FDT_LIBS)
 
+# Every allocation is counted (bench/blkpath.c): none may come per request.
 $(O)bench/blkpath: $(O)bench/blkpath.o $(O)tests/vdrv.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(call pkg_libs,$(PKGS)) $(FDT_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(call pkg_libs,$(PKGS)) $(FDT_LIBS) \
+		-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 
 check: all
 	$(O)tests/run-tests
@@ -174,6 +176,7 @@ bench: all
 	LKVM_BUILD=$(O) bench/exitpath.sh
 	LKVM_BUILD=$(O) bench/serialpath.sh
 	LKVM_BUILD=$(O) bench/measure.sh
+	LKVM_BUILD=$(O) bench/blkpath.sh
 
 # The folders under $(O) that mirror the source tree, and the files at its
 # top. Other builds under build/ (build/sanitize/) and the nested bed's

@@ -25,7 +25,9 @@
  * The device runs twice, as `-d IMAGE,ro` (io_uring) and `-d
  * IMAGE,ro,aio=sync`, the engine lkvm-sev falls back to. Prints one line:
  * the pattern, QD, the floor's MB/s and each engine's, with its ratio to
- * the floor (medians of REPS alternating runs).
+ * the floor (medians of REPS alternating runs), and how many allocations
+ * all the device runs made (malloc, calloc, realloc, counted by wrapping
+ * them at link time: lkvm-sev's code and liburing's are counted).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -149,6 +151,36 @@ static double run_floor(struct bench *b, double secs)
 	return (double)n * b->io_len / t / 1e6;
 }
 
+/*
+ * Every malloc, calloc and realloc of the program, lkvm-sev's code and
+ * liburing included (linked with --wrap): none may happen per request.
+ */
+static unsigned long allocations;
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+
+void *__wrap_malloc(size_t n)
+{
+	__atomic_fetch_add(&allocations, 1, __ATOMIC_RELAXED);
+	return __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	__atomic_fetch_add(&allocations, 1, __ATOMIC_RELAXED);
+	return __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	__atomic_fetch_add(&allocations, 1, __ATOMIC_RELAXED);
+	return __real_realloc(p, n);
+}
+
 /* Request @slot of @d reads the next block of the pattern into its buffer. */
 static void post(struct bench *b, struct vdrv *d, unsigned int slot)
 {
@@ -227,6 +259,7 @@ int main(int argc, char **argv)
 	static struct virtio_blk_opts o[NR_ENGINES];
 	static struct vdrv d[NR_ENGINES];
 	double floor_mbs[16], dev_mbs[NR_ENGINES][16], secs, fl;
+	unsigned long allocs = 0, before;
 	void *dev[NR_ENGINES] = { NULL };
 	struct bench b = { 0 };
 	struct lk_err err;
@@ -270,8 +303,11 @@ int main(int argc, char **argv)
 	run_floor(&b, secs / 4);	/* the image into the page cache, the CPU awake */
 	for (i = 0; i < reps; i++) {
 		floor_mbs[i] = run_floor(&b, secs);
-		for (e = 0; e < NR_ENGINES; e++)
+		for (e = 0; e < NR_ENGINES; e++) {
+			before = __atomic_load_n(&allocations, __ATOMIC_RELAXED);
 			dev_mbs[e][i] = run_device(&b, &d[e], secs);
+			allocs += __atomic_load_n(&allocations, __ATOMIC_RELAXED) - before;
+		}
 	}
 	fl = median(floor_mbs, reps);
 	printf("%-11s QD %-2u  floor %7.0f MB/s", argv[3], b.qd, fl);
@@ -280,7 +316,7 @@ int main(int argc, char **argv)
 
 		printf("  %s %7.0f MB/s %.3fx", engine_name[e], m, m / fl);
 	}
-	printf("\n");
+	printf("  allocations %lu\n", allocs);
 
 	vrig_stop(&rig);
 	for (e = 0; e < NR_ENGINES; e++)

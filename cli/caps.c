@@ -15,6 +15,7 @@
 #include "cli/caps.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "devices/virtio_blk.h"
 #include "firmware/calibrate.h"
 #include "kvm/uapi.h"
 #include "probe/caps.h"
@@ -160,6 +161,12 @@ static void print_kvm(const struct host_caps *c, FILE *f)
 	/* The PCI and virtio devices (doc/devices.md) stand on these. */
 	line(f, "device interrupts", "irqfd %s, KVM_SIGNAL_MSI %s, %d GSI routes; ioeventfd %s",
 	     yes_no(c->irqfd), yes_no(c->signal_msi), c->gsi_routes, yes_no(c->ioeventfd));
+	if (c->io_uring_err)
+		line(f, "virtio-blk requests", "one at a time: io_uring refused (%s)",
+		     strerror(c->io_uring_err));
+	else
+		line(f, "virtio-blk requests", "io_uring, up to %d in flight",
+		     VIRTIO_BLK_INFLIGHT);
 	line(f, "direct VMSA", "%s (KVM_CAP_SNP_DIRECT_VMSA: %d, a provisional number)",
 	     yes_no(c->direct_vmsa > 0), LK_KVM_CAP_SNP_DIRECT_VMSA);
 	line(f, "KVM_CAP_EXIT_HYPERCALL", "%s",

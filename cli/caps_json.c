@@ -82,6 +82,7 @@ static void json_memory(struct json *j, const struct host_caps *c)
 	json_bool(j, "irqfd", c->irqfd);
 	json_bool(j, "signal_msi", c->signal_msi);
 	json_int(j, "gsi_routes", c->gsi_routes);
+	json_bool(j, "io_uring", !c->io_uring_err);
 	json_obj_end(j);
 	json_obj_begin(j, "direct_vmsa");
 	json_bool(j, "available", c->direct_vmsa > 0);

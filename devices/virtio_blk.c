@@ -35,11 +35,11 @@
 #define VIRTIO_BLK_QUEUE_SIZE		256
 #define VIRTIO_BLK_SECTOR		512
 /*
- * Requests in flight at once: enough to keep a disk's queue busy (Linux's
- * default for an NVMe queue is 1023, for SATA NCQ 32); more ring entries
- * wait on the ring until one completes. Each holds a virtq_elem (16 KiB).
+ * VIRTIO_BLK_INFLIGHT requests in flight at once: enough to keep a disk's
+ * queue busy (SATA NCQ takes 32); more wait on the ring until one
+ * completes. Each holds a virtq_elem (16 KiB, touched as far as used).
  */
-#define BLK_INFLIGHT			64
+#define BLK_INFLIGHT			VIRTIO_BLK_INFLIGHT
 
 /* Features (5.2.3). */
 #define VIRTIO_BLK_F_SEG_MAX		2
@@ -74,7 +74,7 @@ struct blk_req {
 	struct iovec *iov;		/* its data buffers, inside elem */
 	unsigned int niov;
 	uint64_t len;			/* their total size */
-	uint64_t off;			/* in the image */
+	uint64_t off, left;		/* where the rest goes in the image; how much is left */
 	uint8_t *status;		/* the chain's last writable byte */
 	uint32_t type;
 	uint32_t written;		/* bytes given to the guest, when not the data */
@@ -127,41 +127,53 @@ static bool blk_range_ok(const struct virtio_blk *b, uint64_t sector, uint64_t l
 	       len / VIRTIO_BLK_SECTOR <= b->sectors - sector;
 }
 
-/* Moves *@iov, *@n past @bytes, shortening the first buffer left. */
-static void iov_skip(struct iovec **iov, int *n, uint64_t bytes)
+/* @bytes of @r's data are done: its buffers, offset and count move past them. */
+static void blk_advance(struct blk_req *r, uint64_t bytes)
 {
-	while (*n > 0 && bytes >= (*iov)->iov_len) {
-		bytes -= (*iov)->iov_len;
-		(*iov)++;
-		(*n)--;
+	r->off += bytes;
+	r->left -= bytes;
+	while (r->niov && bytes >= r->iov->iov_len) {
+		bytes -= r->iov->iov_len;
+		r->iov++;
+		r->niov--;
 	}
-	if (*n > 0) {
-		(*iov)->iov_base = (uint8_t *)(*iov)->iov_base + bytes;
-		(*iov)->iov_len -= bytes;
+	if (r->niov) {
+		r->iov->iov_base = (uint8_t *)r->iov->iov_base + bytes;
+		r->iov->iov_len -= bytes;
 	}
 }
 
-/* preadv/pwritev of @r's data, from byte @done of it on, resuming after short transfers. */
-static bool blk_rw(struct virtio_blk *b, struct blk_req *r, uint64_t done)
+/* preadv/pwritev of what is left of @r's data, resuming after short transfers. */
+static bool blk_rw(struct virtio_blk *b, struct blk_req *r)
 {
 	bool write = r->type == VIRTIO_BLK_T_OUT;
-	struct iovec *iov = r->iov;
-	int n = (int)r->niov;
-	uint64_t off = r->off + done;
 
-	iov_skip(&iov, &n, done);
-	while (n > 0) {
-		ssize_t got = write ? pwritev(b->fd, iov, n, (off_t)off)
-				    : preadv(b->fd, iov, n, (off_t)off);
+	while (r->left) {
+		ssize_t got = write ? pwritev(b->fd, r->iov, (int)r->niov, (off_t)r->off)
+				    : preadv(b->fd, r->iov, (int)r->niov, (off_t)r->off);
 
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
 			return false;
-		off += (uint64_t)got;
-		iov_skip(&iov, &n, (uint64_t)got);
+		blk_advance(r, (uint64_t)got);
 	}
 	return true;
+}
+
+/*
+ * As much of @r as the page cache can take or give without waiting (a
+ * read of cached blocks, a write where the file system allows): cheaper
+ * than a trip through io_uring, which is left what would block.
+ */
+static void blk_rw_nowait(struct virtio_blk *b, struct blk_req *r)
+{
+	bool write = r->type == VIRTIO_BLK_T_OUT;
+	ssize_t got = write ? pwritev2(b->fd, r->iov, (int)r->niov, (off_t)r->off, RWF_NOWAIT)
+			    : preadv2(b->fd, r->iov, (int)r->niov, (off_t)r->off, RWF_NOWAIT);
+
+	if (got > 0)
+		blk_advance(r, (uint64_t)got);
 }
 
 /* @bytes of zeros at @off, where fallocate cannot make them: 64 KiB a call. */
@@ -226,12 +238,19 @@ static unsigned int blk_zero(struct virtio_blk *b, const struct blk_req *r)
 /* A read, write or flush: to io_uring where there is one, else done here. */
 static unsigned int blk_io(struct virtio_blk *b, struct blk_req *r)
 {
-	struct io_uring_sqe *sqe = b->uring ? io_uring_get_sqe(&b->ring) : NULL;
+	struct io_uring_sqe *sqe = NULL;
 
+	if (b->uring && r->type != VIRTIO_BLK_T_FLUSH) {
+		blk_rw_nowait(b, r);
+		if (!r->left)
+			return VIRTIO_BLK_S_OK;
+	}
+	if (b->uring)
+		sqe = io_uring_get_sqe(&b->ring);
 	if (!sqe) {
 		if (r->type == VIRTIO_BLK_T_FLUSH)
 			return fdatasync(b->fd) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
-		return blk_rw(b, r, 0) ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+		return blk_rw(b, r) ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
 	}
 	if (r->type == VIRTIO_BLK_T_FLUSH)
 		io_uring_prep_fsync(sqe, b->fd, IORING_FSYNC_DATASYNC);
@@ -279,6 +298,7 @@ static unsigned int blk_begin(struct virtio_blk *b, struct blk_req *r)
 		if (!blk_range_ok(b, sector, r->len))
 			return VIRTIO_BLK_S_IOERR;
 		r->off = sector * VIRTIO_BLK_SECTOR;
+		r->left = r->len;
 		return blk_io(b, r);
 	case VIRTIO_BLK_T_FLUSH:
 		return blk_io(b, r);
@@ -321,9 +341,12 @@ static unsigned int blk_cqe_status(struct virtio_blk *b, struct blk_req *r, int 
 {
 	if (res < 0)
 		return VIRTIO_BLK_S_IOERR;
-	if (r->type == VIRTIO_BLK_T_FLUSH || (uint64_t)res == r->len)
+	if (r->type == VIRTIO_BLK_T_FLUSH || (uint64_t)res == r->left)
 		return VIRTIO_BLK_S_OK;
-	return res && blk_rw(b, r, (uint64_t)res) ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+	if (!res)
+		return VIRTIO_BLK_S_IOERR;	/* the end of the file: the image shrank */
+	blk_advance(r, (uint64_t)res);
+	return blk_rw(b, r) ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
 }
 
 /* Every completion io_uring has: pushed. Returns how many; *@broken on a lost used ring. */

@@ -12,6 +12,9 @@
 
 #include "devices/device.h"
 
+/* Requests a disk has in flight at once, through io_uring (more wait on the ring). */
+#define VIRTIO_BLK_INFLIGHT	64
+
 struct virtio_blk_opts {
 	const char *path;
 	bool ro;

@@ -6,6 +6,7 @@
  * on a default VM, /dev/sev and kvm_amd's parameters.
  */
 #include <errno.h>
+#include <liburing.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -161,6 +162,18 @@ static void caps_kvm(struct host_caps *c, const struct kvm_host *host)
 			caps_probe_vm(c, host, t);
 }
 
+/* Whether the kernel lets this process have an io_uring: 0, or the errno. */
+static int caps_io_uring(void)
+{
+	struct io_uring ring;
+	int ret = io_uring_queue_init(1, &ring, 0);
+
+	if (ret < 0)
+		return -ret;
+	io_uring_queue_exit(&ring);
+	return 0;
+}
+
 void host_caps_probe(struct host_caps *c, const struct calib_guest *calib)
 {
 	struct kvm_host host;
@@ -169,6 +182,7 @@ void host_caps_probe(struct host_caps *c, const struct calib_guest *calib)
 	memset(c, 0, sizeof(*c));
 	sev_dev_probe(&c->sev_dev);
 	modparams_read(&c->kvm_amd, MODPARAMS_SYS_MODULE, "kvm_amd", caps_kvm_amd_params);
+	c->io_uring_err = caps_io_uring();
 	snprintf(c->calib.why, sizeof(c->calib.why), "not measured");
 	if (kvm_host_open(&host, &err)) {
 		snprintf(c->kvm_why, sizeof(c->kvm_why), "%s", err.msg);

@@ -49,6 +49,7 @@ struct host_caps {
 	/* What devices need: doorbells, MSI-X and INTx through the in-kernel irqchip. */
 	bool ioeventfd, irqfd, signal_msi;
 	int gsi_routes;			/* KVM_CAP_IRQ_ROUTING: the routing table's size */
+	int io_uring_err;		/* 0: io_uring works here, virtio-blk's engine */
 	struct sev_dev_info sev_dev;
 	struct modparams kvm_amd;
 	struct calibration calib;

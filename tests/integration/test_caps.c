@@ -16,7 +16,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/io_uring.h>
 
 #include "kvm/uapi.h"
 #include "probe/calibrate.h"
@@ -108,6 +110,7 @@ struct own_facts {
 	bool dev_sev;
 	bool ioeventfd, irqfd, signal_msi;
 	int gsi_routes;
+	int io_uring_err;	/* io_uring_setup's errno, or 0 */
 };
 
 static void own_facts(struct own_facts *f)
@@ -116,7 +119,8 @@ static void own_facts(struct own_facts *f)
 	struct kvm_device_attr a = { .group = LK_KVM_X86_GRP_SEV,
 				     .attr = LK_KVM_X86_SEV_VMSA_FEATURES,
 				     .addr = (uintptr_t)&val };
-	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC), vm, types;
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC), vm, types, ring;
+	struct io_uring_params params = { 0 };
 	struct stat st;
 
 	ck_assert_int_ge(kvm, 0);
@@ -138,6 +142,10 @@ static void own_facts(struct own_facts *f)
 	close(vm);
 	close(kvm);
 	f->dev_sev = stat("/dev/sev", &st) == 0;
+	ring = (int)syscall(__NR_io_uring_setup, 1, &params);
+	f->io_uring_err = ring < 0 ? errno : 0;
+	if (ring >= 0)
+		close(ring);
 }
 
 /* A host like the build hosts: KVM without any SEV, and every other SNP need met. */
@@ -185,6 +193,12 @@ START_TEST(caps_this_host)
 		 f.irqfd ? "yes" : "no", f.signal_msi ? "yes" : "no", f.gsi_routes,
 		 f.ioeventfd ? "yes" : "no");
 	assert_fact(p.out, "device interrupts", want);
+	if (f.io_uring_err)
+		snprintf(want, sizeof(want), "one at a time: io_uring refused (%s)",
+			 strerror(f.io_uring_err));
+	else
+		snprintf(want, sizeof(want), "io_uring, up to 64 in flight");
+	assert_fact(p.out, "virtio-blk requests", want);
 	assert_mode(p.out, CAPS_PLAIN, f.default_ro ? RUNS : "runs with fallback: firmware kept "
 		    "read-only by mprotect (default VMs offer no read-only memory)");
 	if (sev_less_host(&f))
@@ -217,6 +231,7 @@ START_TEST(caps_this_host_json)
 	assert_json_field(json.out, "init2", f.vmsa_attr_err ? "false" : "true");
 	assert_json_field(json.out, "devices.irqfd", f.irqfd ? "true" : "false");
 	assert_json_field(json.out, "devices.ioeventfd", f.ioeventfd ? "true" : "false");
+	assert_json_field(json.out, "devices.io_uring", f.io_uring_err ? "false" : "true");
 	snprintf(want, sizeof(want), "%d", f.gsi_routes);
 	assert_json_field(json.out, "devices.gsi_routes", want);
 	assert_json_field(json.out, "calibration.result",
