@@ -71,7 +71,7 @@ include bench/bench.mk
 include tests/hostsim/hostsim.mk
 
 guests: $(GUEST_BINS)
-bench-tools: $(BENCH_BINS) $(O)bench/exitpath $(O)bench/blkpath
+bench-tools: $(BENCH_BINS) $(O)bench/exitpath $(O)bench/blkpath $(O)bench/blkengines
 
 .PHONY: all guests bench-tools check check-sanitize check-hw check-nested bench bench-nested
 .PHONY: clean deps-check

@@ -10,3 +10,8 @@ BENCH_BINS := $(O)bench/floor $(O)bench/measure
 $(BENCH_BINS): $(O)bench/%: bench/%.c bench/bench.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+# The disk-read engines compared without a device (bench/blkengines.c).
+$(O)bench/blkengines: bench/blkengines.c bench/bench.mk | deps-check
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -D_GNU_SOURCE -pthread -o $@ $< $(call pkg_libs,liburing)

@@ -6,8 +6,9 @@
 # reads of an image in the page cache, and 4 KiB random reads of an image
 # the page cache has dropped, each at queue depth 1 and 32; the floor is
 # the same preadv pattern issued by a C program, the device is lkvm-sev's
-# virtio-blk with io_uring (its default) and with aio=sync. Prints a
-# Markdown table for BENCHMARKS.md; fails if a request allocated.
+# virtio-blk with io_uring (its default) and with aio=sync. Then the
+# engines it could stand on, without the device (bench/blkengines). Prints
+# Markdown tables for BENCHMARKS.md; fails if a request allocated.
 #   bench/blkpath.sh [SECONDS [REPS [DIR]]]   (defaults 1, 5, $TMPDIR or /tmp)
 set -u -o pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -18,7 +19,10 @@ DIR=${3:-${TMPDIR:-/tmp}}
 B=${LKVM_BUILD:-build}
 B=${B%/}
 BIN=$B/bench/blkpath
-[ -x "$BIN" ] || { echo "blkpath.sh: $BIN is missing (make builds it)" >&2; exit 1; }
+ENGINES=$B/bench/blkengines
+for f in "$BIN" "$ENGINES"; do
+	[ -x "$f" ] || { echo "blkpath.sh: $f is missing (make builds it)" >&2; exit 1; }
+done
 [ -e /dev/kvm ] || { echo "blkpath.sh: no /dev/kvm: the device needs a VM" >&2; exit 1; }
 IMG=$DIR/lkvm-blkpath-$$.img
 trap 'rm -f "$IMG"' EXIT
@@ -37,4 +41,20 @@ for pattern in rand4k seq1m rand4k-cold; do
 		[ "${16}" = 0 ] || { echo "blkpath.sh: $1 QD $3: ${16} allocations" >&2; status=1; }
 	done
 done
+
+# The engines the device could stand on, without the device (bench/blkengines.c).
+echo
+echo "## Disk-read engines at QD 32, without a device: 4 KiB random reads, MB/s (ratio to the floor)"
+echo
+echo "| image | floor | io_uring | nowait+io_uring (virtio-blk's) | 32 threads | 4 threads | 32 threads fed by one | 4 threads fed by one |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+"$ENGINES" "$IMG" 256 32 "$SECS" "$REPS" | while read -r name _ _ rest; do
+	set -- $rest
+	printf '| %s |' "$([ "$name" = rand4k ] && echo 'in the page cache' || echo 'dropped from it')"
+	while [ $# -ge 4 ]; do
+		printf ' %s (%s) |' "$2" "$4"
+		shift 4
+	done
+	echo
+done || status=1
 exit $status
