@@ -64,7 +64,7 @@ TEST_OBJS := $(TEST_SRCS:%.c=$(O)%.o)
 DEFAULT_FW := $(O)firmware/default.bin
 
 all: $(O)lkvm-sev $(O)lkvm-sev-dyn guests $(O)tests/run-tests bench-tools hostsim \
-	$(O)tests/nested/timeto
+	$(O)tests/nested/timeto $(O)tests/nested/vsockpipe
 
 include tests/guests/guests.mk
 include bench/bench.mk
@@ -139,15 +139,16 @@ check-hw: $(O)lkvm-sev
 # The nested test bed: lkvm-sev on Linux 6.12's and 6.1's kvm_amd, nested
 # under QEMU TCG (tests/nested/README.md). Needs the Debian packages that
 # ./dev.sh installs; downloads the kernel packages into build/nested.
-check-nested: $(O)lkvm-sev $(O)tests/run-tests $(O)tests/nested/timeto guests
+check-nested: $(O)lkvm-sev $(O)tests/run-tests $(O)tests/nested/timeto \
+		$(O)tests/nested/vsockpipe guests
 	LKVM_BUILD=$(O) tests/nested/nested.sh
 
 # The nested bed's benchmark: QEMU and lkvm-sev on the same real KVM.
 bench-nested: $(O)lkvm-sev $(O)tests/run-tests $(O)tests/nested/timeto guests
 	LKVM_BUILD=$(O) tests/nested/nested.sh peer
 
-# Static, so without sanitizers: it runs inside the nested bed's initramfs.
-$(O)tests/nested/timeto: tests/nested/timeto.c
+# Static, so without sanitizers: they run inside the nested bed's initramfs.
+$(O)tests/nested/timeto $(O)tests/nested/vsockpipe: $(O)tests/nested/%: tests/nested/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(filter-out -fsanitize=%,$(CFLAGS)) -static -o $@ $<
 
@@ -186,4 +187,5 @@ clean:
 
 # This build's dependency files only (not another O='s).
 -include $(wildcard $(addsuffix .d,$(basename $(O)main.o $(LIB_OBJS) $(TEST_OBJS) \
-	$(O)bench/exitpath.o $(O)bench/blkpath.o $(HOSTSIM_LIB_OBJS) $(HOSTSIM_DRIVE_OBJS) $(O)tests/nested/timeto)))
+	$(O)bench/exitpath.o $(O)bench/blkpath.o $(HOSTSIM_LIB_OBJS) $(HOSTSIM_DRIVE_OBJS) \
+	$(O)tests/nested/timeto $(O)tests/nested/vsockpipe)))

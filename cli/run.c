@@ -10,7 +10,9 @@
 #include "cli/commands.h"
 #include "devices/pci_testdev.h"
 #include "devices/virtio_blk.h"
+#include "devices/virtio_net.h"
 #include "devices/virtio_rng.h"
+#include "devices/virtio_vsock.h"
 #include "machine/layout.h"
 #include "util/parse.h"
 
@@ -44,6 +46,15 @@ static const char run_usage[] =
 "                       at a time, as where the kernel refuses io_uring)\n"
 "  --rng                add a virtio-rng device (modern virtio-pci) fed from\n"
 "                       the host's getrandom()\n"
+"  -n, --network mode=tap,tapif=NAME[,guest_mac=MAC] | mode=user[,socket=PATH]\n"
+"                       add a virtio-net card (repeatable) on a tap (opened or\n"
+"                       created), or on passt, the user-mode network, which\n"
+"                       lkvm-sev starts (or the one listening on PATH)\n"
+"  --vsock cid=N,socket=PATH\n"
+"                       add a virtio-vsock device, the guest's CID N (3 and\n"
+"                       up), bridged to Unix sockets: the guest's connections\n"
+"                       to the host's port P reach PATH_P; a host program\n"
+"                       connects to PATH and writes \"CONNECT P\\n\"\n"
 "  -m, --mem SIZE       guest RAM: 512M, 4G, ... (bare number: MiB; default 256M)\n"
 "  -c, --cpus N         vCPUs, 1 to 255 (default 1)\n"
 "  --ro-mode MODE       how firmware is kept read-only: auto (default: a\n"
@@ -130,6 +141,7 @@ enum {
 	OPT_TRACE,
 	OPT_PCI_TESTDEV,
 	OPT_RNG,
+	OPT_VSOCK,
 };
 
 static const struct option cli_run_options[] = {
@@ -148,7 +160,9 @@ static const struct option cli_run_options[] = {
 	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
 	{ "pci-testdev", no_argument, NULL, OPT_PCI_TESTDEV },
 	{ "rng", no_argument, NULL, OPT_RNG },
+	{ "vsock", required_argument, NULL, OPT_VSOCK },
 	{ "disk", required_argument, NULL, 'd' },
+	{ "network", required_argument, NULL, 'n' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "bios", required_argument, NULL, OPT_BIOS },
 	{ "policy", required_argument, NULL, OPT_POLICY },
@@ -216,6 +230,57 @@ static int cli_disk(struct machine_cfg *cfg, char *arg, struct lk_err *err)
 	if (!*o->path)
 		return err_set(err, LK_EXIT_USAGE, "-d: empty file name");
 	return cli_device(cfg, "-d", &virtio_blk_type, o, err);
+}
+
+/*
+ * --vsock cid=N,socket=PATH: the guest's CID (3 and up: 0-2 are reserved,
+ * and Linux takes 32 bits) and the Unix socket host programs connect to;
+ * PATH_PORT, for the guest's connections, must fit a socket address too.
+ */
+static int cli_vsock(struct machine_cfg *cfg, char *arg, struct lk_err *err)
+{
+	static struct virtio_vsock_opts o;
+	unsigned long cid = 0;
+	char *key, *save = NULL;
+	unsigned int i;
+
+	for (i = 0; i < cfg->nr_devices; i++)
+		if (cfg->devices[i].type == &virtio_vsock_type)
+			return err_set(err, LK_EXIT_USAGE, "--vsock: give it once (one device "
+				       "serves every port)");
+	o = (struct virtio_vsock_opts){ 0 };
+	for (key = strtok_r(arg, ",", &save); key; key = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(key, "cid=", 4) && parse_uint(key + 4, 3, 0xfffffffeUL, &cid))
+			continue;
+		if (!strncmp(key, "socket=", 7) && key[7]) {
+			o.path = key + 7;
+			continue;
+		}
+		return err_set(err, LK_EXIT_USAGE, "--vsock: '%s' is not cid=N (3 to 4294967294) "
+			       "or socket=PATH", key);
+	}
+	if (!cid || !o.path)
+		return err_set(err, LK_EXIT_USAGE, "--vsock: needs cid=N and socket=PATH");
+	/* sockaddr_un's 108 bytes hold PATH, '_', a port of up to 10 digits, a NUL. */
+	if (strlen(o.path) > 108 - 12)
+		return err_set(err, LK_EXIT_USAGE, "--vsock socket=%s: longer than %d bytes",
+			       o.path, 108 - 12);
+	o.cid = cid;
+	return cli_device(cfg, "--vsock", &virtio_vsock_type, &o, err);
+}
+
+/* -n KEY=VALUE,...: the default MAC counts the -n before it. */
+static int cli_net(struct machine_cfg *cfg, char *arg, struct lk_err *err)
+{
+	static struct virtio_net_opts nets[MACHINE_MAX_DEVICES];
+	struct virtio_net_opts *o = &nets[cfg->nr_devices % MACHINE_MAX_DEVICES];
+	unsigned int i, index = 0;
+
+	for (i = 0; i < cfg->nr_devices; i++)
+		index += cfg->devices[i].type == &virtio_net_type;
+	if (virtio_net_parse(arg, index, o, err))
+		return -1;
+	return cli_device(cfg, "-n", &virtio_net_type, o, err);
 }
 
 /* The SEV launch's own options; 1 when @opt is not one of them. */
@@ -319,8 +384,12 @@ static int cli_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 		return cli_device(cfg, "--pci-testdev", &pci_testdev_type, NULL, err);
 	case OPT_RNG:
 		return cli_device(cfg, "--rng", &virtio_rng_type, NULL, err);
+	case OPT_VSOCK:
+		return cli_vsock(cfg, (char *)arg, err);
 	case 'd':
 		return cli_disk(cfg, (char *)arg, err);
+	case 'n':
+		return cli_net(cfg, (char *)arg, err);
 	case OPT_UNTIL:
 	case OPT_FAIL_ON:
 		return cli_marker(opt, arg, &cfg->markers, err);
@@ -375,7 +444,7 @@ enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 			      struct lk_err *err)
 {
 	static const struct cli_syntax syn = {
-		"run", "+m:c:k:i:p:d:h", cli_run_options, "mckipd", OPT_FIRMWARE,
+		"run", "+m:c:k:i:p:d:n:h", cli_run_options, "mckipdn", OPT_FIRMWARE,
 	};
 	enum cli_result r;
 

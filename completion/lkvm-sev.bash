@@ -6,7 +6,7 @@
 # --ro-mode, --console, --direct-vmsa and --cpu (the models of sev/cpu.c).
 
 _lkvm_sev_run_opts="--firmware --vars -k --kernel -i --initrd -p --params --pit --apic-bus-ns
-	--dump-dtb --pci-testdev --rng -d --disk
+	--dump-dtb --pci-testdev --rng --vsock -d --disk -n --network
 	-m --mem -c --cpus --ro-mode --debugcon --timeout --until --until-re --fail-on
 	--serial-log --console --report --trace -h --help
 	--sev --sev-es --sev-snp --bios --policy --cpu --cpu-sig --debug-swap --vmsa-features
@@ -59,6 +59,11 @@ _lkvm_sev()
 			return 0 ;;
 		--console)
 			mapfile -t COMPREPLY < <(compgen -W "none serial virtio" -- "$cur")
+			return 0 ;;
+		-n|--network)
+			compopt -o nospace 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -W "mode=tap,tapif= mode=user
+				mode=user,socket=" -- "$cur")
 			return 0 ;;
 		--direct-vmsa)
 			if [ "$cmd" = run ]; then

@@ -137,6 +137,12 @@ void virtio_pci_serve(struct virtio_pci *vp, unsigned int q, struct virtq_elem *
 		virtio_pci_queue_interrupt(vp, q);
 }
 
+void virtio_pci_config_changed(struct virtio_pci *vp)
+{
+	vp->config_gen++;
+	vp_raise(vp, vp->config_vector, VIRTIO_ISR_CONFIG);
+}
+
 void virtio_pci_broken(struct virtio_pci *vp, unsigned int q, const struct lk_err *why)
 {
 	if (!vp->warned)
@@ -144,8 +150,7 @@ void virtio_pci_broken(struct virtio_pci *vp, unsigned int q, const struct lk_er
 		     PCI_SLOT(vp->fn.devfn), q, why->msg);
 	vp->warned = true;
 	vp->status |= VIRTIO_STATUS_NEEDS_RESET;
-	vp->config_gen++;
-	vp_raise(vp, vp->config_vector, VIRTIO_ISR_CONFIG);
+	virtio_pci_config_changed(vp);
 }
 
 /* With the lock: the driver wrote 0 to the status. */

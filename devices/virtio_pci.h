@@ -124,6 +124,8 @@ void virtio_pci_serve(struct virtio_pci *vp, unsigned int q, struct virtq_elem *
 		      virtio_serve_fn fn, void *ctx);
 /* From queue_notify, after pushing: an interrupt if the driver wants one. */
 void virtio_pci_queue_interrupt(struct virtio_pci *vp, unsigned int q);
+/* With the lock: the device configuration changed; the driver is told (4.1.4.3). */
+void virtio_pci_config_changed(struct virtio_pci *vp);
 /* From queue_notify: the queue is corrupt; NEEDS_RESET and one warning. */
 void virtio_pci_broken(struct virtio_pci *vp, unsigned int q, const struct lk_err *why);
 

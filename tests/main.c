@@ -39,12 +39,15 @@ int main(void)
 	srunner_add_suite(sr, caps_suite());
 	srunner_add_suite(sr, sev_run_suite());
 	srunner_add_suite(sr, docs_suite());
+	srunner_add_suite(sr, virtio_net_options_suite());
 	if (tests_have_kvm()) {
 		srunner_add_suite(sr, kvm_core_suite());
 		srunner_add_suite(sr, guest_suite());
 		srunner_add_suite(sr, platform_suite());
 		srunner_add_suite(sr, caps_kvm_suite());
 		srunner_add_suite(sr, virtio_blk_suite());
+		srunner_add_suite(sr, virtio_net_suite());
+		srunner_add_suite(sr, virtio_vsock_suite());
 		srunner_add_suite(sr, ci_suite());
 	} else {
 		printf("SKIP kvm-core, guests, caps-kvm, ci: /dev/kvm does not exist on this host\n");

@@ -106,12 +106,17 @@ static void bar_write(struct vdrv *d, uint64_t off, uint64_t v, uint32_t len)
 	bus_access(&d->rig->mmio, d->bar4 + off, data, len, true);
 }
 
+static uint32_t bar_read(struct vdrv *d, uint64_t off, uint32_t len)
+{
+	uint8_t data[8];
+
+	bus_access(&d->rig->mmio, d->bar4 + off, data, len, false);
+	return bus_data_get(data, len);
+}
+
 uint8_t vdrv_status(struct vdrv *d)
 {
-	uint8_t data[1];
-
-	bus_access(&d->rig->mmio, d->bar4 + CC_STATUS, data, 1, false);
-	return data[0];
+	return (uint8_t)bar_read(d, CC_STATUS, 1);
 }
 
 void vdrv_set_status(struct vdrv *d, uint8_t status)
@@ -119,32 +124,46 @@ void vdrv_set_status(struct vdrv *d, uint8_t status)
 	bar_write(d, CC_STATUS, status, 1);
 }
 
+/* Queue @q's rings, as the driver gives them to the device. */
+static void vdrv_queue(struct vdrv *d, unsigned int q)
+{
+	uint64_t ring = d->ring + q * VDRV_QUEUE_SPAN;
+
+	memset(d->rig->ram + ring, 0, STATUS_OFF + VDRV_MAX_SLOTS);
+	bus_data_put(d->rig->ram + ring + AVAIL_OFF, 2, VIRTQ_AVAIL_F_NO_INTERRUPT);
+	d->avail_idx[q] = d->used_seen[q] = 0;
+	bar_write(d, CC_Q_SELECT, q, 2);
+	d->qsize[q] = (uint16_t)bar_read(d, CC_Q_SIZE, 2);	/* the device's most */
+	if (d->qsize[q] > VDRV_QUEUE_SIZE)
+		d->qsize[q] = VDRV_QUEUE_SIZE;
+	bar_write(d, CC_Q_SIZE, d->qsize[q], 2);
+	bar_write(d, CC_Q_DESC, ring, 8);
+	bar_write(d, CC_Q_AVAIL, ring + AVAIL_OFF, 8);
+	bar_write(d, CC_Q_USED, ring + USED_OFF, 8);
+	bar_write(d, CC_Q_ENABLE, 1, 2);
+}
+
 int vdrv_init(struct vdrv *d, struct lk_err *err)
 {
-	uint8_t *ring = d->rig->ram + d->ring;
+	unsigned int q;
 
-	memset(ring, 0, STATUS_OFF + VDRV_MAX_SLOTS);
-	bus_data_put(ring + AVAIL_OFF, 2, VIRTQ_AVAIL_F_NO_INTERRUPT);
-	d->avail_idx = d->used_seen = 0;
 	cfg_write(d, 0x20, (uint32_t)d->bar4, 4);	/* BAR4, 64-bit */
 	cfg_write(d, 0x24, (uint32_t)(d->bar4 >> 32), 4);
 	cfg_write(d, 0x04, 0x2, 2);			/* memory space on */
 	vdrv_set_status(d, 0);
 	vdrv_set_status(d, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	bar_write(d, CC_GFSELECT, 0, 4);
+	bar_write(d, CC_GF, (uint32_t)d->features, 4);
 	bar_write(d, CC_GFSELECT, 1, 4);
-	bar_write(d, CC_GF, 1 << (VIRTIO_F_VERSION_1 - 32) | 1 << (VIRTIO_F_ACCESS_PLATFORM - 32),
-		  4);
+	bar_write(d, CC_GF, 1 << (VIRTIO_F_VERSION_1 - 32) | 1 << (VIRTIO_F_ACCESS_PLATFORM - 32) |
+		  (uint32_t)(d->features >> 32), 4);
 	vdrv_set_status(d, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
 			VIRTIO_STATUS_FEATURES_OK);
 	if (!(vdrv_status(d) & VIRTIO_STATUS_FEATURES_OK))
 		return err_set(err, LK_EXIT_CRASH, "00:%02x.0: FEATURES_OK refused",
 			       PCI_SLOT(d->devfn));
-	bar_write(d, CC_Q_SELECT, 0, 2);
-	bar_write(d, CC_Q_SIZE, VDRV_QUEUE_SIZE, 2);
-	bar_write(d, CC_Q_DESC, d->ring, 8);
-	bar_write(d, CC_Q_AVAIL, d->ring + AVAIL_OFF, 8);
-	bar_write(d, CC_Q_USED, d->ring + USED_OFF, 8);
-	bar_write(d, CC_Q_ENABLE, 1, 2);
+	for (q = 0; q < (d->nr_queues ? d->nr_queues : 1); q++)
+		vdrv_queue(d, q);
 	vdrv_set_status(d, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
 			VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
 	return 0;
@@ -173,17 +192,53 @@ void vdrv_blk_post(struct vdrv *d, unsigned int slot, uint32_t type, uint64_t se
 	put_desc(desc + 16, buf, len, VIRTQ_DESC_F_NEXT | (to_guest ? VIRTQ_DESC_F_WRITE : 0),
 		 head + 2);
 	put_desc(desc + 32, status, 1, VIRTQ_DESC_F_WRITE, 0);
-	bus_data_put(ram + d->ring + AVAIL_OFF + 4 + (d->avail_idx % VDRV_QUEUE_SIZE) * 2, 2,
+	bus_data_put(ram + d->ring + AVAIL_OFF + 4 + (d->avail_idx[0] % d->qsize[0]) * 2, 2,
 		     head);
-	d->avail_idx++;
+	d->avail_idx[0]++;
+}
+
+void vdrv_kick_queue(struct vdrv *d, unsigned int q)
+{
+	uint16_t *idx = (uint16_t *)(d->rig->ram + d->ring + q * VDRV_QUEUE_SPAN + AVAIL_OFF + 2);
+
+	__atomic_store_n(idx, d->avail_idx[q], __ATOMIC_RELEASE);
+	bar_write(d, VIRTIO_PCI_NOTIFY + q * VIRTIO_PCI_NOTIFY_MULT, q, 2);
 }
 
 void vdrv_kick(struct vdrv *d)
 {
-	uint16_t *idx = (uint16_t *)(d->rig->ram + d->ring + AVAIL_OFF + 2);
+	vdrv_kick_queue(d, 0);
+}
 
-	__atomic_store_n(idx, d->avail_idx, __ATOMIC_RELEASE);
-	bar_write(d, VIRTIO_PCI_NOTIFY, 0, 2);
+void vdrv_post(struct vdrv *d, unsigned int q, uint16_t first, const struct vdrv_buf *b,
+	       unsigned int n)
+{
+	uint64_t ring = d->ring + q * VDRV_QUEUE_SPAN;
+	uint8_t *ram = d->rig->ram;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		put_desc(ram + ring + (first + i) % d->qsize[q] * 16, b[i].gpa, b[i].len,
+			 (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) | (b[i].in ? VIRTQ_DESC_F_WRITE : 0),
+			 (uint16_t)((first + i + 1) % d->qsize[q]));
+	bus_data_put(ram + ring + AVAIL_OFF + 4 + (d->avail_idx[q] % d->qsize[q]) * 2, 2,
+		     first);
+	d->avail_idx[q]++;
+}
+
+int vdrv_used(struct vdrv *d, unsigned int q, uint16_t *head, uint32_t *len)
+{
+	uint64_t ring = d->ring + q * VDRV_QUEUE_SPAN;
+	uint8_t *e = d->rig->ram + ring + USED_OFF + 4 + (d->used_seen[q] % d->qsize[q]) * 8;
+	uint16_t idx = __atomic_load_n((uint16_t *)(d->rig->ram + ring + USED_OFF + 2),
+				       __ATOMIC_ACQUIRE);
+
+	if (idx == d->used_seen[q])
+		return 0;
+	*head = (uint16_t)bus_data_get(e, 4);
+	*len = bus_data_get(e + 4, 4);
+	d->used_seen[q]++;
+	return 1;
 }
 
 uint16_t vdrv_used_idx(const struct vdrv *d)
@@ -194,13 +249,29 @@ uint16_t vdrv_used_idx(const struct vdrv *d)
 
 int vdrv_blk_used(struct vdrv *d, unsigned int *slot, uint32_t *len, uint8_t *status)
 {
-	uint8_t *e = d->rig->ram + d->ring + USED_OFF + 4 + (d->used_seen % VDRV_QUEUE_SIZE) * 8;
+	uint16_t head;
 
-	if (vdrv_used_idx(d) == d->used_seen)
+	if (!vdrv_used(d, 0, &head, len))
 		return 0;
-	*slot = bus_data_get(e, 4) / 3;
-	*len = bus_data_get(e + 4, 4);
+	*slot = head / 3u;
 	*status = d->rig->ram[d->ring + STATUS_OFF + *slot % VDRV_MAX_SLOTS];
-	d->used_seen++;
 	return 1;
+}
+
+uint64_t vdrv_device_features(struct vdrv *d)
+{
+	uint64_t f;
+
+	bar_write(d, 0x00, 1, 4);	/* device_feature_select */
+	f = (uint64_t)bar_read(d, 0x04, 4) << 32;
+	bar_write(d, 0x00, 0, 4);
+	return f | bar_read(d, 0x04, 4);
+}
+
+void vdrv_config_read(struct vdrv *d, uint32_t off, uint8_t *buf, uint32_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (uint8_t)bar_read(d, VIRTIO_PCI_DEVICE_CFG + off + i, 1);
 }

@@ -40,19 +40,26 @@ int vrig_start(struct vrig *r, struct lk_err *err);
 void vrig_stop(struct vrig *r);
 void vrig_destroy(struct vrig *r);
 
-#define VDRV_QUEUE_SIZE	256
+#define VDRV_QUEUE_SIZE	256	/* the most a driver asks */
 /* Requests a driver can have posted at once: three descriptors each. */
 #define VDRV_MAX_SLOTS	(VDRV_QUEUE_SIZE / 3)
 
-/* One function's driver; its rings and request headers use 32 KiB of RAM at @ring. */
+#define VDRV_MAX_QUEUES	4
+/* Queue q's rings (and, for queue 0, virtio-blk's request headers) at ring + q * this. */
+#define VDRV_QUEUE_SPAN	0x8000
+
+/* One function's driver; its queues use VDRV_QUEUE_SPAN bytes of RAM each from @ring. */
 struct vdrv {
 	struct vrig *rig;
 	uint8_t devfn;
 	uint64_t bar4, ring;
-	uint16_t avail_idx, used_seen;
+	unsigned int nr_queues;		/* 0: 1 */
+	uint16_t avail_idx[VDRV_MAX_QUEUES], used_seen[VDRV_MAX_QUEUES];
+	uint16_t qsize[VDRV_MAX_QUEUES];	/* VDRV_QUEUE_SIZE, or less if the device says */
+	uint64_t features;		/* the device's to accept too (vdrv_init); 0: none */
 };
 
-/* Reset, features (VERSION_1, ACCESS_PLATFORM), queue 0, DRIVER_OK. */
+/* Reset, features (VERSION_1, ACCESS_PLATFORM), the queues, DRIVER_OK. */
 int vdrv_init(struct vdrv *d, struct lk_err *err);
 /* The status register, as a driver reads it back. */
 uint8_t vdrv_status(struct vdrv *d);
@@ -66,7 +73,27 @@ void vdrv_blk_post(struct vdrv *d, unsigned int slot, uint32_t type, uint64_t se
 void vdrv_kick(struct vdrv *d);
 /* The next used entry: 1 with its slot, used length and status byte, or 0. */
 int vdrv_blk_used(struct vdrv *d, unsigned int *slot, uint32_t *len, uint8_t *status);
-/* The used ring's index as the device last wrote it. */
+/* Queue 0's used index as the device last wrote it. */
 uint16_t vdrv_used_idx(const struct vdrv *d);
+
+/* A buffer of a chain: @len bytes at guest-physical @gpa, written by the device if @in. */
+struct vdrv_buf {
+	uint64_t gpa;
+	uint32_t len;
+	bool in;
+};
+
+/* A chain of @n buffers in descriptors @first.. of queue @q, into its avail ring. */
+void vdrv_post(struct vdrv *d, unsigned int q, uint16_t first, const struct vdrv_buf *b,
+	       unsigned int n);
+/* Queue @q's avail index published and its doorbell rung. */
+void vdrv_kick_queue(struct vdrv *d, unsigned int q);
+/* Queue @q's next used entry: 1 with its head and length, or 0. */
+int vdrv_used(struct vdrv *d, unsigned int q, uint16_t *head, uint32_t *len);
+
+/* The device's feature bits, both words, as it offers them. */
+uint64_t vdrv_device_features(struct vdrv *d);
+/* @len bytes of the device configuration from @off, as the driver reads them. */
+void vdrv_config_read(struct vdrv *d, uint32_t off, uint8_t *buf, uint32_t len);
 
 #endif

@@ -35,7 +35,8 @@ void ioloop_destroy(struct ioloop *l)
 
 static int ioloop_ctl(struct ioloop *l, struct ioloop_src *s, int op)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = s };
+	struct epoll_event ev = { .events = (s->no_in ? 0 : EPOLLIN) | (s->out ? EPOLLOUT : 0),
+				  .data.ptr = s };
 
 	return epoll_ctl(l->epfd, op, s->fd, &ev);
 }
@@ -63,6 +64,30 @@ int ioloop_enable(struct ioloop *l, struct ioloop_src *s, bool on, struct lk_err
 	if (!s->always && ioloop_ctl(l, s, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL))
 		return err_sys(err, "epoll_ctl (%s fd %d)", on ? "resume" : "pause", s->fd);
 	return 0;
+}
+
+int ioloop_watch(struct ioloop *l, struct ioloop_src *s, bool in, bool out, struct lk_err *err)
+{
+	bool on = in || out, was = s->on;
+
+	if (s->no_in == !in && s->out == out)
+		return 0;
+	s->no_in = !in;
+	s->out = out;
+	s->on = on;
+	if (s->always || (!on && !was))
+		return 0;
+	if (ioloop_ctl(l, s, !on ? EPOLL_CTL_DEL : was ? EPOLL_CTL_MOD : EPOLL_CTL_ADD))
+		return err_sys(err, "epoll_ctl (watch fd %d:%s%s)", s->fd, in ? " in" : "",
+			       out ? " out" : "");
+	return 0;
+}
+
+void ioloop_forget(struct ioloop *l, struct ioloop_src *s)
+{
+	if (s->fd >= 0 && s->on && !s->always)
+		epoll_ctl(l->epfd, EPOLL_CTL_DEL, s->fd, NULL);
+	s->on = false;
 }
 
 static void ioloop_timer_fired(void *ctx)

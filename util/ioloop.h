@@ -28,6 +28,8 @@ struct ioloop_src {
 	bool owned;	/* the loop made @fd (a timer) and closes it */
 	bool always;	/* a regular file, which epoll refuses: always ready */
 	bool on;	/* wanted now (ioloop_enable) */
+	bool no_in;	/* not when @fd is readable (ioloop_watch) */
+	bool out;	/* when @fd is writable (ioloop_watch) */
 };
 
 #define IOLOOP_MAX_ALWAYS 4
@@ -48,6 +50,18 @@ int ioloop_add(struct ioloop *l, struct ioloop_src *s, int fd, ioloop_fn fn, voi
 	       struct lk_err *err);
 /* Stops or resumes watching @s without removing it. */
 int ioloop_enable(struct ioloop *l, struct ioloop_src *s, bool on, struct lk_err *err);
+/*
+ * Calls @s's handler when its descriptor is readable (@in), writable
+ * (@out), either, or neither (as ioloop_enable(false)).
+ */
+int ioloop_watch(struct ioloop *l, struct ioloop_src *s, bool in, bool out, struct lk_err *err);
+/*
+ * From the loop's own thread while it runs: stops watching @s for good.
+ * An event already taken may still call its handler once, so @s must stay
+ * valid until the loop returns and its handler must expect a closed
+ * descriptor (-1) or a spurious call.
+ */
+void ioloop_forget(struct ioloop *l, struct ioloop_src *s);
 /* A timer source, disarmed; ioloop_timer_arm() starts it. */
 int ioloop_add_timer(struct ioloop *l, struct ioloop_src *s, ioloop_fn fn, void *ctx,
 		     struct lk_err *err);

@@ -74,7 +74,10 @@ l2_kernel_and_initrd() {
 	# The virtio drivers Debian builds as modules (virtio_pci and
 	# virtio_console are built in).
 	modules "$l2" "$root/lib/modules" drivers/char/hw_random/virtio-rng \
-		drivers/block/virtio_blk
+		drivers/block/virtio_blk net/vmw_vsock/vsock \
+		net/vmw_vsock/vmw_vsock_virtio_transport_common \
+		net/vmw_vsock/vmw_vsock_virtio_transport
+	install -m 0755 "$build/tests/nested/vsockpipe" "$root/bin/vsockpipe"
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9) \
 		>"$stage/nested/l2/initrd.gz"
 	rm -rf "$root"
@@ -115,7 +118,8 @@ cp tests/nested/l1/*.sh "$stage/nested/"
 l1_modules
 l2_kernel_and_initrd
 # lkvm-sev, the test runner and its guests, where the runner looks for them.
-copy_with_libs "$build/lkvm-sev" "$build/tests/run-tests" "$build/tests/nested/timeto"
+copy_with_libs "$build/lkvm-sev" "$build/tests/run-tests" "$build/tests/nested/timeto" \
+	"$build/tests/nested/vsockpipe"
 mkdir -p "$stage$build/tests/guests"
 cp "$build"/tests/guests/*.bin "$stage$build/tests/guests/"
 for f in /usr/share/ovmf/OVMF.fd /usr/share/OVMF/OVMF_CODE_4M.fd \

@@ -6,7 +6,7 @@
 # (Linux calibrates its local APIC timer itself: --apic-bus-ns only slows
 # OVMF's.)
 KERNEL=6.12
-SCENARIOS="linux-c1 linux-c1-poweroff linux-c2 linux-pci linux-virtio linux-blk linux-hvc"
+SCENARIOS="linux-c1 linux-c1-poweroff linux-c2 linux-pci linux-virtio linux-blk linux-hvc linux-vsock"
 TIMEOUT=1200
 TIMER_ARGS="--apic-bus-ns 20"
 
@@ -121,4 +121,39 @@ s_linux_hvc() {
 	expect_status linux-hvc 0 || return 1
 	expect_in "$out" "lkvm-sev-nested: hvc0 read 'hello from the host'" || return 1
 	expect_in "$s" "lkvm-sev-nested: hvc0 read 'hello from the host'"
+}
+
+# Linux's vsock (vsock and the virtio transport, modules from the kernel
+# package) on lkvm-sev's virtio-vsock: the guest connects to the host's
+# port 5000, where a program listens on PATH_5000; a host program's CONNECT
+# 6000 reaches the guest's listener. 1 MiB goes each way on each, its
+# hash checked at both ends; the socket is gone after the run.
+s_linux_vsock() {
+	local s="$T/linux-vsock.serial" v="$T/v.sock" want pid i=0
+	want=$("$VSOCKPIPE" hash 1048576)
+	"$VSOCKPIPE" listen-unix "${v}_5000" --send 1048576 >"$T/vsock-5000.out" 2>&1 &
+	"$LKVM" run --firmware "$OVMF" -m 512M $TIMER_ARGS --vsock "cid=3,socket=$v" \
+		-k "$L2_KERNEL" -i "$L2_INITRD" -p "console=ttyS0 panic=-1 quiet lkvm.vsock" \
+		--fail-on "Kernel panic" --until "$INIT_MARKER" --timeout 300 --console none \
+		--serial-log "$s" >"$T/linux-vsock.out" 2>"$T/linux-vsock.err" &
+	pid=$!
+	while ! grep -q "lkvm-sev-nested: vsock listen listening on vsock port 6000" "$s" \
+		2>/dev/null && [ $i -lt 300 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	"$VSOCKPIPE" connect-unix "$v" --connect 6000 --send 1048576 >"$T/vsock-6000.out" \
+		2>"$T/vsock-6000.err"
+	wait $pid
+	rc=$?
+	info "linux-vsock: $(grep "lkvm-sev-nested: vsock" "$s" | tr '\n' ';')" \
+	     "host: $(cat "$T/vsock-5000.out" "$T/vsock-6000.out" "$T/vsock-6000.err" |
+		tr '\n' ';') lkvm-sev: $(tail -c 300 "$T/linux-vsock.err")"
+	expect_status linux-vsock 0 || return 1
+	expect_in "$s" "lkvm-sev-nested: vsock connect $want" || return 1
+	expect_in "$T/vsock-5000.out" "$want" || return 1
+	expect_in "$s" "lkvm-sev-nested: vsock listen $want" || return 1
+	expect_in "$T/vsock-6000.out" "$want" || return 1
+	expect_in "$T/vsock-6000.err" "OK 1024" || return 1
+	[ ! -e "$v" ] || fail "linux-vsock: $v is still there after the run"
 }

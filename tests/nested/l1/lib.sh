@@ -7,6 +7,7 @@
 BUILD=$(cat /nested/builddir)
 LKVM=$BUILD/lkvm-sev
 TIMETO=$BUILD/tests/nested/timeto
+VSOCKPIPE=$BUILD/tests/nested/vsockpipe
 GUESTS=$BUILD/tests/guests
 OVMF=/usr/share/ovmf/OVMF.fd
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
