@@ -165,7 +165,7 @@ void vsock_rx_flush(struct virtio_vsock *v)
 {
 	struct virtio_pci *vp = &v->vp;
 	struct lk_err err;
-	bool more = true;
+	bool more = virtio_pci_live(vp, VSOCK_RXQ);	/* a queue the driver gave us */
 	unsigned int i;
 	int r = 0;
 

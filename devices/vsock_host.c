@@ -301,10 +301,7 @@ static void vsock_host_ready(void *ctx)
 		if (c->fd >= 0 && !c->host_eof && !c->guest_shut_rcv)
 			c->readable = true;
 	}
-	if (virtio_pci_live(&v->vp, VSOCK_RXQ))
-		vsock_rx_flush(v);
-	else
-		vsock_host_watch_all(v);
+	vsock_rx_flush(v);
 	virtio_pci_unlock(&v->vp);
 }
 

@@ -390,6 +390,67 @@ START_TEST(sev_run_snp_virtio_private)
 END_TEST
 
 /*
+ * The same for --vsock's transmit queue (queue 1): private rings refused;
+ * once shared, a REQUEST to a host port nobody listens on is taken.
+ */
+#define VSOCK_SNP_SETUP \
+	"out:0xcf8:4:0x80001020;out:0xcfc:4:0xe0000000;out:0xcf8:4:0x80001024;" \
+	"out:0xcfc:4:0;out:0xcf8:4:0x80001004;out:0xcfc:2:6;" \
+	"mmio-write:0xe0000014:1:1;mmio-write:0xe0000014:1:3;mmio-write:0xe0000008:4:1;" \
+	"mmio-write:0xe000000c:4:3;mmio-write:0xe0000014:1:11;mmio-write:0xe0000016:2:1;" \
+	"mmio-write:0xe0000018:2:8;mmio-write:0xe0000020:4:0x10000;" \
+	"mmio-write:0xe0000028:4:0x10100;mmio-write:0xe0000030:4:0x10200;" \
+	"mmio-write:0xe000001c:2:1;"
+/* Descriptor 0: a 44-byte REQUEST from CID 3 port 40000 to the host's port 5000. */
+#define VSOCK_SNP_REQUEST \
+	"write:0x10001:0x10:shared;write:0x10002:0x01:shared;write:0x10008:44:shared;" \
+	"write:0x11000:3:shared;write:0x11008:2:shared;write:0x11010:0x40:shared;" \
+	"write:0x11011:0x9c:shared;write:0x11014:0x88:shared;write:0x11015:0x13:shared;" \
+	"write:0x1101c:1:shared;write:0x1101e:1:shared;write:0x10102:1:shared;" \
+	"mmio-write:0xe0003004:2:1;"
+
+START_TEST(sev_run_snp_vsock_private)
+{
+	char trace[] = "/tmp/lkvm-test-snpvsock-XXXXXX", dir[] = "/tmp/lkvm-snpvsock-XXXXXX";
+	char opt[96];
+	const char *env[2] = { NULL, NULL };
+	static struct hs_proc p;
+	size_t size;
+	char *t;
+	int fd = mkstemp(trace);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(opt, sizeof(opt), "cid=3,socket=%s/v.sock", dir);
+	env[0] = "HOSTSIM_SCRIPT=" VSOCK_SNP_SETUP "mmio-write:0xe0000014:1:15;"
+		 "mmio-poll:0xe0000014:1:0x40;acpi-off";
+	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
+							      OVMF, "--vsock", opt, NULL });
+	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
+	ck_assert_msg(strstr(p.err, "lkvm-sev: warning: virtio-vsock (00:02.0): queue 1: "
+			      "available ring 0x10100+0x16 is private to the guest; the device "
+			      "needs a reset\n"), "%s", p.err);
+	hs_done(&p);
+	env[0] = "HOSTSIM_SCRIPT=" VSOCK_SNP_SETUP "psc:shared:0x10000:2;"
+		 "mmio-write:0xe0000014:1:15;" VSOCK_SNP_REQUEST "mmio-poll:0xe0001000:1:1;"
+		 "acpi-off";
+	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
+							      OVMF, "--vsock", opt, "--trace",
+							      trace, NULL });
+	t = test_read_file(trace, &size);
+	unlink(trace);
+	ck_assert_int_eq(rmdir(dir), 0);	/* the socket went with lkvm-sev */
+	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
+	ck_assert_msg(!strstr(p.err, "virtio-vsock"), "%s", p.err);
+	ck_assert_msg(strstr(t, " note virtio-vsock 00:02.0 queue 1: doorbell, 1 completed\n"),
+		      "no packet taken in the trace");
+	free(t);
+	hs_done(&p);
+}
+END_TEST
+
+/*
  * The mprotect fallback: LAUNCH_UPDATE_DATA pins the firmware for write, so
  * it succeeds only while writable; the guest-write case is in exit_cases.
  */
@@ -880,6 +941,7 @@ Suite *sev_run_suite(void)
 	tcase_add_loop_test(tc, sev_run_digests, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_loop_test(tc, sev_run_exits, 0, sizeof(exit_cases) / sizeof(exit_cases[0]));
 	tcase_add_test(tc, sev_run_snp_virtio_private);
+	tcase_add_test(tc, sev_run_snp_vsock_private);
 	tcase_add_test(tc, sev_run_mprotect_window);
 	tcase_add_test(tc, sev_run_snp_update_retry);
 	tcase_add_test(tc, sev_run_direct_vmsa_refused);
