@@ -451,6 +451,57 @@ START_TEST(sev_run_snp_vsock_private)
 END_TEST
 
 /*
+ * And for -n's transmit queue (queue 1), on a tap lkvm-sev makes: private
+ * rings refused; once shared, a 60-byte frame behind its 12-byte header
+ * goes out. The queue set-up is vsock's: the same transport registers.
+ */
+#define NET_SNP_FRAME \
+	"write:0x10001:0x10:shared;write:0x10002:0x01:shared;write:0x10008:72:shared;" \
+	"write:0x1100c:0xff:shared;write:0x11018:0x08:shared;write:0x10102:1:shared;" \
+	"mmio-write:0xe0003004:2:1;"
+
+START_TEST(sev_run_snp_net_private)
+{
+	char trace[] = "/tmp/lkvm-test-snpnet-XXXXXX";
+	const char *env[2] = { NULL, NULL };
+	static struct hs_proc p;
+	size_t size;
+	char *t;
+	int fd = mkstemp(trace);
+
+	if (access("/dev/net/tun", R_OK | W_OK)) {
+		tests_skip("sev-run snp_net_private", "no /dev/net/tun to make a tap with");
+		return;
+	}
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	env[0] = "HOSTSIM_SCRIPT=" VSOCK_SNP_SETUP "mmio-write:0xe0000014:1:15;"
+		 "mmio-poll:0xe0000014:1:0x40;acpi-off";
+	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
+							      OVMF, "-n", "mode=tap,tapif=lkvmsnp0",
+							      NULL });
+	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
+	ck_assert_msg(strstr(p.err, "lkvm-sev: warning: virtio-net (00:02.0): queue 1: "
+			      "available ring 0x10100+0x16 is private to the guest; the device "
+			      "needs a reset\n"), "%s", p.err);
+	hs_done(&p);
+	env[0] = "HOSTSIM_SCRIPT=" VSOCK_SNP_SETUP "psc:shared:0x10000:2;"
+		 "mmio-write:0xe0000014:1:15;" NET_SNP_FRAME "mmio-poll:0xe0001000:1:1;acpi-off";
+	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
+							      OVMF, "-n", "mode=tap,tapif=lkvmsnp0",
+							      "--trace", trace, NULL });
+	t = test_read_file(trace, &size);
+	unlink(trace);
+	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
+	ck_assert_msg(!strstr(p.err, "virtio-net"), "%s", p.err);
+	ck_assert_msg(strstr(t, " note virtio-net 00:02.0 queue 1: doorbell, 1 completed\n"),
+		      "no frame taken in the trace");
+	free(t);
+	hs_done(&p);
+}
+END_TEST
+
+/*
  * The mprotect fallback: LAUNCH_UPDATE_DATA pins the firmware for write, so
  * it succeeds only while writable; the guest-write case is in exit_cases.
  */
@@ -942,6 +993,7 @@ Suite *sev_run_suite(void)
 	tcase_add_loop_test(tc, sev_run_exits, 0, sizeof(exit_cases) / sizeof(exit_cases[0]));
 	tcase_add_test(tc, sev_run_snp_virtio_private);
 	tcase_add_test(tc, sev_run_snp_vsock_private);
+	tcase_add_test(tc, sev_run_snp_net_private);
 	tcase_add_test(tc, sev_run_mprotect_window);
 	tcase_add_test(tc, sev_run_snp_update_retry);
 	tcase_add_test(tc, sev_run_direct_vmsa_refused);
