@@ -107,14 +107,22 @@ struct virtio_net {
 	uint8_t rxbuf[NET_HDR_LEN + NET_MAX_FRAME];
 	uint8_t sbuf[NET_STREAM_BUF];	/* passt's bytes, not yet taken as frames */
 	size_t s_off, s_len;
+	/* The rest of a frame passt took only part of: out before any other. */
+	uint8_t tbuf[4 + NET_MAX_FRAME];
+	size_t t_off, t_len;
+	bool watch_in;			/* the back-end watched for frames to receive */
 };
 
-/* With the lock: the back-end's descriptor in the I/O loop, or out of it. */
+/*
+ * With the lock: the back-end's descriptor watched for frames (@on), and
+ * for room while the rest of a frame waits to go to passt.
+ */
 static void net_watch(struct virtio_net *n, bool on)
 {
 	struct lk_err err;
 
-	if (ioloop_enable(n->vp.svc.loop, &n->src, on, &err))
+	n->watch_in = on;
+	if (ioloop_watch(n->vp.svc.loop, &n->src, on, n->t_len > 0, &err))
 		warn("%s: %s", n->vp.name, err.msg);
 }
 
@@ -173,36 +181,45 @@ static int net_tx_check(const struct virtq_elem *e, struct lk_err *err)
 	return 0;
 }
 
-/* What is left of a partial send: the rest of the frame, waited for (passt is behind). */
-static void net_stream_rest(struct virtio_net *n, struct iovec *iov, unsigned int nr, size_t sent)
+/* The rest of the frame passt took part of, as far as it takes it now. */
+static void net_stream_flush(struct virtio_net *n)
 {
-	struct pollfd p = { .fd = n->fd, .events = POLLOUT };
+	ssize_t r;
 
-	for (;;) {
-		ssize_t r;
-
-		while (nr && sent >= iov->iov_len) {
-			sent -= iov->iov_len;
-			iov++;
-			nr--;
-		}
-		if (!nr)
-			return;
-		iov->iov_base = (uint8_t *)iov->iov_base + sent;
-		iov->iov_len -= sent;
-		/* Half a frame on the stream: the rest must follow, or the stream is lost. */
-		if (poll(&p, 1, 1000) != 1) {
-			net_down(n, "passt took no data for 1 s in the middle of a frame");
-			return;
-		}
-		r = sendmsg(n->fd, &(struct msghdr){ .msg_iov = iov, .msg_iovlen = nr },
-			    MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (r < 0 && errno != EAGAIN && errno != EINTR) {
-			net_down(n, "sending to passt failed");
-			return;
-		}
-		sent = r < 0 ? 0 : (size_t)r;
+	if (!n->t_len || n->down)
+		return;
+	r = send(n->fd, n->tbuf + n->t_off, n->t_len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (r < 0 && errno != EAGAIN && errno != EINTR) {
+		net_down(n, "sending to passt failed");
+		n->t_len = 0;
+	} else if (r > 0) {
+		n->t_off += (size_t)r;
+		n->t_len -= (size_t)r;
 	}
+	if (!n->t_len)
+		net_watch(n, n->watch_in);	/* no more waiting for room */
+}
+
+/*
+ * Half a frame is on the stream: the rest must follow before anything
+ * else, or the stream is lost. It waits in tbuf until passt has room,
+ * watched by the I/O loop; frames sent meanwhile are dropped, as a full
+ * queue drops them.
+ */
+static void net_stream_rest(struct virtio_net *n, const struct iovec *iov, unsigned int nr,
+			    size_t sent)
+{
+	unsigned int i;
+
+	n->t_off = n->t_len = 0;
+	for (i = 0; i < nr; i++) {
+		size_t skip = sent < iov[i].iov_len ? sent : iov[i].iov_len;
+
+		sent -= skip;
+		memcpy(n->tbuf + n->t_len, (uint8_t *)iov[i].iov_base + skip, iov[i].iov_len - skip);
+		n->t_len += iov[i].iov_len - skip;
+	}
+	net_watch(n, n->watch_in);
 }
 
 /* A frame to passt: its length, then the chain after the header. */
@@ -214,8 +231,8 @@ static void net_tx_stream(struct virtio_net *n, const struct virtq_elem *e)
 	unsigned int i, k = 1;
 	ssize_t sent;
 
-	if (n->down)
-		return;
+	if (n->down || n->t_len)
+		return;		/* passt is behind: dropped */
 	n->txlen[0] = (uint8_t)(len >> 24);
 	n->txlen[1] = (uint8_t)(len >> 16);
 	n->txlen[2] = (uint8_t)(len >> 8);
@@ -507,6 +524,7 @@ static void net_ready(void *ctx)
 	struct virtio_net *n = ctx;
 
 	virtio_pci_lock(&n->vp);
+	net_stream_flush(n);
 	net_rx(n);
 	virtio_pci_unlock(&n->vp);
 }

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <sys/un.h>
 #include <linux/capability.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
@@ -624,6 +625,85 @@ START_TEST(passt_answers_arp)
 }
 END_TEST
 
+/*
+ * mode=user,socket=PATH to a "passt" (this test) that reads nothing at
+ * first: frames go out until the socket is full, the one that fits only in
+ * part waits whole in the device (never the I/O loop), later ones are
+ * dropped as by a full queue; once read, every frame on the stream is
+ * whole, in order, and the link is still up.
+ */
+#define BIG_FRAME	60000
+#define BIG_FRAMES	12
+
+START_TEST(stream_backpressure)
+{
+	static uint8_t f[BIG_FRAME], got[4 + BIG_FRAME];
+	char dir[] = "/tmp/lkvm-net-XXXXXX", path[64];
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct virtio_net_opts o = { .mode = VIRTIO_NET_USER, .socket = path,
+				     .mac = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 } };
+	int lfd, fd, seen = -1, frames = 0;
+	uint8_t cfg[8];
+	uint16_t head;
+	uint32_t len;
+	unsigned int i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/p.sock", dir);
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(lfd, 1), 0);
+	setup_dev(&o, 1ULL << F_STATUS);
+	fd = accept(lfd, NULL, NULL);
+	ck_assert_int_ge(fd, 0);
+	for (i = 0; i < BIG_FRAMES; i++) {
+		uint64_t gpa = TX_GPA + (i % 2) * 0x10000;
+
+		make_frame(f, sizeof(f), o.mac, (uint8_t)i);
+		memset(rig.ram + gpa, 0, HDR);
+		memcpy(rig.ram + gpa + HDR, f, sizeof(f));
+		post(TXQ, &(struct vdrv_buf){ gpa, HDR + BIG_FRAME, false }, 1);
+		vdrv_kick_queue(&drv, TXQ);
+		ck_assert_msg(used_wait(TXQ, &head, &len, 5), "frame %u not taken", i);
+	}
+	/* Now read: whole frames, in order, the stream at a frame's end. */
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		size_t have = 0;
+		uint32_t l;
+
+		if (poll(&p, 1, 500) != 1)
+			break;
+		while (have < 4 + BIG_FRAME) {
+			ssize_t r = read(fd, got + have, 4 + BIG_FRAME - have);
+
+			ck_assert_msg(r > 0, "the stream ends inside a frame (%zu bytes)", have);
+			have += (size_t)r;
+			if (have >= 4)
+				ck_assert_uint_eq(got[0] << 24 | got[1] << 16 | got[2] << 8 | got[3],
+						  BIG_FRAME);
+		}
+		l = (uint32_t)(got[0] << 24 | got[1] << 16 | got[2] << 8 | got[3]);
+		ck_assert_uint_eq(l, BIG_FRAME);
+		ck_assert_int_gt(got[4 + 14], seen);
+		seen = got[4 + 14];
+		make_frame(f, sizeof(f), o.mac, (uint8_t)seen);
+		ck_assert_msg(!memcmp(got + 4, f, sizeof(f)), "frame %d damaged", seen);
+		frames++;
+	}
+	ck_assert_int_ge(frames, 2);
+	vdrv_config_read(&drv, 6, cfg, 2);
+	ck_assert_uint_eq(cfg[0] & 1, 1);			/* LINK_UP */
+	ck_assert_uint_eq(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET, 0);
+	close(fd);
+	close(lfd);
+	teardown_dev();
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* lkvm-sev run with @args: @status and exactly @msg on stderr. */
 static void refused(const char *const *args, int status, const char *msg)
 {
@@ -728,6 +808,7 @@ Suite *virtio_net_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, offer_and_config);
+	tcase_add_test(tc, stream_backpressure);
 	tcase_add_test(tc, offloads_taken);
 	tcase_add_test(tc, offloads_declined);
 	tcase_add_test(tc, tx_reaches_tap);
