@@ -7,9 +7,10 @@
 # directory of the build to test (make's O=, default build). The archive
 # (uncompressed newc: the L1 kernel unpacks it faster than it could gunzip
 # under TCG) holds busybox, L1's KVM modules (decompressed: busybox insmod
-# takes plain .ko), lkvm-sev, the test runner and guests at the paths they
-# were built for, stock OVMF at Debian's paths, the L2 kernel with its
-# initrd, and a QEMU copy (binary, libraries, ROMs) as the benchmark peer.
+# takes plain .ko; tun and dummy for the network scenario), lkvm-sev, the
+# test runner and guests at the paths they were built for, passt, stock
+# OVMF at Debian's paths, the L2 kernel with its initrd, and a QEMU copy
+# (binary, libraries, ROMs) as the benchmark peer.
 # Run from the repository root after `make`.
 set -euo pipefail
 
@@ -23,6 +24,10 @@ esac
 build=${build%/}
 stage=$(mktemp -d "$(realpath "$(dirname "$out")")/stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
+# The archive's "." sets the mode of L1's /: mktemp's 0700 would keep every
+# user but root out of all of it (passt, changed to nobody, could not
+# sandbox itself: "mount tmpfs: Permission denied").
+chmod 0755 "$stage"
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
 
@@ -63,6 +68,9 @@ modules() {
 l1_modules() {
 	modules "$l1" "$stage/lib/modules" virt/lib/irqbypass arch/x86/kvm/kvm \
 		drivers/crypto/ccp/ccp arch/x86/kvm/kvm-amd
+	# Not loaded by /init: the linux-net scenario loads them, tun for
+	# lkvm-sev's tap and dummy for passt's template interface.
+	modules "$l1" "$stage/lib/modules" drivers/net/tun drivers/net/dummy
 }
 
 l2_kernel_and_initrd() {
@@ -76,7 +84,8 @@ l2_kernel_and_initrd() {
 	modules "$l2" "$root/lib/modules" drivers/char/hw_random/virtio-rng \
 		drivers/block/virtio_blk net/vmw_vsock/vsock \
 		net/vmw_vsock/vmw_vsock_virtio_transport_common \
-		net/vmw_vsock/vmw_vsock_virtio_transport
+		net/vmw_vsock/vmw_vsock_virtio_transport \
+		net/core/failover drivers/net/net_failover drivers/net/virtio_net
 	install -m 0755 "$build/tests/nested/vsockpipe" "$root/bin/vsockpipe"
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9) \
 		>"$stage/nested/l2/initrd.gz"
@@ -120,6 +129,14 @@ l2_kernel_and_initrd
 # lkvm-sev, the test runner and its guests, where the runner looks for them.
 copy_with_libs "$build/lkvm-sev" "$build/tests/run-tests" "$build/tests/nested/timeto" \
 	"$build/tests/nested/vsockpipe"
+# passt for -n mode=user. Started as root, it changes to nobody, which
+# getpwnam() must find (glibc's files lookup, built into libc).
+passt=$(command -v passt) || die "passt is not installed (Debian's passt)"
+copy_with_libs "$passt"
+mkdir -p "$stage/etc"
+echo "root:x:0:0:root:/:/bin/sh" >"$stage/etc/passwd"
+echo "nobody:x:65534:65534:nobody:/nonexistent:/bin/false" >>"$stage/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
 mkdir -p "$stage$build/tests/guests"
 cp "$build"/tests/guests/*.bin "$stage$build/tests/guests/"
 for f in /usr/share/ovmf/OVMF.fd /usr/share/OVMF/OVMF_CODE_4M.fd \

@@ -6,7 +6,7 @@
 # (Linux calibrates its local APIC timer itself: --apic-bus-ns only slows
 # OVMF's.)
 KERNEL=6.12
-SCENARIOS="linux-c1 linux-c1-poweroff linux-c2 linux-pci linux-virtio linux-blk linux-hvc linux-vsock"
+SCENARIOS="linux-c1 linux-c1-poweroff linux-c2 linux-pci linux-virtio linux-blk linux-hvc linux-vsock linux-net"
 TIMEOUT=1200
 TIMER_ARGS="--apic-bus-ns 20"
 
@@ -156,4 +156,96 @@ s_linux_vsock() {
 	expect_in "$T/vsock-6000.out" "$want" || return 1
 	expect_in "$T/vsock-6000.err" "OK 1024" || return 1
 	[ ! -e "$v" ] || fail "linux-vsock: $v is still there after the run"
+}
+
+# mounted_root PROG ARGS...: PROG in a mount namespace whose / is a
+# recursive bind mount of L1's / (not the rootfs itself; s_linux_net).
+mounted_root() {
+	mkdir -p /mnt/l1root
+	unshare -m --propagation private sh -c \
+		'mount -o rbind / /mnt/l1root && cd /mnt/l1root && mount -o move . / &&
+		 exec chroot . "$@"' mounted_root "$@"
+}
+
+# Linux's virtio_net (failover, net_failover and virtio_net, modules from the
+# kernel package) on lkvm-sev's virtio-net, on both back-ends, a 1 MiB file
+# of random bytes fetched over TCP and its hash checked. tap: lkvm-sev
+# creates lkvmtap0; once it is there L1 gives it 10.0.2.1/24 and serves the
+# file there (busybox httpd); the guest (10.0.2.15) waits for L1 to answer
+# pings, pings it three times and fetches the file. user: lkvm-sev starts
+# passt, which copies a host interface's address and default route (a
+# dummy one here, 192.168.100.2/24 via 192.168.100.1: L1 has no network);
+# the guest takes them by DHCP from passt and fetches the file from the
+# gateway's address, which passt maps to L1's loopback, where httpd serves
+# it on 127.0.0.1 only.
+s_linux_net() {
+	local s="$T/linux-net-tap.serial" u="$T/linux-net-user.serial" www="$T/www"
+	local want pid httpd i=0
+	insmod /lib/modules/tun.ko || { fail "linux-net: insmod tun failed"; return 1; }
+	insmod /lib/modules/dummy.ko || { fail "linux-net: insmod dummy failed"; return 1; }
+	ip link set lo up
+	mkdir -p "$www"
+	dd if=/dev/urandom of="$www/file" bs=64k count=16 2>/dev/null
+	want=$(sha256sum "$www/file" | cut -d' ' -f1)
+	"$LKVM" run --firmware "$OVMF" -m 512M $TIMER_ARGS -n mode=tap,tapif=lkvmtap0 \
+		-k "$L2_KERNEL" -i "$L2_INITRD" -p "console=ttyS0 panic=-1 quiet lkvm.net=tap" \
+		--fail-on "Kernel panic" --until "$INIT_MARKER" --timeout 300 --console none \
+		--serial-log "$s" >"$T/linux-net-tap.out" 2>"$T/linux-net-tap.err" &
+	pid=$!
+	while ! ip link show lkvmtap0 >/dev/null 2>&1 && kill -0 $pid 2>/dev/null &&
+		[ $i -lt 300 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	# The address first, so that httpd can bind it before the link is up.
+	ip addr add 10.0.2.1/24 dev lkvmtap0
+	httpd -f -p 10.0.2.1:8080 -h "$www" &
+	httpd=$!
+	ip link set lkvmtap0 up
+	wait $pid
+	rc=$?
+	kill $httpd
+	info "linux-net tap: lkvmtap0 after $i s; $(grep "lkvm-sev-nested: net" "$s" | tr '\n' ';')" \
+	     "lkvm-sev: $(tail -c 300 "$T/linux-net-tap.err")"
+	expect_status linux-net-tap 0 || return 1
+	expect_in "$s" "lkvm-sev-nested: net tap eth0 driver virtio_net mac 52:54:00:12:34:56" ||
+		return 1
+	grep -q "lkvm-sev-nested: net tap ping .*, [1-9][0-9]* packets received" "$s" ||
+		fail "linux-net tap: no ping answered: $(grep "net tap ping" "$s")" || return 1
+	expect_in "$s" "lkvm-sev-nested: net tap sha256 $want" || return 1
+	! ip link show lkvmtap0 >/dev/null 2>&1 ||
+		fail "linux-net tap: lkvmtap0 is still there after the run" || return 1
+
+	# Loading dummy made dummy0 already (numdummies=1).
+	{ ip link show dummy0 || ip link add dummy0 type dummy; } >/dev/null 2>"$T/dummy0.err" &&
+		ip addr add 192.168.100.2/24 dev dummy0 2>>"$T/dummy0.err" &&
+		ip link set dummy0 up 2>>"$T/dummy0.err" &&
+		ip route add default via 192.168.100.1 2>>"$T/dummy0.err" ||
+		{ fail "linux-net user: cannot set up dummy0: $(cat "$T/dummy0.err")"; return 1; }
+	# passt sandboxes itself in a user namespace with pivot_root(2), which
+	# refuses the initramfs's rootfs (EINVAL), and a chrooted process may not
+	# make a user namespace (EPERM): so lkvm-sev, hence passt, runs in a mount
+	# namespace whose / is a recursive bind mount of L1's, moved over the
+	# rootfs (as switch_root does; mounted_root).
+	httpd -f -p 127.0.0.1:8081 -h "$www" &
+	httpd=$!
+	mounted_root "$LKVM" run --firmware "$OVMF" -m 512M $TIMER_ARGS -n mode=user \
+		-k "$L2_KERNEL" -i "$L2_INITRD" -p "console=ttyS0 panic=-1 quiet lkvm.net=user" \
+		--fail-on "Kernel panic" --until "$INIT_MARKER" --timeout 300 --console none \
+		--serial-log "$u" >"$T/linux-net-user.out" 2>"$T/linux-net-user.err" </dev/null
+	rc=$?
+	kill $httpd
+	info "linux-net user: $(grep "lkvm-sev-nested: net" "$u" | tr '\n' ';')" \
+	     "lkvm-sev: $(tail -c 300 "$T/linux-net-user.err")"
+	if ! grep -q "lkvm-sev-nested: net user sha256 $want" "$u"; then
+		# lkvm-sev sends passt's words to /dev/null: passt alone says what it makes
+		# of L1.
+		mounted_root timeout 5 passt -f -e -s "$T/passt.sock" >"$T/passt.out" 2>&1
+		info "linux-net user: passt alone, status $?:" \
+		     "$(grep -v -e syslog -e '^    ' "$T/passt.out" | tr '\n' ';' | cut -c1-600)"
+	fi
+	expect_status linux-net-user 0 || return 1
+	expect_in "$u" "lkvm-sev-nested: net user eth0 driver virtio_net" || return 1
+	expect_in "$u" "lkvm-sev-nested: net user dhcp 192.168.100.2/24 192.168.100.1" || return 1
+	expect_in "$u" "lkvm-sev-nested: net user sha256 $want"
 }
