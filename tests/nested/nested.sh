@@ -154,7 +154,8 @@ command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 is missing (./dev.sh test installs it from bookworm-backports)"
 [ -x /bin/busybox ] || die "busybox is missing (./dev.sh test installs busybox-static)"
 [ -x "$build/lkvm-sev" ] && [ -x "$build/tests/run-tests" ] &&
-	[ -x "$build/tests/nested/timeto" ] || die "build first: make"
+	[ -x "$build/tests/nested/timeto" ] && [ -x "$build/tests/nested/vsockpipe" ] ||
+	die "build first: make"
 
 mkdir -p "$dir"
 kernels=$(for g in "${groups[@]}"; do group_var "$g" KERNEL; done | sort -u)
@@ -185,7 +186,13 @@ for g in "${groups[@]}"; do
 		echo "$verdict nested/$g/$rest"
 		case $verdict in
 		PASS) passed=$((passed + 1)) ;;
-		FAIL) failed=$((failed + 1)) ;;
+		FAIL)
+			failed=$((failed + 1))
+			# What the scenario said before it failed (a guest's serial tail).
+			awk -v s="${rest%%:*}" '$0 == "BEGIN " s { on = 1; next }
+				/^(PASS|FAIL) / { on = 0 } on && /^INFO / { print "  " $0 }' \
+				"$dir/runs/$g"/boot*/results.txt | cut -c1-2000
+			;;
 		NOTRUN) notrun=$((notrun + 1)) ;;
 		esac
 	done <"$dir/runs/$g/summary"
