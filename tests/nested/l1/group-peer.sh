@@ -57,16 +57,21 @@ lkvm_blk() {
 	exec "$LKVM" run -m 512M --firmware "$OVMF" -d "$BLK_IMG" -k "$L2_KERNEL" \
 		-i "$L2_INITRD" -p "$L2_ARGS lkvm.ddread=$BLK_PASSES"
 }
-# OVMF (2022.11) gives QEMU's 64-bit BARs the top eighth of the 40 address
-# bits L2 sees (0xe000000000): L2 Linux then stopped for good as it probed
-# the disk (after "LNKC configured for IRQ 11", in this bed). X-PciMmio64Mb=0
-# takes the 64-bit aperture away, and the BAR goes below 4 GiB. -no-reboot:
-# an L2 that panics ends the run instead of booting again.
+# QEMU boots this kernel without OVMF: its -kernel/-initrd/-append on
+# SeaBIOS (its default firmware), the same L2 kernel, initrd, command line,
+# RAM and vCPU as lkvm-sev's (which loads the kernel through OVMF; the
+# passes run after boot, so firmware is not measured). Through OVMF, QEMU's
+# L2 never finished a run here: with OVMF's 64-bit aperture (the BAR at
+# 0xe000000000) Linux stopped for good as it probed the disk, and with the
+# aperture off (-fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=0) it oopsed
+# once in its first pass (BENCHMARKS.md). -no-reboot: an L2 that panics
+# ends the run instead of booting again.
+QEMU_SEABIOS="qemu-system-x86_64 -accel kvm -machine pc -cpu host -m 512M -smp 1 -nodefaults
+	-display none -monitor none -serial stdio -nic none"
 # shellcheck disable=SC2086
 qemu_blk() {
-	exec $QEMU -no-reboot -drive "file=$BLK_IMG,if=none,format=raw,id=d0" \
+	exec $QEMU_SEABIOS -no-reboot -drive "file=$BLK_IMG,if=none,format=raw,id=d0" \
 		-device virtio-blk-pci,drive=d0,disable-legacy=on \
-		-fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=0 \
 		-kernel "$L2_KERNEL" -initrd "$L2_INITRD" -append "$L2_ARGS lkvm.ddread=$BLK_PASSES"
 }
 
