@@ -338,166 +338,108 @@ END_TEST
  * (the guest's stores convert the pages), a request for 16 bytes at
  * 0x11000 is served: --trace's note counts it.
  */
-#define VIRTIO_SNP_SETUP \
+#define VIRTIO_SNP_SETUP(q) \
 	"out:0xcf8:4:0x80001020;out:0xcfc:4:0xe0000000;out:0xcf8:4:0x80001024;" \
 	"out:0xcfc:4:0;out:0xcf8:4:0x80001004;out:0xcfc:2:6;" \
 	"mmio-write:0xe0000014:1:1;mmio-write:0xe0000014:1:3;mmio-write:0xe0000008:4:1;" \
-	"mmio-write:0xe000000c:4:3;mmio-write:0xe0000014:1:11;mmio-write:0xe0000018:2:8;" \
-	"mmio-write:0xe0000020:4:0x10000;mmio-write:0xe0000028:4:0x10100;" \
-	"mmio-write:0xe0000030:4:0x10200;mmio-write:0xe000001c:2:1;"
-/* Descriptor 0: 16 device-writable bytes at 0x11000; then avail idx 1 and the doorbell. */
-#define VIRTIO_SNP_REQUEST \
-	"write:0x10000:0x00:shared;write:0x10001:0x10:shared;write:0x10002:0x01:shared;" \
-	"write:0x10008:0x10:shared;write:0x1000c:0x02:shared;write:0x10200:0:shared;" \
-	"write:0x11000:0:shared;write:0x10102:1:shared;mmio-write:0xe0003000:2:0;"
-
-START_TEST(sev_run_snp_virtio_private)
-{
-	char trace[] = "/tmp/lkvm-test-snpvirtio-XXXXXX";
-	const char *env[2] = { NULL, NULL };
-	static struct hs_proc p;
-	size_t size;
-	char *t;
-	int fd = mkstemp(trace);
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	/* The driver waits for NEEDS_RESET (0x40), and then for the served request's ISR bit. */
-	env[0] = "HOSTSIM_SCRIPT=" VIRTIO_SNP_SETUP "mmio-write:0xe0000014:1:15;"
-		 "mmio-poll:0xe0000014:1:0x40;acpi-off";
-	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
-							      OVMF, "--rng", NULL });
-	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
-	ck_assert_msg(strstr(p.err, "lkvm-sev: warning: virtio-rng (00:02.0): queue 0: available "
-			      "ring 0x10100+0x16 is private to the guest; the device needs a "
-			      "reset\n"), "%s", p.err);
-	hs_done(&p);
-	env[0] = "HOSTSIM_SCRIPT=" VIRTIO_SNP_SETUP "psc:shared:0x10000:2;"
-		 "mmio-write:0xe0000014:1:15;" VIRTIO_SNP_REQUEST "mmio-poll:0xe0001000:1:1;"
-		 "acpi-off";
-	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
-							      OVMF, "--rng", "--trace", trace,
-							      NULL });
-	t = test_read_file(trace, &size);
-	unlink(trace);
-	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
-	ck_assert_msg(!strstr(p.err, "virtio-rng"), "%s", p.err);
-	ck_assert_msg(strstr(t, " note virtio-rng 00:02.0 queue 0: doorbell, 1 completed\n"),
-		      "no completed request in the trace");
-	free(t);
-	hs_done(&p);
-}
-END_TEST
-
-/*
- * The same for --vsock's transmit queue (queue 1): private rings refused;
- * once shared, a REQUEST to a host port nobody listens on is taken.
- */
-#define VSOCK_SNP_SETUP \
-	"out:0xcf8:4:0x80001020;out:0xcfc:4:0xe0000000;out:0xcf8:4:0x80001024;" \
-	"out:0xcfc:4:0;out:0xcf8:4:0x80001004;out:0xcfc:2:6;" \
-	"mmio-write:0xe0000014:1:1;mmio-write:0xe0000014:1:3;mmio-write:0xe0000008:4:1;" \
-	"mmio-write:0xe000000c:4:3;mmio-write:0xe0000014:1:11;mmio-write:0xe0000016:2:1;" \
+	"mmio-write:0xe000000c:4:3;mmio-write:0xe0000014:1:11;mmio-write:0xe0000016:2:" #q ";" \
 	"mmio-write:0xe0000018:2:8;mmio-write:0xe0000020:4:0x10000;" \
 	"mmio-write:0xe0000028:4:0x10100;mmio-write:0xe0000030:4:0x10200;" \
 	"mmio-write:0xe000001c:2:1;"
-/* Descriptor 0: a 44-byte REQUEST from CID 3 port 40000 to the host's port 5000. */
+/* rng: descriptor 0, 16 device-writable bytes at 0x11000; avail idx 1; queue 0's doorbell. */
+#define RNG_SNP_REQUEST \
+	"write:0x10000:0x00:shared;write:0x10001:0x10:shared;write:0x10002:0x01:shared;" \
+	"write:0x10008:0x10:shared;write:0x1000c:0x02:shared;write:0x10200:0:shared;" \
+	"write:0x11000:0:shared;write:0x10102:1:shared;mmio-write:0xe0003000:2:0;"
+/* vsock: descriptor 0, a 44-byte REQUEST from CID 3 port 40000 to the host's port 5000. */
 #define VSOCK_SNP_REQUEST \
 	"write:0x10001:0x10:shared;write:0x10002:0x01:shared;write:0x10008:44:shared;" \
 	"write:0x11000:3:shared;write:0x11008:2:shared;write:0x11010:0x40:shared;" \
 	"write:0x11011:0x9c:shared;write:0x11014:0x88:shared;write:0x11015:0x13:shared;" \
 	"write:0x1101c:1:shared;write:0x1101e:1:shared;write:0x10102:1:shared;" \
 	"mmio-write:0xe0003004:2:1;"
-
-START_TEST(sev_run_snp_vsock_private)
-{
-	char trace[] = "/tmp/lkvm-test-snpvsock-XXXXXX", dir[] = "/tmp/lkvm-snpvsock-XXXXXX";
-	char opt[96];
-	const char *env[2] = { NULL, NULL };
-	static struct hs_proc p;
-	size_t size;
-	char *t;
-	int fd = mkstemp(trace);
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(opt, sizeof(opt), "cid=3,socket=%s/v.sock", dir);
-	env[0] = "HOSTSIM_SCRIPT=" VSOCK_SNP_SETUP "mmio-write:0xe0000014:1:15;"
-		 "mmio-poll:0xe0000014:1:0x40;acpi-off";
-	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
-							      OVMF, "--vsock", opt, NULL });
-	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
-	ck_assert_msg(strstr(p.err, "lkvm-sev: warning: virtio-vsock (00:02.0): queue 1: "
-			      "available ring 0x10100+0x16 is private to the guest; the device "
-			      "needs a reset\n"), "%s", p.err);
-	hs_done(&p);
-	env[0] = "HOSTSIM_SCRIPT=" VSOCK_SNP_SETUP "psc:shared:0x10000:2;"
-		 "mmio-write:0xe0000014:1:15;" VSOCK_SNP_REQUEST "mmio-poll:0xe0001000:1:1;"
-		 "acpi-off";
-	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
-							      OVMF, "--vsock", opt, "--trace",
-							      trace, NULL });
-	t = test_read_file(trace, &size);
-	unlink(trace);
-	ck_assert_int_eq(rmdir(dir), 0);	/* the socket went with lkvm-sev */
-	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
-	ck_assert_msg(!strstr(p.err, "virtio-vsock"), "%s", p.err);
-	ck_assert_msg(strstr(t, " note virtio-vsock 00:02.0 queue 1: doorbell, 1 completed\n"),
-		      "no packet taken in the trace");
-	free(t);
-	hs_done(&p);
-}
-END_TEST
-
-/*
- * And for -n's transmit queue (queue 1), on a tap lkvm-sev makes: private
- * rings refused; once shared, a 60-byte frame behind its 12-byte header
- * goes out. The queue set-up is vsock's: the same transport registers.
- */
+/* net: descriptor 0, a 60-byte frame behind its 12-byte header. */
 #define NET_SNP_FRAME \
 	"write:0x10001:0x10:shared;write:0x10002:0x01:shared;write:0x10008:72:shared;" \
 	"write:0x1100c:0xff:shared;write:0x11018:0x08:shared;write:0x10102:1:shared;" \
 	"mmio-write:0xe0003004:2:1;"
 
-START_TEST(sev_run_snp_net_private)
+/*
+ * An SNP guest's driver sets up queue @q of the virtio device @name (at
+ * 00:02.0, made by @opt and @arg) with its rings in private memory: the
+ * device refuses them, NEEDS_RESET and the one warning, which the driver
+ * waits for. Then, with @setup's rings shared, @request (a buffer made
+ * available, the doorbell) is served: the trace says so, and nothing is
+ * warned. The same transport registers serve every device.
+ */
+static void snp_private_then_shared(const char *setup, const char *request, const char *name,
+				    unsigned int q, const char *opt, const char *arg)
 {
-	char trace[] = "/tmp/lkvm-test-snpnet-XXXXXX";
-	const char *env[2] = { NULL, NULL };
+	char trace[] = "/tmp/lkvm-test-snpvirtio-XXXXXX", script[2048], want[256];
+	const char *env[2] = { script, NULL };
 	static struct hs_proc p;
 	size_t size;
 	char *t;
 	int fd = mkstemp(trace);
 
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(script, sizeof(script), "HOSTSIM_SCRIPT=%smmio-write:0xe0000014:1:15;"
+		 "mmio-poll:0xe0000014:1:0x40;acpi-off", setup);
+	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
+							      OVMF, opt, arg, NULL });
+	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
+	snprintf(want, sizeof(want), "lkvm-sev: warning: %s (00:02.0): queue %u: available "
+		 "ring 0x10100+0x16 is private to the guest; the device needs a reset\n", name, q);
+	ck_assert_msg(strstr(p.err, want), "%s", p.err);
+	hs_done(&p);
+	/* The driver waits for the served request's ISR bit. */
+	snprintf(script, sizeof(script), "HOSTSIM_SCRIPT=%spsc:shared:0x10000:2;"
+		 "mmio-write:0xe0000014:1:15;%smmio-poll:0xe0001000:1:1;acpi-off", setup, request);
+	/* --trace first: the device's option may have no argument (a NULL @arg ends the list). */
+	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
+							      OVMF, "--trace", trace, opt, arg,
+							      NULL });
+	t = test_read_file(trace, &size);
+	unlink(trace);
+	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
+	ck_assert_msg(!strstr(p.err, name), "%s", p.err);
+	snprintf(want, sizeof(want), " note %s 00:02.0 queue %u: doorbell, 1 completed\n", name,
+		 q);
+	ck_assert_msg(strstr(t, want), "no completed request in the trace");
+	free(t);
+	hs_done(&p);
+}
+
+START_TEST(sev_run_snp_virtio_private)
+{
+	snp_private_then_shared(VIRTIO_SNP_SETUP(0), RNG_SNP_REQUEST, "virtio-rng", 0, "--rng",
+				NULL);
+}
+END_TEST
+
+/* --vsock's transmit queue: once shared, a REQUEST to a port nobody listens on is taken. */
+START_TEST(sev_run_snp_vsock_private)
+{
+	char dir[] = "/tmp/lkvm-snpvsock-XXXXXX", opt[96];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(opt, sizeof(opt), "cid=3,socket=%s/v.sock", dir);
+	snp_private_then_shared(VIRTIO_SNP_SETUP(1), VSOCK_SNP_REQUEST, "virtio-vsock", 1,
+				"--vsock", opt);
+	ck_assert_int_eq(rmdir(dir), 0);	/* the socket went with lkvm-sev */
+}
+END_TEST
+
+/* -n's transmit queue, on a tap lkvm-sev makes: once shared, the frame goes out. */
+START_TEST(sev_run_snp_net_private)
+{
 	if (access("/dev/net/tun", R_OK | W_OK)) {
 		tests_skip("sev-run snp_net_private", "no /dev/net/tun to make a tap with");
 		return;
 	}
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	env[0] = "HOSTSIM_SCRIPT=" VSOCK_SNP_SETUP "mmio-write:0xe0000014:1:15;"
-		 "mmio-poll:0xe0000014:1:0x40;acpi-off";
-	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
-							      OVMF, "-n", "mode=tap,tapif=lkvmsnp0",
-							      NULL });
-	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
-	ck_assert_msg(strstr(p.err, "lkvm-sev: warning: virtio-net (00:02.0): queue 1: "
-			      "available ring 0x10100+0x16 is private to the guest; the device "
-			      "needs a reset\n"), "%s", p.err);
-	hs_done(&p);
-	env[0] = "HOSTSIM_SCRIPT=" VSOCK_SNP_SETUP "psc:shared:0x10000:2;"
-		 "mmio-write:0xe0000014:1:15;" NET_SNP_FRAME "mmio-poll:0xe0001000:1:1;acpi-off";
-	hs_spawn(&p, LKVM_BIN "-dyn", env, (const char *[]){ "run", "--sev-snp", "--firmware",
-							      OVMF, "-n", "mode=tap,tapif=lkvmsnp0",
-							      "--trace", trace, NULL });
-	t = test_read_file(trace, &size);
-	unlink(trace);
-	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
-	ck_assert_msg(!strstr(p.err, "virtio-net"), "%s", p.err);
-	ck_assert_msg(strstr(t, " note virtio-net 00:02.0 queue 1: doorbell, 1 completed\n"),
-		      "no frame taken in the trace");
-	free(t);
-	hs_done(&p);
+	snp_private_then_shared(VIRTIO_SNP_SETUP(1), NET_SNP_FRAME, "virtio-net", 1, "-n",
+				"mode=tap,tapif=lkvmsnp0");
 }
 END_TEST
 
