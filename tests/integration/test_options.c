@@ -78,6 +78,44 @@ START_TEST(bad_options)
 }
 END_TEST
 
+/* --vsock: every way its argument can be wrong, one line and status 2 each. */
+START_TEST(bad_vsock)
+{
+	static const char long_path[] = "/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+					"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	char arg[256], msg[512];
+	const char *file;
+
+	refused((const char *[]){ "run", "--vsock", "cid=2,socket=/tmp/v", NULL },
+		"--vsock: 'cid=2' is not cid=N (3 to 4294967294) or socket=PATH");
+	refused((const char *[]){ "run", "--vsock", "cid=4294967295,socket=/tmp/v", NULL },
+		"--vsock: 'cid=4294967295' is not cid=N (3 to 4294967294) or socket=PATH");
+	refused((const char *[]){ "run", "--vsock", "cid=3,port=9", NULL },
+		"--vsock: 'port=9' is not cid=N (3 to 4294967294) or socket=PATH");
+	refused((const char *[]){ "run", "--vsock", "cid=3", NULL },
+		"--vsock: needs cid=N and socket=PATH");
+	refused((const char *[]){ "run", "--vsock", "socket=/tmp/v", NULL },
+		"--vsock: needs cid=N and socket=PATH");
+	refused((const char *[]){ "run", "--vsock", "cid=3,socket=/tmp/a", "--vsock",
+				  "cid=4,socket=/tmp/b", NULL },
+		"--vsock: give it once (one device serves every port)");
+	snprintf(arg, sizeof(arg), "cid=3,socket=%s", long_path);
+	snprintf(msg, sizeof(msg), "--vsock socket=%s: longer than 96 bytes", long_path);
+	refused((const char *[]){ "run", "--vsock", arg, NULL }, msg);
+	if (!tests_have_kvm()) {
+		tests_skip("options bad_vsock's busy socket", "no /dev/kvm: the device is not made");
+		return;
+	}
+	/* A file of that name, not a socket: never removed, the run refused. */
+	file = tmpfile_of("v.sock", 16);
+	snprintf(arg, sizeof(arg), "cid=3,socket=%s", file);
+	snprintf(msg, sizeof(msg), "--vsock socket=%s: in use (another lkvm-sev, or a file of "
+		 "that name)", file);
+	refused((const char *[]){ "run", "--vsock", arg, NULL }, msg);
+	ck_assert_int_eq(access(file, F_OK), 0);
+}
+END_TEST
+
 START_TEST(bad_firmware)
 {
 	char path[512], msg[1024];
@@ -165,6 +203,7 @@ Suite *options_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, bad_options);
+	tcase_add_test(tc, bad_vsock);
 	tcase_add_test(tc, bad_firmware);
 	tcase_add_test(tc, unreadable_firmware);
 	tcase_add_test(tc, bad_debugcon);
