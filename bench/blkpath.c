@@ -10,7 +10,8 @@
  * this program is its driver, as a guest's would be: it programs the
  * function through configuration space and BAR4, posts requests on the
  * ring with interrupts suppressed (VIRTQ_AVAIL_F_NO_INTERRUPT), rings the
- * doorbell and polls the used ring, keeping QD requests in flight.
+ * doorbell where the device wants it and polls the used ring, keeping QD
+ * requests in flight.
  *
  * What it leaves out is the guest: no vCPU, no exit on the doorbell (the
  * eventfd KVM would signal is written directly), no interrupt. Those cost
@@ -25,9 +26,12 @@
  * The device runs twice, as `-d IMAGE,ro` (io_uring) and `-d
  * IMAGE,ro,aio=sync`, the engine lkvm-sev falls back to. Prints one line:
  * the pattern, QD, the floor's MB/s and each engine's, with its ratio to
- * the floor (medians of REPS alternating runs), and how many allocations
+ * the floor (medians of REPS alternating runs), how many allocations
  * all the device runs made (malloc, calloc, realloc, counted by wrapping
- * them at link time: lkvm-sev's code and liburing's are counted).
+ * them at link time: lkvm-sev's code and liburing's are counted), each
+ * engine's doorbells a request (the driver rings only when the device
+ * asks: it suppresses them while it polls or reads the ring anyway), and
+ * the hand-off floor: one cache line to another thread and back.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -224,8 +228,11 @@ static void idle(unsigned int *spins)
 	sched_yield();
 }
 
+/* Requests the device completed, each engine's over all its runs. */
+static uint64_t requests[2];
+
 /* The device: QD requests in flight for @secs. Returns MB/s. */
-static double run_device(struct bench *b, struct vdrv *d, double secs)
+static double run_device(struct bench *b, struct vdrv *d, double secs, uint64_t *done)
 {
 	uint64_t n = 0;
 	unsigned int i, out, spins = 0;
@@ -254,7 +261,50 @@ static double run_device(struct bench *b, struct vdrv *d, double secs)
 	t = now() - t0;
 	for (out = b->qd; out; out -= reap(b, d, false))
 		idle(&spins);
+	*done += n + b->qd;
 	return (double)n * b->io_len / t / 1e6;
+}
+
+/*
+ * What any hand-off between two threads costs here: one cache line passed
+ * to another thread and back (ns), both spinning. A request at QD 1 moves
+ * several lines each way (ring, descriptors, header, status, data).
+ */
+static volatile uint64_t ping __attribute__((aligned(64)));
+static volatile uint64_t pong __attribute__((aligned(64)));
+#define HANDOFFS 200000
+
+static void *handoff_peer(void *arg)
+{
+	uint64_t i;
+
+	(void)arg;
+	for (i = 1; i <= HANDOFFS; i++) {
+		while (ping != i)
+			__builtin_ia32_pause();
+		pong = i;
+	}
+	return NULL;
+}
+
+static double handoff_ns(void)
+{
+	pthread_t t;
+	uint64_t i;
+	double t0;
+
+	ping = pong = 0;
+	if (pthread_create(&t, NULL, handoff_peer, NULL))
+		die("pthread_create");
+	t0 = now();
+	for (i = 1; i <= HANDOFFS; i++) {
+		ping = i;
+		while (pong != i)
+			__builtin_ia32_pause();
+	}
+	t0 = now() - t0;
+	pthread_join(t, NULL);
+	return t0 / HANDOFFS * 1e9;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -279,7 +329,7 @@ int main(int argc, char **argv)
 	static struct vrig rig;
 	static struct virtio_blk_opts o[NR_ENGINES];
 	static struct vdrv d[NR_ENGINES];
-	double floor_mbs[16], dev_mbs[NR_ENGINES][16], secs, fl;
+	double floor_mbs[16], dev_mbs[NR_ENGINES][16], handoff[16], secs, fl;
 	unsigned long allocs = 0, before;
 	void *dev[NR_ENGINES] = { NULL };
 	struct bench b = { 0 };
@@ -324,9 +374,10 @@ int main(int argc, char **argv)
 	run_floor(&b, secs / 4);	/* the image into the page cache, the CPU awake */
 	for (i = 0; i < reps; i++) {
 		floor_mbs[i] = run_floor(&b, secs);
+		handoff[i] = handoff_ns();
 		for (e = 0; e < NR_ENGINES; e++) {
 			before = __atomic_load_n(&allocations, __ATOMIC_RELAXED);
-			dev_mbs[e][i] = run_device(&b, &d[e], secs);
+			dev_mbs[e][i] = run_device(&b, &d[e], secs, &requests[e]);
 			allocs += __atomic_load_n(&allocations, __ATOMIC_RELAXED) - before;
 		}
 	}
@@ -337,7 +388,10 @@ int main(int argc, char **argv)
 
 		printf("  %s %7.0f MB/s %.3fx", engine_name[e], m, m / fl);
 	}
-	printf("  allocations %lu\n", allocs);
+	printf("  allocations %lu  doorbells a request", allocs);
+	for (e = 0; e < NR_ENGINES; e++)
+		printf(" %.3f", (double)d[e].doorbells / (double)requests[e]);
+	printf("  handoff %.0f ns\n", median(handoff, reps));
 
 	vrig_stop(&rig);
 	for (e = 0; e < NR_ENGINES; e++)

@@ -29,18 +29,23 @@ trap 'rm -f "$IMG"' EXIT
 
 echo "## virtio-blk: $SECS s a run, median of $REPS alternating runs, 256 MiB image in $DIR"
 echo
-echo "| pattern | QD | floor MB/s | io_uring MB/s | ratio | aio=sync MB/s | ratio |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| pattern | QD | floor MB/s | io_uring MB/s | ratio | aio=sync MB/s | ratio | doorbells a request |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 status=0
 for pattern in rand4k seq1m rand4k-cold; do
 	for qd in 1 32; do
 		line=$("$BIN" "$IMG" 256 "$pattern" "$qd" "$SECS" "$REPS") || exit 1
 		# rand4k QD 32  floor 4241 MB/s  io_uring 2427 MB/s 0.572x  sync ... allocations 0
+		#   doorbells a request 0.001 0.002  handoff 356 ns
 		set -- $line
-		echo "| $1 | $3 | $5 | ${8} | ${10} | ${12} | ${14} |"
+		echo "| $1 | $3 | $5 | ${8} | ${10} | ${12} | ${14} | ${20} |"
 		[ "${16}" = 0 ] || { echo "blkpath.sh: $1 QD $3: ${16} allocations" >&2; status=1; }
+		handoff=${23}
 	done
 done
+
+echo
+echo "Hand-off floor: a cache line to another thread and back, both spinning: $handoff ns"
 
 # The engines the device could stand on, without the device (bench/blkengines.c).
 echo

@@ -14,6 +14,7 @@
 
 #define CLI_MAX_CPUS 255	/* xAPIC IDs 0-254; 255 is the broadcast ID */
 #define CLI_MAX_APIC_BUS_NS 1000	/* a 1 MHz APIC bus: slower helps nobody */
+#define CLI_MAX_IO_POLL_US 1000	/* past a millisecond, sleeping is cheaper */
 
 enum cli_result {
 	CLI_ERROR = -1,		/* @err says why (status 2) */

@@ -14,6 +14,7 @@
 #include "devices/virtio_rng.h"
 #include "devices/virtio_vsock.h"
 #include "machine/layout.h"
+#include "util/ioloop.h"
 #include "util/parse.h"
 
 static const char run_usage[] =
@@ -50,6 +51,9 @@ static const char run_usage[] =
 "                       add a virtio-net card (repeatable) on a tap (opened or\n"
 "                       created), or on passt, the user-mode network, which\n"
 "                       lkvm-sev starts (or the one listening on PATH)\n"
+"  --io-poll US         how long the I/O loop may poll the virtqueues before it\n"
+"                       sleeps: it adapts up to US microseconds while requests\n"
+"                       come close together (default 32; 0: never poll)\n"
 "  --vsock cid=N,socket=PATH\n"
 "                       add a virtio-vsock device, the guest's CID N (3 and\n"
 "                       up), bridged to Unix sockets: the guest's connections\n"
@@ -142,6 +146,7 @@ enum {
 	OPT_PCI_TESTDEV,
 	OPT_RNG,
 	OPT_VSOCK,
+	OPT_IO_POLL,
 };
 
 static const struct option cli_run_options[] = {
@@ -161,6 +166,7 @@ static const struct option cli_run_options[] = {
 	{ "pci-testdev", no_argument, NULL, OPT_PCI_TESTDEV },
 	{ "rng", no_argument, NULL, OPT_RNG },
 	{ "vsock", required_argument, NULL, OPT_VSOCK },
+	{ "io-poll", required_argument, NULL, OPT_IO_POLL },
 	{ "disk", required_argument, NULL, 'd' },
 	{ "network", required_argument, NULL, 'n' },
 	{ "help", no_argument, NULL, 'h' },
@@ -378,6 +384,12 @@ static int cli_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 				       "nanoseconds from 1 to %d", arg, CLI_MAX_APIC_BUS_NS);
 		cfg->apic_bus_ns = (unsigned int)n;
 		return 0;
+	case OPT_IO_POLL:
+		if (!parse_uint(arg, 0, CLI_MAX_IO_POLL_US, &n))
+			return err_set(err, LK_EXIT_USAGE, "--io-poll %s: not a number of "
+				       "microseconds from 0 to %d", arg, CLI_MAX_IO_POLL_US);
+		cfg->io_poll_us = (unsigned int)n;
+		return 0;
 	case OPT_DUMP_DTB:
 		return cli_file(arg, "--dump-dtb", &cfg->dump_dtb, err);
 	case OPT_PCI_TESTDEV:
@@ -449,7 +461,7 @@ enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 	enum cli_result r;
 
 	*cfg = (struct machine_cfg){ .mem_size = LAYOUT_MEM_DEFAULT, .nr_cpus = 1,
-				     .ro_mode = RO_MODE_AUTO };
+				     .ro_mode = RO_MODE_AUTO, .io_poll_us = IOLOOP_POLL_MAX_US };
 	sev_opts_init(&cfg->sev.o, SEV_DIRECT_AUTO);
 	r = cli_getopt(argc, argv, &syn, cli_option, cfg, err);
 	if (r != CLI_OK)

@@ -6,7 +6,7 @@
 # --ro-mode, --console, --direct-vmsa and --cpu (the models of sev/cpu.c).
 
 _lkvm_sev_run_opts="--firmware --vars -k --kernel -i --initrd -p --params --pit --apic-bus-ns
-	--dump-dtb --pci-testdev --rng --vsock -d --disk -n --network
+	--dump-dtb --pci-testdev --rng --io-poll --vsock -d --disk -n --network
 	-m --mem -c --cpus --ro-mode --debugcon --timeout --until --until-re --fail-on
 	--serial-log --console --report --trace -h --help
 	--sev --sev-es --sev-snp --bios --policy --cpu --cpu-sig --debug-swap --vmsa-features

@@ -433,6 +433,26 @@ static void vp_bar_moved(struct pci_func *fn, unsigned int bar)
 	}
 }
 
+/*
+ * Under the lock: queue @qi served until its driver stops adding to it.
+ * Meanwhile the driver is asked not to ring (as QEMU's devices do): a
+ * doorbell for a ring the device is reading anyway is a wasted exit. The
+ * poller (vp_queue_poll) keeps them off for longer.
+ */
+static void vp_queue_serve(struct virtio_pci *vp, unsigned int qi)
+{
+	struct virtq *q = &vp->q[qi];
+	bool polling = q->no_notify;
+
+	do {
+		if (!polling)
+			virtq_set_notify(q, &vp->svc.mem, false);
+		vp->ops->queue_notify(vp->dev, vp, qi);
+		if (!polling && virtio_pci_live(vp, qi))
+			virtq_set_notify(q, &vp->svc.mem, true);
+	} while (virtio_pci_live(vp, qi) && virtq_avail_moved(q, &vp->svc.mem));
+}
+
 /* The I/O loop: queue @io's doorbell rang. */
 static void vp_queue_kick(void *ctx)
 {
@@ -445,13 +465,50 @@ static void vp_queue_kick(void *ctx)
 		return;
 	pthread_mutex_lock(&vp->lock);
 	before = vp->q[io->index].used_idx;
-	if (virtio_pci_live(vp, io->index))
-		vp->ops->queue_notify(vp->dev, vp, io->index);
+	if (virtio_pci_live(vp, io->index)) {
+		virtq_avail_moved(&vp->q[io->index], &vp->svc.mem);
+		vp_queue_serve(vp, io->index);
+	}
 	if (kvm_trace_fp)
 		kvm_trace_note("%s 00:%02x.0 queue %u: doorbell, %u completed", vp->name,
 			       PCI_SLOT(vp->fn.devfn), io->index,
 			       (uint16_t)(vp->q[io->index].used_idx - before));
 	virtio_pci_unlock(vp);
+}
+
+/* The I/O loop, polling: queue @ctx's driver posted more, as a doorbell would say. */
+static bool vp_queue_poll(void *ctx)
+{
+	struct virtio_queue_io *io = ctx;
+	struct virtio_pci *vp = io->vp;
+	uint16_t before;
+	bool moved;
+
+	pthread_mutex_lock(&vp->lock);
+	before = vp->q[io->index].used_idx;
+	moved = virtio_pci_live(vp, io->index) && virtq_avail_moved(&vp->q[io->index],
+								    &vp->svc.mem);
+	if (moved) {
+		vp_queue_serve(vp, io->index);
+		if (kvm_trace_fp)
+			kvm_trace_note("%s 00:%02x.0 queue %u: polled, %u completed", vp->name,
+				       PCI_SLOT(vp->fn.devfn), io->index,
+				       (uint16_t)(vp->q[io->index].used_idx - before));
+	}
+	virtio_pci_unlock(vp);
+	return moved;
+}
+
+/* The I/O loop starts (!@on) or stops polling queue @ctx. */
+static void vp_queue_notify_wanted(void *ctx, bool on)
+{
+	struct virtio_queue_io *io = ctx;
+	struct virtio_pci *vp = io->vp;
+
+	pthread_mutex_lock(&vp->lock);
+	if (virtio_pci_live(vp, io->index))
+		virtq_set_notify(&vp->q[io->index], &vp->svc.mem, on);
+	pthread_mutex_unlock(&vp->lock);
 }
 
 /* A vendor-specific capability pointing into BAR4 (4.1.4). */
@@ -556,7 +613,10 @@ int virtio_pci_init(struct virtio_pci *vp, const struct virtio_ops *ops, void *d
 		if (io->efd < 0)
 			return err_sys(err, "%s: eventfd", ops->name);
 		io->ev = (struct ioeventfd){ .len = 2, .fd = io->efd };
-		if (ioloop_add(svc->loop, &io->src, io->efd, vp_queue_kick, io, err))
+		io->poller = (struct ioloop_poller){ .poll = vp_queue_poll,
+						     .notify = vp_queue_notify_wanted, .ctx = io };
+		if (ioloop_add(svc->loop, &io->src, io->efd, vp_queue_kick, io, err) ||
+		    ioloop_add_poller(svc->loop, &io->poller, err))
 			return -1;
 		virtq_reset(&vp->q[i], ops->queue_size);
 	}

@@ -78,6 +78,7 @@ struct virtio_queue_io {
 	struct ioeventfd ev;
 	bool assigned;
 	struct ioloop_src src;
+	struct ioloop_poller poller;	/* the I/O loop looks at the ring itself */
 };
 
 struct virtio_pci {

@@ -47,8 +47,39 @@ static uint64_t virtq_used_len(const struct virtq *q)
 /* With event index, the driver notifies again only once it passes @idx. */
 static void virtq_set_avail_event(struct virtq *q, uint8_t *used)
 {
-	if (q->event_idx)
+	if (q->event_idx && !q->no_notify)
 		virtq_store16(used + 4 + 8 * q->size, q->last_avail);
+}
+
+void virtq_set_notify(struct virtq *q, const struct guest_mem *gm, bool on)
+{
+	struct lk_err ignored;	/* a ring outside RAM: the next pop says so */
+	uint8_t *used = guest_mem_map(gm, q->used, virtq_used_len(q), &ignored);
+
+	if (!used)
+		return;
+	q->no_notify = !on;
+	if (q->event_idx)
+		virtq_set_avail_event(q, used);
+	else
+		virtq_store16(used, on ? 0 : VIRTQ_USED_F_NO_NOTIFY);
+	/* The wish is out before the caller looks at the ring again. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+bool virtq_avail_moved(struct virtq *q, const struct guest_mem *gm)
+{
+	struct lk_err ignored;
+	const uint8_t *avail = guest_mem_map(gm, q->avail, virtq_avail_len(q), &ignored);
+	uint16_t idx;
+
+	if (!avail)
+		return false;
+	idx = virtq_load16(avail + 2);
+	if (idx == q->avail_seen)
+		return false;
+	q->avail_seen = idx;
+	return true;
 }
 
 struct virtq_walk {
@@ -150,7 +181,7 @@ int virtq_pop(struct virtq *q, const struct guest_mem *gm, struct virtq_elem *e,
 	if (!used)
 		return err_set(err, LK_EXIT_CRASH, "used ring %s", why.msg);
 	idx = virtq_load16(avail + 2);
-	if (idx == q->last_avail) {
+	if (idx == q->last_avail && !q->no_notify) {
 		/* Ask for a notification, then look again: it may have come in between. */
 		virtq_set_avail_event(q, used);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -158,6 +189,8 @@ int virtq_pop(struct virtq *q, const struct guest_mem *gm, struct virtq_elem *e,
 		if (idx == q->last_avail)
 			return 0;
 	}
+	if (idx == q->last_avail)
+		return 0;
 	if ((uint16_t)(idx - q->last_avail) > q->size)
 		return err_set(err, LK_EXIT_CRASH, "the available index moved %u entries, past "
 			       "the queue's %u", (uint16_t)(idx - q->last_avail), q->size);

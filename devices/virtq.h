@@ -42,6 +42,8 @@ struct virtq {
 	uint16_t signalled_used;	/* used_idx at the last interrupt (event index) */
 	bool signalled_valid;
 	bool event_idx;			/* VIRTIO_RING_F_EVENT_IDX negotiated */
+	bool no_notify;			/* the device polls: no doorbells wanted */
+	uint16_t avail_seen;		/* the available index the device last acted on */
 };
 
 /* One request: the chain's device-readable, then device-writable buffers. */
@@ -65,6 +67,17 @@ int virtq_pop(struct virtq *q, const struct guest_mem *gm, struct virtq_elem *e,
 /* Returns @head to the driver with @len bytes written; -1 when the used ring is gone. */
 int virtq_push(struct virtq *q, const struct guest_mem *gm, uint16_t head, uint32_t len,
 	       struct lk_err *err);
+/*
+ * Asks the driver to ring the doorbell for new requests again (@on), or not
+ * to while the device polls (VIRTQ_USED_F_NO_NOTIFY, or with event index,
+ * an avail_event left behind). A driver may still ring once after (!@on).
+ */
+void virtq_set_notify(struct virtq *q, const struct guest_mem *gm, bool on);
+/*
+ * Whether the available index moved since the device last acted on it;
+ * records the new one. A moved index is what a doorbell says.
+ */
+bool virtq_avail_moved(struct virtq *q, const struct guest_mem *gm);
 /* Whether the driver wants an interrupt for what was pushed since the last one. */
 bool virtq_should_interrupt(struct virtq *q, const struct guest_mem *gm);
 

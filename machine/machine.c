@@ -143,6 +143,7 @@ static int machine_build(struct machine *m, struct lk_err *err)
 	if (stop_init(&m->stop, err) || ioloop_init(&m->loop, &m->stop, err) ||
 	    machine_signals(m, err))
 		return -1;
+	ioloop_set_poll_max(&m->loop, cfg->io_poll_us);
 	if (kvm_host_open(&m->host, err))
 		return -1;
 	if (cfg->nr_cpus > (unsigned int)m->host.max_vcpus)

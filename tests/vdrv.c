@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* A virtio-blk driver and a guest-less device rig for tests and benchmarks (tests/vdrv.h). */
+#include <endian.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -131,7 +132,7 @@ static void vdrv_queue(struct vdrv *d, unsigned int q)
 
 	memset(d->rig->ram + ring, 0, STATUS_OFF + VDRV_MAX_SLOTS);
 	bus_data_put(d->rig->ram + ring + AVAIL_OFF, 2, VIRTQ_AVAIL_F_NO_INTERRUPT);
-	d->avail_idx[q] = d->used_seen[q] = 0;
+	d->avail_idx[q] = d->used_seen[q] = d->published[q] = 0;
 	bar_write(d, CC_Q_SELECT, q, 2);
 	d->qsize[q] = (uint16_t)bar_read(d, CC_Q_SIZE, 2);	/* the device's most */
 	if (d->qsize[q] > VDRV_QUEUE_SIZE)
@@ -197,11 +198,31 @@ void vdrv_blk_post(struct vdrv *d, unsigned int slot, uint32_t type, uint64_t se
 	d->avail_idx[0]++;
 }
 
+static uint16_t ring_load16(const uint8_t *p)
+{
+	return le16toh(__atomic_load_n((const uint16_t *)p, __ATOMIC_ACQUIRE));
+}
+
 void vdrv_kick_queue(struct vdrv *d, unsigned int q)
 {
-	uint16_t *idx = (uint16_t *)(d->rig->ram + d->ring + q * VDRV_QUEUE_SPAN + AVAIL_OFF + 2);
+	uint8_t *ring = d->rig->ram + d->ring + q * VDRV_QUEUE_SPAN;
+	uint16_t old = d->published[q], new = d->avail_idx[q];
+	bool wanted;
 
-	__atomic_store_n(idx, d->avail_idx[q], __ATOMIC_RELEASE);
+	__atomic_store_n((uint16_t *)(ring + AVAIL_OFF + 2), htole16(new), __ATOMIC_RELEASE);
+	d->published[q] = new;
+	/* The index is out before the device's wish is read (Linux: virtio_mb). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (d->features & 1ULL << VIRTIO_RING_F_EVENT_IDX) {
+		uint16_t event = ring_load16(ring + USED_OFF + 4 + 8 * d->qsize[q]);
+
+		wanted = (uint16_t)(new - event - 1) < (uint16_t)(new - old);
+	} else {
+		wanted = !(ring_load16(ring + USED_OFF) & VIRTQ_USED_F_NO_NOTIFY);
+	}
+	if (!wanted)
+		return;
+	d->doorbells++;
 	bar_write(d, VIRTIO_PCI_NOTIFY + q * VIRTIO_PCI_NOTIFY_MULT, q, 2);
 }
 

@@ -55,6 +55,8 @@ struct vdrv {
 	uint64_t bar4, ring;
 	unsigned int nr_queues;		/* 0: 1 */
 	uint16_t avail_idx[VDRV_MAX_QUEUES], used_seen[VDRV_MAX_QUEUES];
+	uint16_t published[VDRV_MAX_QUEUES];	/* the avail index the device was shown */
+	unsigned long doorbells;	/* rung; a kick the device did not want rings none */
 	uint16_t qsize[VDRV_MAX_QUEUES];	/* VDRV_QUEUE_SIZE, or less if the device says */
 	uint64_t features;		/* the device's to accept too (vdrv_init); 0: none */
 };
@@ -86,7 +88,11 @@ struct vdrv_buf {
 /* A chain of @n buffers in descriptors @first.. of queue @q, into its avail ring. */
 void vdrv_post(struct vdrv *d, unsigned int q, uint16_t first, const struct vdrv_buf *b,
 	       unsigned int n);
-/* Queue @q's avail index published and its doorbell rung. */
+/*
+ * Queue @q's avail index published and its doorbell rung, unless the
+ * device asked for none (VIRTQ_USED_F_NO_NOTIFY, or with event index, an
+ * avail_event not passed), as Linux's driver decides.
+ */
 void vdrv_kick_queue(struct vdrv *d, unsigned int q);
 /* Queue @q's next used entry: 1 with its head and length, or 0. */
 int vdrv_used(struct vdrv *d, unsigned int q, uint16_t *head, uint32_t *len);

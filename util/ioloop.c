@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/ioloop.h"
@@ -20,6 +21,7 @@ int ioloop_init(struct ioloop *l, struct stop *stop, struct lk_err *err)
 {
 	memset(l, 0, sizeof(*l));
 	l->stop = stop;
+	l->poll_max_ns = IOLOOP_POLL_MAX_US * 1000LL;
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (l->epfd < 0)
 		return err_sys(err, "epoll_create1");
@@ -154,6 +156,117 @@ static bool ioloop_always_due(struct ioloop *l)
 	return due;
 }
 
+int ioloop_add_poller(struct ioloop *l, struct ioloop_poller *p, struct lk_err *err)
+{
+	if (l->nr_pollers == IOLOOP_MAX_POLLERS)
+		return err_set(err, LK_EXIT_USAGE, "more than %d virtqueues to poll",
+			       IOLOOP_MAX_POLLERS);
+	l->pollers[l->nr_pollers++] = p;
+	return 0;
+}
+
+void ioloop_set_poll_max(struct ioloop *l, unsigned int us)
+{
+	l->poll_max_ns = us * 1000LL;
+	l->poll_ns = 0;
+}
+
+static int64_t ioloop_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static bool ioloop_poll_once(struct ioloop *l)
+{
+	bool found = false;
+	unsigned int i;
+
+	for (i = 0; i < l->nr_pollers; i++)
+		if (l->pollers[i]->poll(l->pollers[i]->ctx)) {
+			found = true;
+			l->polled++;
+		}
+	return found;
+}
+
+static void ioloop_notify(struct ioloop *l, bool on)
+{
+	unsigned int i;
+
+	l->polling = !on;
+	for (i = 0; i < l->nr_pollers; i++)
+		l->pollers[i]->notify(l->pollers[i]->ctx, on);
+}
+
+/* Doorbells back on, and one more look for work that came in between. */
+static bool ioloop_poll_end(struct ioloop *l)
+{
+	ioloop_notify(l, true);
+	return ioloop_poll_once(l);
+}
+
+/*
+ * A window that found nothing. A short one may just be too short (it
+ * grows). But where the other side shares this thread's CPU (a vCPU thread
+ * the scheduler put here), it cannot post while we spin, and even the
+ * longest window is wasted: so each of those in a row doubles the wake-ups
+ * that go by without polling, up to 1 << IOLOOP_POLL_BACKOFF.
+ */
+static void ioloop_poll_missed(struct ioloop *l)
+{
+	l->missed++;
+	if (l->poll_ns < l->poll_max_ns)
+		return;
+	if (l->poll_misses < IOLOOP_POLL_BACKOFF)
+		l->poll_misses++;
+	l->poll_skip = 1u << l->poll_misses;
+}
+
+/*
+ * Polls for up to the current window, doorbells off; true as soon as a
+ * poller found work. When none did, the doorbells are back on and the
+ * pollers looked at once more.
+ */
+static bool ioloop_poll(struct ioloop *l)
+{
+	int64_t end;
+
+	if (!l->poll_ns || l->poll_skip) {
+		if (l->poll_skip)
+			l->poll_skip--;
+		return l->polling && ioloop_poll_end(l);
+	}
+	if (!l->polling)
+		ioloop_notify(l, false);
+	l->windows++;
+	end = ioloop_now_ns() + l->poll_ns;
+	do {
+		if (ioloop_poll_once(l)) {
+			l->poll_misses = 0;
+			return true;
+		}
+		__builtin_ia32_pause();
+	} while (ioloop_now_ns() < end && !stop_requested(l->stop));
+	ioloop_poll_missed(l);
+	return ioloop_poll_end(l);
+}
+
+/* QEMU's rule: grow while events come within the limit, drop once they do not. */
+static void ioloop_adapt(struct ioloop *l, int64_t waited_ns)
+{
+	if (waited_ns <= l->poll_ns)
+		return;
+	if (waited_ns > l->poll_max_ns)
+		l->poll_ns = 0;
+	else if (l->poll_ns < l->poll_max_ns)
+		l->poll_ns = l->poll_ns ? l->poll_ns * 2 : IOLOOP_POLL_FIRST_NS;
+	if (l->poll_ns > l->poll_max_ns)
+		l->poll_ns = l->poll_max_ns;
+}
+
 void ioloop_run(struct ioloop *l)
 {
 	struct epoll_event ev[IOLOOP_EVENTS];
@@ -162,15 +275,22 @@ void ioloop_run(struct ioloop *l)
 
 	while (!stop_requested(l->stop)) {
 		bool due = ioloop_always_due(l);
+		int64_t t0 = ioloop_now_ns();
 
+		if (!due && l->poll_max_ns && ioloop_poll(l))
+			due = true;
 		n = epoll_wait(l->epfd, ev, IOLOOP_EVENTS, due ? 0 : -1);
+		if (!due && l->poll_max_ns)
+			ioloop_adapt(l, ioloop_now_ns() - t0);
 		for (j = 0; j < n && !stop_requested(l->stop); j++) {
 			struct ioloop_src *s = ev[j].data.ptr;
 
 			s->fn(s->ctx);
 		}
-		for (i = 0; due && i < l->nr_always && !stop_requested(l->stop); i++)
+		for (i = 0; i < l->nr_always && !stop_requested(l->stop); i++)
 			if (l->always[i]->on)
 				l->always[i]->fn(l->always[i]->ctx);
 	}
+	if (l->polling)
+		ioloop_notify(l, true);
 }

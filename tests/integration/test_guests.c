@@ -686,12 +686,12 @@ static void expect_sector(const uint8_t *got, const uint8_t *want, const char *w
 
 /*
  * Both runs on an image in @dir, with @engine after the file name (",aio=sync"
- * or nothing: io_uring), read back after each through the test's
+ * or nothing: io_uring) and the I/O loop polling up to @io_poll µs, read back after each through the test's
  * own descriptor. The read-only run goes through a hard link with a longer
  * name, so that its ID is the link's name cut at 20 bytes. The runs and the
  * reads come before the assertions, so that the files go whatever fails.
  */
-static void virtio_blk_in(const char *dir, const char *engine)
+static void virtio_blk_in(const char *dir, const char *engine, const char *io_poll)
 {
 	char path[64], ro_path[80], rw_arg[96], ro_arg[112], id[21];
 	static char want[4096];
@@ -714,7 +714,7 @@ static void virtio_blk_in(const char *dir, const char *engine)
 	blk_sector_io(fd, 2, s2, true);
 	snprintf(rw_arg, sizeof(rw_arg), "%s%s", path, engine);
 	vmm_run(&rw, (const char *[]){ "run", "-d", rw_arg, "--firmware", guest("virtio-blk"),
-				       "--timeout", "30", NULL }, RUN_TIMEOUT);
+				       "--io-poll", io_poll, "--timeout", "30", NULL }, RUN_TIMEOUT);
 	for (i = 0; i < 3; i++)
 		blk_sector_io(fd, i, rw_got[i], false);
 
@@ -726,7 +726,7 @@ static void virtio_blk_in(const char *dir, const char *engine)
 	snprintf(ro_arg, sizeof(ro_arg), "%s%s,ro", ro_path, engine);
 	ck_assert_int_eq(link(path, ro_path), 0);
 	vmm_run(&ro, (const char *[]){ "run", "-d", ro_arg, "--firmware", guest("virtio-blk"),
-				       "--timeout", "30", NULL }, RUN_TIMEOUT);
+				       "--io-poll", io_poll, "--timeout", "30", NULL }, RUN_TIMEOUT);
 	for (i = 0; i < 3; i++)
 		blk_sector_io(fd, i, ro_got[i], false);
 	ck_assert_int_eq(fstat(fd, &st), 0);
@@ -758,14 +758,15 @@ static void virtio_blk_in(const char *dir, const char *engine)
 
 START_TEST(virtio_blk)
 {
-	virtio_blk_in("/tmp", "");
+	virtio_blk_in("/tmp", "", "1000");
 }
 END_TEST
 
 /*
  * tmpfs has no FALLOC_FL_ZERO_RANGE: write zeroes with unmap clear, which
  * the guest sends, is written out there. This run also takes the engine
- * without io_uring (aio=sync), after ,ro in the read-only run's argument.
+ * without io_uring (aio=sync), after ,ro in the read-only run's argument,
+ * and a loop that never polls (every request a doorbell and a wake-up).
  */
 START_TEST(virtio_blk_tmpfs)
 {
@@ -775,7 +776,7 @@ START_TEST(virtio_blk_tmpfs)
 		tests_skip("guests virtio_blk_tmpfs", "/dev/shm is not a tmpfs");
 		return;
 	}
-	virtio_blk_in("/dev/shm", ",aio=sync");
+	virtio_blk_in("/dev/shm", ",aio=sync", "0");
 }
 END_TEST
 

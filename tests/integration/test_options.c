@@ -51,6 +51,12 @@ static void refused(const char *const *args, const char *msg)
 
 START_TEST(bad_options)
 {
+	refused((const char *[]){ "run", "--io-poll", "1001", NULL },
+		"--io-poll 1001: not a number of microseconds from 0 to 1000");
+	refused((const char *[]){ "run", "--io-poll", "-1", NULL },
+		"--io-poll -1: not a number of microseconds from 0 to 1000");
+	refused((const char *[]){ "run", "--io-poll", "32us", NULL },
+		"--io-poll 32us: not a number of microseconds from 0 to 1000");
 	refused((const char *[]){ "run", "--apic-bus-ns", "0", NULL },
 		"--apic-bus-ns 0: not a number of nanoseconds from 1 to 1000");
 	refused((const char *[]){ "run", "--apic-bus-ns", "1001", NULL },

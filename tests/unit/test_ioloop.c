@@ -133,6 +133,111 @@ START_TEST(regular_file_always_ready)
 }
 END_TEST
 
+/*
+ * A poller as a virtqueue would be: work appears (set by the eventfd
+ * handler), the doorbell is on or off as the loop asks.
+ */
+struct fake_queue {
+	struct ioloop *loop;
+	int fd;
+	int kicks;		/* eventfd handler calls */
+	int work;		/* requests waiting for the poller */
+	bool doorbell;		/* the driver may ring */
+	int polls, polls_ringing, offs, ons;
+};
+
+static bool fake_poll(void *ctx)
+{
+	struct fake_queue *q = ctx;
+
+	q->polls++;
+	q->polls_ringing += q->doorbell;
+	if (!q->work)
+		return false;
+	q->work--;
+	return true;
+}
+
+static void fake_notify(void *ctx, bool on)
+{
+	struct fake_queue *q = ctx;
+
+	ck_assert_int_ne(q->doorbell, on);	/* only changes are asked for */
+	q->doorbell = on;
+	on ? q->ons++ : q->offs++;
+}
+
+/* Kicks that come back to back: the loop starts polling; from the 3rd, work waits. */
+static void fake_kick(void *ctx)
+{
+	struct fake_queue *q = ctx;
+	uint64_t n = 1;
+
+	ck_assert_int_eq(read(q->fd, &n, sizeof(n)), sizeof(n));
+	if (++q->kicks == 3)
+		q->work = 3;
+	if (q->kicks == 30)
+		stop_request_quiet(q->loop->stop, 5);
+	else
+		ck_assert_int_eq(write(q->fd, &n, sizeof(n)), sizeof(n));
+}
+
+static void run_fake_queue(struct fake_queue *q, unsigned int poll_us)
+{
+	struct stop st;
+	struct ioloop l;
+	struct ioloop_src ev;
+	struct ioloop_poller p = { .poll = fake_poll, .notify = fake_notify, .ctx = q };
+	struct lk_err err;
+	uint64_t one = 1;
+
+	*q = (struct fake_queue){ .loop = &l, .doorbell = true };
+	ck_assert_int_eq(stop_init(&st, &err), 0);
+	ck_assert_int_eq(ioloop_init(&l, &st, &err), 0);
+	ioloop_set_poll_max(&l, poll_us);
+	q->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	ck_assert_int_eq(ioloop_add(&l, &ev, q->fd, fake_kick, q, &err), 0);
+	ck_assert_int_eq(ioloop_add_poller(&l, &p, &err), 0);
+	ck_assert_int_eq(write(q->fd, &one, sizeof(one)), sizeof(one));
+	ioloop_run(&l);
+	ck_assert_int_eq(atomic_load(&st.status), 5);
+	ck_assert_uint_eq(l.polled, (uint64_t)(3 - q->work));
+	ck_assert(q->doorbell);		/* back on once the loop returns */
+	ioloop_del(&l, &ev);
+	ioloop_destroy(&l);
+	close(q->fd);
+	stop_destroy(&st);
+}
+
+/*
+ * Events close together open poll windows, with the doorbell off; the
+ * work is found by polling, and the only look with the doorbell on is the
+ * one right after it is back on (for what came in between).
+ */
+START_TEST(polls_with_doorbells_off)
+{
+	struct fake_queue q;
+
+	run_fake_queue(&q, 1000);
+	ck_assert_int_eq(q.work, 0);
+	ck_assert_int_gt(q.offs, 0);
+	ck_assert_int_eq(q.offs, q.ons);
+	ck_assert_int_le(q.polls_ringing, q.ons);
+}
+END_TEST
+
+/* --io-poll 0: the pollers are never asked, the work stays for the doorbell. */
+START_TEST(poll_max_zero_never_polls)
+{
+	struct fake_queue q;
+
+	run_fake_queue(&q, 0);
+	ck_assert_int_eq(q.polls, 0);
+	ck_assert_int_eq(q.offs + q.ons, 0);
+	ck_assert_int_eq(q.work, 3);
+}
+END_TEST
+
 Suite *unit_ioloop_suite(void)
 {
 	Suite *s = suite_create("ioloop");
@@ -141,6 +246,8 @@ Suite *unit_ioloop_suite(void)
 	tcase_add_test(tc, eventfd_then_timer_stop);
 	tcase_add_test(tc, pause_and_resume);
 	tcase_add_test(tc, regular_file_always_ready);
+	tcase_add_test(tc, polls_with_doorbells_off);
+	tcase_add_test(tc, poll_max_zero_never_polls);
 	suite_add_tcase(s, tc);
 	return s;
 }
