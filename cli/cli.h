@@ -53,6 +53,11 @@ int cli_stop(enum cli_result r, const char *usage);
 
 /* @arg as the file of option @opt (refused when empty: "OPT: empty file name"). */
 int cli_file(const char *arg, const char *opt, const char **out, struct lk_err *err);
+/*
+ * `run`'s files (cli/files.c): one that lkvm-sev writes may not be another
+ * it is given, by device and inode.
+ */
+int cli_check_files(const struct machine_cfg *cfg, struct lk_err *err);
 /* -c: a vCPU count from 1 to CLI_MAX_CPUS. */
 int cli_cpus(const char *arg, unsigned int *out, struct lk_err *err);
 

@@ -472,7 +472,7 @@ enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 	if (cfg->vars && !cfg->firmware)
 		return err_set(err, LK_EXIT_USAGE, "--vars needs the firmware it belongs to "
 			       "(--firmware)");
-	if (marker_cfg_check(&cfg->markers, err))
+	if (marker_cfg_check(&cfg->markers, err) || cli_check_files(cfg, err))
 		return CLI_ERROR;
 	return cli_check_sev(cfg, err) ? CLI_ERROR : CLI_OK;
 }

@@ -171,15 +171,18 @@ bool bus_access(const struct bus *bus, uint64_t addr, uint8_t *data, uint32_t le
 {
 	const struct bus_range *r;
 
+	/*
+	 * Whatever no handler writes reads as all-ones: nobody's bytes, and
+	 * those a handler leaves, instead of what an earlier exit left there.
+	 */
+	if (!is_write)
+		memset(data, 0xff, len);
 	if (bus->nr_windows && bus_window_access(bus, addr, data, len, is_write))
 		return true;
 	r = bus_find(bus, addr);
-
-	if (!r) {
-		if (!is_write)
-			memset(data, 0xff, len);
+	if (!r)
 		return false;
-	}
+	/* The whole access, also where it runs past the range (0xcf8 takes dwords). */
 	r->fn(r->opaque, addr - r->base, data, len, is_write);
 	return true;
 }

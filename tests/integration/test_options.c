@@ -85,6 +85,82 @@ START_TEST(bad_options)
 END_TEST
 
 /* --vsock: every way its argument can be wrong, one line and status 2 each. */
+/* @path's bytes, as a sum that changes if any byte does. */
+static unsigned long file_sum(const char *path, off_t *size)
+{
+	unsigned long sum = 0;
+	unsigned char buf[4096];
+	ssize_t n, i;
+	int fd = open(path, O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	*size = 0;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i++, (*size)++)
+			sum = sum * 31 + buf[i] + 1;
+	close(fd);
+	return sum;
+}
+
+/*
+ * A file lkvm-sev writes (an output, the variable store, a writable disk)
+ * may not be one it is given, whatever the name (a hard link, a symbolic
+ * link, ./): refused with status 2 before anything is opened, and the
+ * firmware keeps every byte. Two outputs may not be one new file either.
+ */
+START_TEST(outputs_never_inputs)
+{
+	char fw[256], link_path[256], sym[256], kernel[256], out[256], dot_out[256];
+	char msg[1024];
+	unsigned long sum;
+	off_t size, now;
+	int fd;
+
+	snprintf(fw, sizeof(fw), "%s", tmpfile_of("fw.fd", 0));
+	fd = open(fw, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	for (size = 0; size < 65536; size += 4)
+		ck_assert_int_eq(write(fd, &size, 4), 4);
+	close(fd);
+	sum = file_sum(fw, &size);
+	snprintf(link_path, sizeof(link_path), "%s/fw-link.fd", tmpdir);
+	snprintf(sym, sizeof(sym), "%s/fw-sym.fd", tmpdir);
+	unlink(link_path);
+	unlink(sym);
+	ck_assert_int_eq(link(fw, link_path), 0);
+	ck_assert_int_eq(symlink(fw, sym), 0);
+	snprintf(kernel, sizeof(kernel), "%s", tmpfile_of("bzImage", 4096));
+	snprintf(out, sizeof(out), "%s/new-output", tmpdir);
+	snprintf(dot_out, sizeof(dot_out), "%s/./new-output", tmpdir);
+	unlink(out);
+
+	snprintf(msg, sizeof(msg), "--serial-log %s: the same file as --firmware %s, which "
+		 "lkvm-sev would overwrite", fw, fw);
+	refused((const char *[]){ "run", "--firmware", fw, "--serial-log", fw, NULL }, msg);
+	snprintf(msg, sizeof(msg), "--report %s: the same file as --firmware %s, which "
+		 "lkvm-sev would overwrite", link_path, fw);
+	refused((const char *[]){ "run", "--report", link_path, "--firmware", fw, NULL }, msg);
+	snprintf(msg, sizeof(msg), "--vars %s: the same file as --firmware %s, which "
+		 "lkvm-sev would overwrite", sym, fw);
+	refused((const char *[]){ "run", "--firmware", fw, "--vars", sym, NULL }, msg);
+	snprintf(msg, sizeof(msg), "--dump-dtb %s: the same file as --bios %s, which "
+		 "lkvm-sev would overwrite", fw, link_path);
+	refused((const char *[]){ "run", "--bios", link_path, "--dump-dtb", fw, NULL }, msg);
+	snprintf(msg, sizeof(msg), "-d %s: the same file as -k %s, which lkvm-sev would "
+		 "overwrite", kernel, kernel);
+	refused((const char *[]){ "run", "-k", kernel, "-d", kernel, NULL }, msg);
+	snprintf(msg, sizeof(msg), "--debugcon %s: the same file as --trace %s, which "
+		 "lkvm-sev would overwrite", dot_out, out);
+	refused((const char *[]){ "run", "--trace", out, "--debugcon", dot_out, NULL }, msg);
+
+	ck_assert_uint_eq(file_sum(fw, &now), sum);
+	ck_assert_int_eq(now, size);
+	ck_assert_int_eq(access(out, F_OK), -1);	/* nothing was opened for writing */
+	unlink(link_path);
+	unlink(sym);
+}
+END_TEST
+
 START_TEST(bad_vsock)
 {
 	static const char long_path[] = "/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -210,6 +286,7 @@ Suite *options_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, bad_options);
 	tcase_add_test(tc, bad_vsock);
+	tcase_add_test(tc, outputs_never_inputs);
 	tcase_add_test(tc, bad_firmware);
 	tcase_add_test(tc, unreadable_firmware);
 	tcase_add_test(tc, bad_debugcon);

@@ -780,7 +780,8 @@ struct refusal {
 };
 
 static const struct refusal refusals[] = {
-	{ {}, { "--sev-snp", "--firmware", OVMF, "--vars", OVMF }, 2, "--vars with --sev-snp" },
+	{ {}, { "--sev-snp", "--firmware", OVMF, "--vars",
+	    "/usr/share/OVMF/OVMF_VARS_4M.fd" }, 2, "--vars with --sev-snp" },
 	{ {}, { "--sev-es", "--legacy-vm-type", "--debug-swap", "--firmware", OVMF }, 2,
 	  "--legacy-vm-type cannot go with --debug-swap" },
 	{ {}, { "--sev", "--debug-swap", "--firmware", OVMF }, 2, "plain SEV has no VMSA" },

@@ -74,6 +74,42 @@ START_TEST(unclaimed_reads_all_ones)
 }
 END_TEST
 
+/* A 4-byte register that answers only for its own bytes, as pci-data does. */
+static void partial_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
+		       bool is_write)
+{
+	struct probe *p = opaque;
+
+	p->offset = offset;
+	p->len = len;
+	p->calls++;
+	if (!is_write && offset < 4)
+		memset(data, 0x5a, len < 4 - offset ? len : 4 - offset);
+}
+
+/*
+ * A 32-bit read at 0xcfe: the register answers for its two bytes; the
+ * other two read all-ones, not what an earlier exit left in the buffer.
+ */
+START_TEST(reads_past_a_register_all_ones)
+{
+	struct bus bus;
+	struct probe p = { 0 };
+	struct lk_err err;
+	uint8_t data[4];
+
+	bus_init(&bus, "port");
+	ck_assert_int_eq(bus_register(&bus, 0xcfc, 4, partial_io, &p, "pci-data", &err), 0);
+	memset(data, 0xaa, sizeof(data));
+	ck_assert(bus_access(&bus, 0xcfe, data, 4, false));
+	ck_assert_uint_eq(p.offset, 2);
+	ck_assert_mem_eq(data, ((uint8_t[]){ 0x5a, 0x5a, 0xff, 0xff }), 4);
+	memset(data, 0xaa, sizeof(data));
+	ck_assert(bus_access(&bus, 0xcfc, data, 4, false));
+	ck_assert_mem_eq(data, ((uint8_t[]){ 0x5a, 0x5a, 0x5a, 0x5a }), 4);
+}
+END_TEST
+
 START_TEST(overlaps_refused)
 {
 	struct bus bus;
@@ -182,6 +218,7 @@ Suite *unit_bus_suite(void)
 
 	tcase_add_test(tc, dispatch);
 	tcase_add_test(tc, unclaimed_reads_all_ones);
+	tcase_add_test(tc, reads_past_a_register_all_ones);
 	tcase_add_test(tc, overlaps_refused);
 	tcase_add_test(tc, full);
 	tcase_add_test(tc, data_helpers);
