@@ -112,6 +112,8 @@ static const char run_usage[] =
 "  2    bad options or input files\n"
 "  4    the guest reset itself (port 0xcf9 or the i8042)\n"
 "  6    the guest printed a --fail-on marker\n"
+"  8    the guest powered off without printing an --until or --until-re\n"
+"       marker (0 is for the marker)\n"
 "  124  --timeout expired\n"
 "  125  the host cannot run this VM, or a KVM call failed\n"
 "  126  the guest crashed (triple fault, KVM internal error, write to\n"

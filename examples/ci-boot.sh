@@ -83,6 +83,7 @@ why() {
 	2) echo "bad options or input files" ;;
 	4) echo "the guest reset itself" ;;
 	6) echo "a --fail-on marker appeared" ;;
+	8) echo "powered off without the --until marker" ;;
 	124) echo "--timeout expired" ;;
 	125) echo "the host cannot run this VM" ;;
 	126) echo "the guest crashed" ;;

@@ -328,6 +328,16 @@ static int machine_start(struct machine *m, struct lk_err *err)
 	return 0;
 }
 
+/* --until or --until-re was given and the run ended without either matching. */
+static bool machine_until_missed(const struct machine *m)
+{
+	const struct marker_cfg *mc = &m->cfg->markers;
+
+	if (!mc->nr_until && !mc->until_re)
+		return false;
+	return !m->marker_on || !m->marker.seen || m->marker.seen_fail;
+}
+
 int machine_run(const struct machine_cfg *cfg, struct lk_err *err)
 {
 	struct machine *m = calloc(1, sizeof(*m));
@@ -363,6 +373,11 @@ int machine_run(const struct machine_cfg *cfg, struct lk_err *err)
 		if (!err->msg[0] && (status == LK_EXIT_SIGINT || status == LK_EXIT_SIGTERM))
 			err_set(err, status, "stopped by %s",
 				machine_signal_names[status - 128]);
+		if (status == LK_EXIT_POWEROFF && machine_until_missed(m)) {
+			status = LK_EXIT_NO_MARKER;
+			err_set(err, status, "the guest powered off without printing an "
+				"--until marker");
+		}
 	}
 	machine_teardown(m, status, err);
 	kvm_trace_close();	/* after the last ioctl of the teardown */

@@ -73,6 +73,8 @@ static const char *report_reason(const struct machine *m, int status)
 		return "the guest reset itself";
 	case LK_EXIT_FAIL_MARKER:
 		return "the guest printed a --fail-on marker";
+	case LK_EXIT_NO_MARKER:
+		return "the guest powered off without printing an --until marker";
 	case LK_EXIT_TIMEOUT:
 		return "--timeout expired";
 	case LK_EXIT_HOST:

@@ -102,10 +102,20 @@ START_TEST(until_re)
 				     "(READY|PANIC)", NULL }, 0);
 	ck_assert_ptr_nonnull(strstr(p.out, "line 50\nREADY"));
 	ck_assert_ptr_null(strstr(p.out, "PANIC"));
-	/* The hello guest powers off as before when no marker appears. */
+	/* A guest that powers off without the marker went away; it did not get there. */
 	ci_run(&p, (const char *[]){ "run", "--firmware", guest("hello"), "--until-re", "x{3}",
-				     NULL }, 0);
+				     NULL }, 8);
 	ck_assert_str_eq(p.out, "Hello from the guest\n");
+	ck_assert_str_eq(p.err, "lkvm-sev: the guest powered off without printing an --until "
+			 "marker\n");
+	ci_run(&p, (const char *[]){ "run", "--firmware", guest("hello"), "--until", "Goodbye",
+				     NULL }, 8);
+	ck_assert_str_eq(p.err, "lkvm-sev: the guest powered off without printing an --until "
+			 "marker\n");
+	/* Without a marker asked for, a power-off is a success. */
+	ci_run(&p, (const char *[]){ "run", "--firmware", guest("hello"), "--fail-on", "x", NULL },
+	       0);
+	ck_assert_str_eq(p.err, "");
 }
 END_TEST
 
@@ -122,6 +132,8 @@ START_TEST(marker_options)
 	ci_run(&p, (const char *[]){ "run", "--until-re", "a", "--until-re", "b", NULL }, 2);
 	ci_run(&p, (const char *[]){ "run", "--help", NULL }, 0);
 	ck_assert_ptr_nonnull(strstr(p.out, "  6    the guest printed a --fail-on marker\n"));
+	ck_assert_ptr_nonnull(strstr(p.out, "  8    the guest powered off without printing an "
+				     "--until or --until-re\n"));
 }
 END_TEST
 
@@ -339,6 +351,11 @@ START_TEST(report_kinds)
 	report_expect(dir, "reason", "the guest printed a --fail-on marker");
 	report_expect(dir, "message", "guest printed failure marker 'PANIC'");
 	report_expect(dir, "serial_tail.20", "PANIC");
+	report_run(dir, (const char *[]){ "--firmware", guest("hello"), "--until", "Goodbye",
+					  NULL }, 8);
+	report_expect(dir, "reason", "the guest powered off without printing an --until marker");
+	report_expect(dir, "message", "the guest powered off without printing an --until marker");
+	ck_assert(!report_has("marker"));
 
 	/* SEV on a host without it: the report says why, with no timeline but the end. */
 	if (report_run(dir, (const char *[]){ "--sev", NULL }, -1) == 125) {
