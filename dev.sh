@@ -12,7 +12,7 @@ set -eu
 cd "$(dirname "$0")"
 
 PACKAGES="gcc make binutils pkg-config libfdt-dev nettle-dev liburing-dev check ovmf acpica-tools python3
-	busybox-static cpio xz-utils mtools passt"
+	busybox-static cpio xz-utils mtools passt device-tree-compiler"
 # The nested test bed's L1 runs under QEMU 10 from Debian's own
 # bookworm-backports suite (tests/nested/README.md), which also has the
 # Linux 6.12 kernel package the bed downloads.

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Flattened device tree of the machine, through libfdt's sequential writer. */
+#include <ctype.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libfdt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "machine/dtb.h"
 
 #define DTB_MAX_SIZE (64 * 1024)
+#define DTB_NODE_NAME_MAX 31	/* before the @ */
 
 /* libfdt calls all return 0 or a negative FDT_ERR_*: collect the first. */
 struct dtb_ctx {
@@ -31,12 +34,27 @@ static void dtb_reg(struct dtb_ctx *c, uint64_t base, uint64_t size)
 	dtb_check(c, fdt_property(c->fdt, "reg", reg, sizeof(reg)));
 }
 
-static void dtb_begin(struct dtb_ctx *c, const char *name, uint64_t unit)
+/*
+ * name@unit (name alone without @has_unit), the name cut to the characters
+ * and length a node name may have (the devicetree specification, 2.2.1):
+ * "fw_cfg DMA" is fw_cfg-DMA.
+ */
+static void dtb_begin_node(struct dtb_ctx *c, const char *name, bool has_unit, uint64_t unit)
 {
 	char node[64];
+	size_t i;
 
-	snprintf(node, sizeof(node), "%s@%" PRIx64, name, unit);
+	for (i = 0; name[i] && i < DTB_NODE_NAME_MAX; i++)
+		node[i] = isalnum((unsigned char)name[i]) || strchr(",._+-", name[i]) ? name[i] : '-';
+	node[i] = '\0';
+	if (has_unit)
+		snprintf(node + i, sizeof(node) - i, "@%" PRIx64, unit);
 	dtb_check(c, fdt_begin_node(c->fdt, node));
+}
+
+static void dtb_begin(struct dtb_ctx *c, const char *name, uint64_t unit)
+{
+	dtb_begin_node(c, name, true, unit);
 }
 
 static void dtb_memory(struct dtb_ctx *c, uint64_t base, uint64_t size)
@@ -87,11 +105,16 @@ static void dtb_bus(struct dtb_ctx *c, const char *node, const struct bus *bus)
 	}
 	for (i = 0; i < bus->nr_windows; i++) {
 		uint64_t state = atomic_load(&bus->w[i]->state);
+		bool on = state & BUS_WINDOW_ON;
 
-		dtb_begin(c, bus->w[i]->name, state & ~BUS_WINDOW_ON);
-		dtb_reg(c, state & ~BUS_WINDOW_ON, bus->w[i]->len);
+		/* Not placed yet: no address, so no unit address and no reg. */
+		dtb_begin_node(c, bus->w[i]->name, on, state & ~BUS_WINDOW_ON);
+		if (on)
+			dtb_reg(c, state & ~BUS_WINDOW_ON, bus->w[i]->len);
+		else
+			dtb_check(c, fdt_property_u64(c->fdt, "lkvm,size", bus->w[i]->len));
 		dtb_check(c, fdt_property_string(c->fdt, "lkvm,placement", "guest-programmed"));
-		if (!(state & BUS_WINDOW_ON))
+		if (!on)
 			dtb_check(c, fdt_property_string(c->fdt, "status", "disabled"));
 		dtb_check(c, fdt_end_node(c->fdt));
 	}
