@@ -34,6 +34,7 @@ static const char measure_usage[] =
 "                       EPYC, EPYC-v1..v4, EPYC-IBPB (0x800f12), EPYC-Rome\n"
 "                       (0x830f10), EPYC-Milan (0xa00f11), EPYC-Genoa\n"
 "                       (0xa10f10), EPYC-Turin (0xb00f00), with their -vN\n"
+"                       versions; host: this machine's own (QEMU's -cpu host)\n"
 "  --cpu-sig HEX        the signature itself; one of the two is required for\n"
 "                       SEV-ES and SNP\n"
 "  --debug-swap         the VM's VMSA features include DEBUG_SWAP (0x20)\n"

@@ -93,7 +93,7 @@ static const char run_usage[] =
 "                       QEMU's -bios); --firmware with --sev-snp behaves so too\n"
 "  --policy HEX         guest policy (default SEV 0x1, SEV-ES 0x5, SNP 0x30000)\n"
 "  --cpu MODEL, --cpu-sig HEX  the vCPU model whose signature is in every VMSA\n"
-"                       (default: the host's, KVM_GET_SUPPORTED_CPUID leaf 1)\n"
+"                       (default, or --cpu host: the host's, CPUID leaf 1)\n"
 "  --debug-swap, --vmsa-features HEX  KVM_SEV_INIT2's VMSA features\n"
 "  --legacy-vm-type     KVM_SEV_INIT / KVM_SEV_ES_INIT on a default VM\n"
 "  --direct-vmsa auto|on|off  SNP: lkvm-sev places the BSP's VMSA itself\n"

@@ -15,7 +15,7 @@ _lkvm_sev_run_opts="--firmware --vars -k --kernel -i --initrd -p --params --pit 
 _lkvm_sev_measure_opts="--sev --sev-es --sev-snp --firmware -c --cpus --cpu --cpu-sig
 	--debug-swap --vmsa-features --legacy-vm-type --direct-vmsa --direct-vmsa-gpa
 	-k --kernel -i --initrd -p --params --firmware-digest-only --json -h --help"
-_lkvm_sev_cpu_models="EPYC EPYC-v1 EPYC-v2 EPYC-v3 EPYC-v4 EPYC-IBPB
+_lkvm_sev_cpu_models="host EPYC EPYC-v1 EPYC-v2 EPYC-v3 EPYC-v4 EPYC-IBPB
 	EPYC-Rome EPYC-Rome-v1 EPYC-Rome-v2 EPYC-Rome-v3 EPYC-Rome-v4
 	EPYC-Milan EPYC-Milan-v1 EPYC-Milan-v2 EPYC-Genoa EPYC-Genoa-v1 EPYC-Turin"
 

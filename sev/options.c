@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Parsing and checking the SEV options that `run` and `measure` share. */
+#include <cpuid.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -51,7 +52,15 @@ static int parse_cpu(int opt, const char *arg, struct sev_opts *o, struct lk_err
 
 	if (o->have_cpu_sig)
 		return err_set(err, LK_EXIT_USAGE, "--cpu and --cpu-sig: give one of them, once");
-	if (opt == SEV_OPT_CPU) {
+	if (opt == SEV_OPT_CPU && !strcmp(arg, "host")) {
+		unsigned int eax, ebx, ecx, edx;
+
+		/* QEMU's -cpu host: this machine's signature, CPUID leaf 1, as KVM reports it. */
+		__cpuid(1, eax, ebx, ecx, edx);
+		(void)ebx, (void)ecx, (void)edx;
+		o->cpu_sig = eax;
+		o->cpu_model = arg;
+	} else if (opt == SEV_OPT_CPU) {
 		if (!cpu_model_sig(arg, &o->cpu_sig))
 			return err_set(err, LK_EXIT_USAGE, "--cpu %s: unknown CPU model (known: "
 				       "%s; or give --cpu-sig HEX)", arg, cpu_model_names());
