@@ -486,9 +486,12 @@ int cmd_run(int argc, char **argv, struct lk_err *err)
 	int status;
 
 	r = cli_parse_run(argc, argv, &cfg, err);
-	if (r != CLI_OK)
+	if (r != CLI_OK) {
+		marker_cfg_release(&cfg.markers);
 		return cli_stop(r, run_usage);
+	}
 	status = machine_run(&cfg, err);
+	marker_cfg_release(&cfg.markers);
 	fflush(stdout);	/* the guest's output before lkvm-sev's last word */
 	return status;
 }

@@ -20,6 +20,13 @@
 
 #define MARKER_MAX	16	/* --until and --fail-on, each */
 #define MARKER_LINE_MAX	1024	/* --until-re sees at most the last this many bytes of a line */
+/*
+ * --until-re's compiled size: glibc copies bounded repetitions, 20,000
+ * atoms cost it about 25 MB and 20 ms; (a{1,255}){1,255} (65,025) 150 MB,
+ * and deeper nests gigabytes and seconds before the VM starts.
+ */
+#define MARKER_RE_COST_MAX	20000
+#define MARKER_RE_DEPTH		32	/* groups nested, plus the top level */
 
 struct marker_cfg {
 	const char *until[MARKER_MAX];
@@ -27,6 +34,8 @@ struct marker_cfg {
 	const char *fail_on[MARKER_MAX];
 	unsigned int nr_fail_on;
 	const char *until_re;	/* POSIX extended; NULL: none */
+	regex_t re;		/* @until_re, compiled once by marker_cfg_check() */
+	bool re_ready;
 };
 
 struct marker {
@@ -35,8 +44,7 @@ struct marker {
 	size_t until_len[MARKER_MAX], fail_len[MARKER_MAX];
 	char *win;		/* the last bytes, at most 2 * max_len before sliding */
 	size_t win_len, max_len;
-	bool has_re;
-	regex_t re;
+	const regex_t *re;	/* the configuration's, or NULL */
 	char *line;		/* --until-re: the current line, NUL-terminated */
 	size_t line_len;
 	bool seen;		/* a marker matched (the first one decided) */
@@ -45,8 +53,13 @@ struct marker {
 	struct timespec seen_at;	/* CLOCK_MONOTONIC */
 };
 
-/* Checks @cfg (empty markers, a bad regex): status 2 with the reason. */
-int marker_cfg_check(const struct marker_cfg *cfg, struct lk_err *err);
+/*
+ * Checks @cfg (empty markers, a bad regex, one too costly to compile) and
+ * compiles --until-re, once: status 2 with the reason.
+ */
+int marker_cfg_check(struct marker_cfg *cfg, struct lk_err *err);
+/* The compiled --until-re freed, once no marker uses @cfg any more. */
+void marker_cfg_release(struct marker_cfg *cfg);
 /* Whether any marker is set: without one, no hook is installed at all. */
 bool marker_cfg_any(const struct marker_cfg *cfg);
 

@@ -182,13 +182,15 @@ START_TEST(dump_dtb_pci_bars)
 	fdt = test_read_file(path, &size);
 	for (i = 0; i < 3; i++) {
 		int node = fdt_path_offset(fdt, bars[i]), len;
-		const fdt64_t *size_prop;
+		const void *size_prop;
+		fdt64_t size_be;	/* properties are only 4-byte aligned */
 
 		ck_assert_msg(node >= 0, "no %s", bars[i]);
 		ck_assert_ptr_null(fdt_getprop(fdt, node, "reg", NULL));
 		size_prop = fdt_getprop(fdt, node, "lkvm,size", &len);
 		ck_assert_msg(size_prop && len == 8, "%s: no lkvm,size", bars[i]);
-		ck_assert_uint_eq(fdt64_to_cpu(*size_prop), sizes[i]);
+		memcpy(&size_be, size_prop, sizeof(size_be));
+		ck_assert_uint_eq(fdt64_to_cpu(size_be), sizes[i]);
 		ck_assert_str_eq(fdt_getprop(fdt, node, "status", NULL), "disabled");
 		ck_assert_str_eq(fdt_getprop(fdt, node, "lkvm,placement", NULL),
 				 "guest-programmed");

@@ -237,11 +237,26 @@ START_TEST(marker_fail_and_regex)
 	ck_assert(stop_requested(&st));
 	ck_assert_int_eq(atomic_load(&st.status), 0);
 	marker_destroy(&m);
+	marker_cfg_release(&cfg);
 	stop_destroy(&st);
 
 	cfg = (struct marker_cfg){ .until_re = "a{1" };
 	ck_assert_int_eq(marker_cfg_check(&cfg, &err), -1);
 	ck_assert_int_eq(err.status, LK_EXIT_USAGE);
+
+	/* Compiling may not cost without bound: repetitions multiply. */
+	cfg = (struct marker_cfg){ .until_re = "(a{1,100}){1,100}x" };
+	ck_assert_int_eq(marker_cfg_check(&cfg, &err), 0);
+	marker_cfg_release(&cfg);
+	cfg = (struct marker_cfg){ .until_re = "((a{1,100}){1,100}){1,100}" };
+	ck_assert_int_eq(marker_cfg_check(&cfg, &err), -1);
+	ck_assert_str_eq(err.msg, "--until-re '((a{1,100}){1,100}){1,100}': its repetitions "
+			 "expand to more than 20000 atoms (or nest deeper than 31 groups), too "
+			 "costly to compile");
+	cfg = (struct marker_cfg){ .until_re = "([ab]{1,200}|c+){1,200}" };
+	ck_assert_int_eq(marker_cfg_check(&cfg, &err), -1);
+	cfg = (struct marker_cfg){ .until_re = "a{2,}{3}{9999}" };
+	ck_assert_int_eq(marker_cfg_check(&cfg, &err), -1);
 }
 END_TEST
 
