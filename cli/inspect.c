@@ -344,13 +344,13 @@ int cmd_inspect(int argc, char **argv, struct lk_err *err)
 	r = inspect_parse(argc, argv, &cfg, err);
 	if (r != CLI_OK)
 		return cli_stop(r, inspect_usage);
-	if (file_map("inspect", cfg.file, PROT_READ, &data, &size, err))
+	if (file_load("inspect", cfg.file, PROT_READ, &data, &size, err))
 		return -1;
 	r = ovmf_parse(cfg.file, data, size, &info, err);
 	if (!r && cfg.json)
 		print_json(cfg.file, &info);
 	else if (!r)
 		print_text(cfg.file, &info, data);
-	file_unmap(data, size);
+	file_unload(data, size);
 	return r ? -1 : 0;
 }

@@ -32,13 +32,15 @@ int fw_image_open(struct fw_image *fw, const char *path, struct lk_err *err)
 
 	*fw = (struct fw_image){ .path = path };
 	/*
-	 * Private and writable: KVM may need to write the pages (SEV launch
-	 * updates encrypt in place), and copy-on-write keeps the file intact.
+	 * A private, writable copy: KVM may need to write the pages (SEV
+	 * launch updates encrypt in place), the file stays intact, and the
+	 * image that boots (and is hashed for the report) is the one read now,
+	 * whatever happens to the file during the run.
 	 */
-	if (file_map("--firmware", path, PROT_READ | PROT_WRITE, &p, &size, err))
+	if (file_load("--firmware", path, PROT_READ | PROT_WRITE, &p, &size, err))
 		return -1;
 	if (fw_check_size(err, path, size)) {
-		file_unmap(p, size);
+		file_unload(p, size);
 		return -1;
 	}
 	fw->size = size;

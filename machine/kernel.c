@@ -49,7 +49,7 @@ int bzimage_setup_size(const uint8_t *d, size_t size, uint32_t *setup_size, cons
 static int kernel_map(const char *opt, const char *path, void **data, size_t *size,
 		      struct lk_err *err)
 {
-	if (file_map(opt, path, PROT_READ, data, size, err))
+	if (file_load(opt, path, PROT_READ, data, size, err))
 		return -1;
 	/* fw_cfg sizes are 32-bit. */
 	if (*size > UINT32_MAX)
@@ -78,8 +78,8 @@ int kernel_load(struct kernel_image *k, const char *kernel, const char *initrd,
 
 void kernel_unload(struct kernel_image *k)
 {
-	file_unmap(k->file, k->file_size);
-	file_unmap(k->initrd, k->initrd_size);
+	file_unload(k->file, k->file_size);
+	file_unload(k->initrd, k->initrd_size);
 	free(k->cmdline);
 	memset(k, 0, sizeof(*k));
 }

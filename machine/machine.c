@@ -134,6 +134,7 @@ static int machine_build(struct machine *m, struct lk_err *err)
 	if (cfg->firmware ? fw_image_open(&m->fw, cfg->firmware, err)
 			  : fw_image_embedded(&m->fw, err))
 		return -1;
+	machine_report_hash_firmware(m);
 	if (machine_check_vars(m, &vars_size, err))
 		return -1;
 	if (cfg->kernel && kernel_load(&m->kernel, cfg->kernel, cfg->initrd, cfg->cmdline, err))

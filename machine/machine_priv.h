@@ -113,6 +113,8 @@ struct machine {
 	bool marker_on;
 	int serial_log_fd;	/* --serial-log, -1 without */
 	FILE *report;		/* --report, opened at start-up */
+	uint8_t fw_sha256[32];	/* with --report: the image as it was read */
+	bool fw_hashed;
 	struct serial_tail tail;	/* with --report */
 	struct timespec t0;	/* machine_run's start, CLOCK_MONOTONIC */
 	struct timespec tl[TL_NR];	/* tv_sec 0: did not happen */
@@ -134,6 +136,8 @@ void machine_mark(struct machine *m, enum machine_tl point);
 void machine_serial_out(void *ctx, uint8_t c);
 int machine_report_open(struct machine *m, struct lk_err *err);
 void machine_report(struct machine *m, int status, const struct lk_err *err);
+/* With --report: the firmware's hash, taken before a launch encrypts it in place. */
+void machine_report_hash_firmware(struct machine *m);
 
 /* platform.c */
 int machine_fw_cfg(struct machine *m, const struct guest_mem *mem, struct lk_err *err);

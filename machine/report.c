@@ -122,21 +122,29 @@ static void report_vm(struct json *j, const struct machine *m)
 	json_obj_end(j);
 }
 
+void machine_report_hash_firmware(struct machine *m)
+{
+	struct sha256_ctx c;
+
+	_Static_assert(sizeof(m->fw_sha256) == SHA256_DIGEST_SIZE, "sha256 size");
+	if (!m->report || !m->fw.data)
+		return;
+	sha256_init(&c);
+	sha256_update(&c, m->fw.size, m->fw.data);
+	sha256_digest(&c, sizeof(m->fw_sha256), m->fw_sha256);
+	m->fw_hashed = true;
+}
+
 static void report_firmware(struct json *j, const struct machine *m)
 {
-	uint8_t d[SHA256_DIGEST_SIZE];
-	struct sha256_ctx c;
-	char hex[2 * sizeof(d) + 1];
+	char hex[2 * sizeof(m->fw_sha256) + 1];
 	unsigned int i;
 
 	json_obj_begin(j, "firmware");
 	json_str(j, "file", m->fw.path ? m->fw.path : m->cfg->firmware);
-	if (m->fw.data) {
-		sha256_init(&c);
-		sha256_update(&c, m->fw.size, m->fw.data);
-		sha256_digest(&c, sizeof(d), d);
-		for (i = 0; i < sizeof(d); i++)
-			snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	if (m->fw_hashed) {
+		for (i = 0; i < sizeof(m->fw_sha256); i++)
+			snprintf(hex + 2 * i, 3, "%02x", m->fw_sha256[i]);
 		json_int(j, "size", (long long)m->fw.size);
 		json_str(j, "sha256", hex);
 	}

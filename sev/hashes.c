@@ -50,15 +50,15 @@ int sev_hash_file(const char *opt, const char *path, uint8_t out[SEV_HASH_LEN],
 	size_t size;
 	void *data;
 
-	/* file_map() refuses empty files, which are fine here (an empty initrd). */
+	/* file_load() refuses empty files, which are fine here (an empty initrd). */
 	if (!stat(path, &st) && S_ISREG(st.st_mode) && !st.st_size) {
 		sev_hash_bytes(out, "", 0);
 		return 0;
 	}
-	if (file_map(opt, path, PROT_READ, &data, &size, err))
+	if (file_load(opt, path, PROT_READ, &data, &size, err))
 		return -1;
 	sev_hash_bytes(out, data, size);
-	file_unmap(data, size);
+	file_unload(data, size);
 	return 0;
 }
 

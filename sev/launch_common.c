@@ -21,7 +21,7 @@ int launch_owner_map(const char *opt, const char *path, struct owner_file *f,
 	*f = (struct owner_file){ 0 };
 	if (!path)
 		return 0;
-	return file_map(opt, path, PROT_READ | PROT_WRITE, &f->data, &f->size, err);
+	return file_load(opt, path, PROT_READ | PROT_WRITE, &f->data, &f->size, err);
 }
 
 void launch_owner_unmap(struct owner_file *f)
@@ -29,7 +29,7 @@ void launch_owner_unmap(struct owner_file *f)
 	if (!f->data)
 		return;
 	explicit_bzero(f->data, f->size);	/* secrets do not outlive their use */
-	file_unmap(f->data, f->size);
+	file_unload(f->data, f->size);
 	f->data = NULL;
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Input files the user names on the command line: mapped private, or locked. */
+/* Input files the user names on the command line: read into private memory, or locked. */
 #ifndef LKVM_UTIL_FILE_H
 #define LKVM_UTIL_FILE_H
 
@@ -9,13 +9,16 @@
 #include "util/err.h"
 
 /*
- * Maps @path (named by option @opt in messages) MAP_PRIVATE with @prot:
- * the file itself is never written. Refuses with status 2 and one line a
- * missing or unreadable file, anything but a regular file, and an empty one.
+ * Reads @path (named by option @opt in messages) into private anonymous
+ * memory, then protected as @prot: the file is never written, and what the
+ * run uses cannot change or vanish under it (a mapping of the file would
+ * give SIGBUS once the file is truncated). Refuses with status 2 and one
+ * line a missing or unreadable file, anything but a regular file, an empty
+ * one, and one that changed size while it was read.
  */
-int file_map(const char *opt, const char *path, int prot, void **data, size_t *size,
-	     struct lk_err *err);
-void file_unmap(void *data, size_t size);
+int file_load(const char *opt, const char *path, int prot, void **data, size_t *size,
+	      struct lk_err *err);
+void file_unload(void *data, size_t size);
 
 /*
  * An OFD lock on all of @fd, as QEMU takes on images: shared for a reader

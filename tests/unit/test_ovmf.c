@@ -277,10 +277,10 @@ START_TEST(debian_ovmf)
 
 	ck_assert_msg(!access(path, R_OK), "%s is missing: install Debian's ovmf package "
 		      "(./dev.sh does)", path);
-	ck_assert_msg(!file_map("--firmware", path, PROT_READ, &p, &size, &err), "%s",
+	ck_assert_msg(!file_load("--firmware", path, PROT_READ, &p, &size, &err), "%s",
 		      err.msg);
 	ck_assert_msg(!ovmf_parse(path, p, size, &info, &err), "%s", err.msg);
-	file_unmap(p, size);
+	file_unload(p, size);
 	ck_assert_uint_eq(info.size, 2 << 20);
 	ck_assert_uint_eq(info.load_gpa, 0xffe00000);
 	check_edk2_table(&info, 2 << 20);
