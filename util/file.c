@@ -2,6 +2,7 @@
 /* Reading user-named input files, with one clear message per way to fail. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -24,6 +25,30 @@ static bool file_read_all(int fd, uint8_t *p, size_t size)
 		done += (size_t)n;
 	}
 	return true;
+}
+
+/*
+ * @size bytes of private memory, named after @opt where /proc/PID/maps
+ * shows it ("/memfd:lkvm-sev --firmware"): a private mapping of an empty
+ * memfd, whose pages are all copies of our own.
+ */
+static void *file_private_memory(const char *opt, size_t size)
+{
+	char name[64];
+	void *p;
+	int fd;
+
+	snprintf(name, sizeof(name), "lkvm-sev %s", opt);
+	fd = memfd_create(name, MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, (off_t)size)) {
+		if (fd >= 0)
+			close(fd);
+		return mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			    0);
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	return p;
 }
 
 int file_load(const char *opt, const char *path, int prot, void **data, size_t *size,
@@ -51,8 +76,7 @@ int file_load(const char *opt, const char *path, int prot, void **data, size_t *
 		close(fd);
 		return err_set(err, LK_EXIT_USAGE, "%s %s: empty file", opt, path);
 	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		 -1, 0);
+	p = file_private_memory(opt, (size_t)st.st_size);
 	if (p == MAP_FAILED) {
 		close(fd);
 		return err_sys(err, "%s %s: no memory for its %lld bytes", opt, path,
