@@ -114,6 +114,8 @@ static const char run_usage[] =
 "  6    the guest printed a --fail-on marker\n"
 "  8    the guest powered off without printing an --until or --until-re\n"
 "       marker (0 is for the marker)\n"
+"  10   the run ended, but --report could not be written (a warning says\n"
+"       why and the status it would have reported)\n"
 "  124  --timeout expired\n"
 "  125  the host cannot run this VM, or a KVM call failed\n"
 "  126  the guest crashed (triple fault, KVM internal error, write to\n"

@@ -13,10 +13,13 @@
 
 struct debugcon {
 	int fd;
+	const char *path;
+	int write_errno;	/* why writing failed (the file stopped then); 0 */
 };
 
 /* Opens (creates, truncates) @path. Status 2 if it cannot. */
 int debugcon_init(struct debugcon *d, const char *path, struct bus *pio, struct lk_err *err);
+/* Closes the file, with one warning if writing it failed during the run. */
 void debugcon_destroy(struct debugcon *d);
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* 16550A UART emulation. */
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,6 +21,16 @@ void serial_init(struct serial *s, int out_fd, serial_irq_fn irq, void *irq_ctx)
 void serial_destroy(struct serial *s)
 {
 	pthread_mutex_destroy(&s->lock);
+}
+
+/*
+ * On the exit path: the log stops, and why is kept for the one warning at
+ * the end (the log's owner gives it); the descriptor stays the owner's.
+ */
+static void serial_log_failed(struct serial *s)
+{
+	s->log_errno = errno;
+	s->log_fd = -1;
 }
 
 void serial_set_log(struct serial *s, int fd)
@@ -91,7 +102,7 @@ static void serial_transmit(struct serial *s, uint8_t c)
 			s->out_fd = -1;
 	}
 	if (s->log_fd >= 0 && !(s->mcr & UART_MCR_LOOP) && write(s->log_fd, &c, 1) < 0)
-		s->log_fd = -1;
+		serial_log_failed(s);
 	if (s->out_hook && !(s->mcr & UART_MCR_LOOP))
 		s->out_hook(s->out_ctx, c);
 	s->thri_pending = true;	/* the transmitter is empty again at once */
@@ -105,7 +116,7 @@ void serial_emit(struct serial *s, const uint8_t *buf, size_t n)
 	if (s->out_fd >= 0 && write(s->out_fd, buf, n) < 0)
 		s->out_fd = -1;
 	if (s->log_fd >= 0 && write(s->log_fd, buf, n) < 0)
-		s->log_fd = -1;
+		serial_log_failed(s);
 	for (i = 0; s->out_hook && i < n; i++)
 		s->out_hook(s->out_ctx, buf[i]);
 	pthread_mutex_unlock(&s->lock);

@@ -63,6 +63,7 @@ struct serial {
 	pthread_mutex_t lock;
 	int out_fd;			/* -1: output discarded */
 	int log_fd;			/* a copy of the output; -1: none */
+	int log_errno;			/* why writing it failed (it stopped then); 0 */
 	serial_irq_fn irq;
 	void *irq_ctx;
 	serial_out_fn out_hook;		/* NULL: none, and no cost */

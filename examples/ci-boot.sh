@@ -84,6 +84,7 @@ why() {
 	4) echo "the guest reset itself" ;;
 	6) echo "a --fail-on marker appeared" ;;
 	8) echo "powered off without the --until marker" ;;
+	10) echo "the run's --report could not be written" ;;
 	124) echo "--timeout expired" ;;
 	125) echo "the host cannot run this VM" ;;
 	126) echo "the guest crashed" ;;

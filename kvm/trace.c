@@ -8,15 +8,19 @@
 
 #include "kvm/trace.h"
 #include "kvm/uapi.h"
+#include "util/file.h"
 
 FILE *kvm_trace_fp;
 static struct timespec kvm_trace_t0;
 
+static const char *kvm_trace_path;
+
 int kvm_trace_open(const char *path, struct lk_err *err)
 {
-	kvm_trace_fp = fopen(path, "we");
+	kvm_trace_fp = file_create_stream("--trace", path, err);
 	if (!kvm_trace_fp)
-		return err_set(err, LK_EXIT_USAGE, "--trace %s: %s", path, strerror(errno));
+		return -1;
+	kvm_trace_path = path;
 	clock_gettime(CLOCK_MONOTONIC, &kvm_trace_t0);
 	return 0;
 }
@@ -24,11 +28,18 @@ int kvm_trace_open(const char *path, struct lk_err *err)
 void kvm_trace_close(void)
 {
 	FILE *f = kvm_trace_fp;
+	int e;
 
 	if (!f)
 		return;
 	kvm_trace_fp = NULL;
-	fclose(f);
+	/* stdio remembers that a write failed, not why: the last flush says. */
+	e = fflush(f) ? errno : ferror(f) ? EIO : 0;
+	if (fclose(f) && !e)
+		e = errno;
+	if (e)
+		warn("--trace %s: writing failed (%s): the trace is incomplete", kvm_trace_path,
+		     strerror(e));
 }
 
 /* Seconds since the trace began, to the microsecond. */

@@ -20,6 +20,7 @@
 #include "devices/piix4_pm.h"
 #include "devices/virtio_console.h"
 #include "machine/machine_priv.h"
+#include "util/file.h"
 
 /* An ISA line from the UART or the PCI interrupt router. */
 static void machine_isa_line(struct machine *m, unsigned int irq, bool level)
@@ -50,20 +51,21 @@ static int dev_serial(struct machine *m, const struct dev_services *svc, struct 
 		return -1;
 	if (!m->cfg->serial_log)
 		return 0;
-	m->serial_log_fd = open(m->cfg->serial_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-				0644);
+	m->serial_log_fd = file_create("--serial-log", m->cfg->serial_log, err);
 	if (m->serial_log_fd < 0)
-		return err_set(err, LK_EXIT_USAGE, "--serial-log %s: %s", m->cfg->serial_log,
-			       strerror(errno));
+		return -1;
 	serial_set_log(&m->serial, m->serial_log_fd);
 	return 0;
 }
 
 static void dev_serial_destroy(struct machine *m)
 {
+	if (m->serial.log_errno)
+		warn("--serial-log %s: writing failed (%s): the log stops there",
+		     m->cfg->serial_log, strerror(m->serial.log_errno));
 	if (m->serial_log_fd >= 0) {
 		/* Every byte is already written; this makes the log durable. */
-		if (fdatasync(m->serial_log_fd) && errno != EINVAL)
+		if (!m->serial.log_errno && fdatasync(m->serial_log_fd) && errno != EINVAL)
 			warn("--serial-log %s: %s", m->cfg->serial_log, strerror(errno));
 		close(m->serial_log_fd);
 		m->serial_log_fd = -1;

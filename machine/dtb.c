@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "machine/dtb.h"
+#include "util/file.h"
 
 #define DTB_MAX_SIZE (64 * 1024)
 #define DTB_NODE_NAME_MAX 31	/* before the @ */
@@ -194,13 +195,13 @@ int dtb_write(const struct dtb_machine *m, const char *path, struct lk_err *err)
 	size = dtb_build(m, buf, DTB_MAX_SIZE, err);
 	if (size < 0)
 		goto out;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd >= 0) {
-		bool written = write(fd, buf, (size_t)size) == size;
-
-		if (!close(fd) && written)
-			r = 0;
-	}
+	fd = file_create("--dump-dtb", path, err);
+	if (fd < 0)
+		goto out;
+	if (write(fd, buf, (size_t)size) == size && !close(fd))
+		r = 0;
+	else
+		close(fd);
 	if (r) {
 		err_sys(err, "--dump-dtb %s", path);
 		err->status = LK_EXIT_USAGE;

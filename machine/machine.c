@@ -260,7 +260,8 @@ static int machine_loop_sources(struct machine *m, struct lk_err *err)
 	       ioloop_add(&m->loop, &m->stdin_src, STDIN_FILENO, machine_stdin, m, err);
 }
 
-static void machine_teardown(struct machine *m, int status, const struct lk_err *err)
+/* Returns @status, or LK_EXIT_NO_REPORT if the report could not be written. */
+static int machine_teardown(struct machine *m, int status, const struct lk_err *err)
 {
 	struct lk_err ignored;
 	unsigned int i;
@@ -271,8 +272,8 @@ static void machine_teardown(struct machine *m, int status, const struct lk_err 
 	ioloop_del(&m->loop, &m->stdin_retry);
 	ioloop_del(&m->loop, &m->timeout_src);
 	/* The vCPUs are joined: their counters and the serial tail are stable. */
-	if (m->report)
-		machine_report(m, status, err);
+	if (m->report && !machine_report(m, status, err))
+		status = LK_EXIT_NO_REPORT;
 	for (i = 0; i < m->nr_vcpus; i++)
 		vcpu_destroy(&m->vcpus[i]);
 	free(m->vcpus);
@@ -306,6 +307,7 @@ static void machine_teardown(struct machine *m, int status, const struct lk_err 
 	stop_destroy(&m->stop);
 	bus_destroy(&m->pio);
 	bus_destroy(&m->mmio);
+	return status;
 }
 
 static const char *const machine_signal_names[] = {
@@ -380,7 +382,7 @@ int machine_run(const struct machine_cfg *cfg, struct lk_err *err)
 				"--until marker");
 		}
 	}
-	machine_teardown(m, status, err);
+	status = machine_teardown(m, status, err);
 	kvm_trace_close();	/* after the last ioctl of the teardown */
 	free(m);
 	return status;

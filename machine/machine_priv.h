@@ -135,7 +135,8 @@ bool machine_shared(void *ctx, uint64_t gpa, uint64_t len);
 void machine_mark(struct machine *m, enum machine_tl point);
 void machine_serial_out(void *ctx, uint8_t c);
 int machine_report_open(struct machine *m, struct lk_err *err);
-void machine_report(struct machine *m, int status, const struct lk_err *err);
+/* Writes the report and closes it; false (after one warning) if it could not. */
+bool machine_report(struct machine *m, int status, const struct lk_err *err);
 /* With --report: the firmware's hash, taken before a launch encrypts it in place. */
 void machine_report_hash_firmware(struct machine *m);
 

@@ -13,6 +13,7 @@
 
 #include "kvm/trace.h"
 #include "machine/machine_priv.h"
+#include "util/file.h"
 #include "util/json.h"
 
 void machine_mark(struct machine *m, enum machine_tl point)
@@ -49,11 +50,8 @@ int machine_report_open(struct machine *m, struct lk_err *err)
 {
 	if (!m->cfg->report)
 		return 0;
-	m->report = fopen(m->cfg->report, "we");
-	if (!m->report)
-		return err_set(err, LK_EXIT_USAGE, "--report %s: %s", m->cfg->report,
-			       strerror(errno));
-	return 0;
+	m->report = file_create_stream("--report", m->cfg->report, err);
+	return m->report ? 0 : -1;
 }
 
 static double ms_since(const struct timespec *t0, const struct timespec *t)
@@ -73,6 +71,8 @@ static const char *report_reason(const struct machine *m, int status)
 		return "the guest reset itself";
 	case LK_EXIT_FAIL_MARKER:
 		return "the guest printed a --fail-on marker";
+	case LK_EXIT_NO_REPORT:
+		return "the report could not be written";
 	case LK_EXIT_NO_MARKER:
 		return "the guest powered off without printing an --until marker";
 	case LK_EXIT_TIMEOUT:
@@ -252,10 +252,11 @@ static void report_tail(struct json *j, const struct machine *m)
 	json_arr_end(j);
 }
 
-void machine_report(struct machine *m, int status, const struct lk_err *err)
+bool machine_report(struct machine *m, int status, const struct lk_err *err)
 {
 	struct timespec end;
 	struct json j;
+	int e;
 
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	json_init(&j, m->report);
@@ -276,9 +277,15 @@ void machine_report(struct machine *m, int status, const struct lk_err *err)
 	json_obj_end(&j);
 	json_finish(&j);
 	/* Durable before the status is seen; a pipe or terminal cannot fsync (EINVAL). */
-	if (fflush(m->report) || ferror(m->report) ||
-	    (fsync(fileno(m->report)) && errno != EINVAL))
-		warn("--report %s: %s", m->cfg->report, strerror(errno));
-	fclose(m->report);
+	e = fflush(m->report) ? errno : ferror(m->report) ? EIO : 0;
+	if (!e && fsync(fileno(m->report)) && errno != EINVAL)
+		e = errno;
+	if (fclose(m->report) && !e)
+		e = errno;
 	m->report = NULL;
+	if (!e)
+		return true;
+	warn("--report %s: writing failed (%s): the run ended with status %d (%s), but its "
+	     "report is missing", m->cfg->report, strerror(e), status, report_reason(m, status));
+	return false;
 }

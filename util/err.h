@@ -17,6 +17,7 @@ enum lk_status {
 	LK_EXIT_RESET = 4,	/* guest asked for a reset */
 	LK_EXIT_FAIL_MARKER = 6,	/* the guest printed a --fail-on marker */
 	LK_EXIT_NO_MARKER = 8,	/* powered off without the --until marker */
+	LK_EXIT_NO_REPORT = 10,	/* the run ended, but --report could not be written */
 	LK_EXIT_TIMEOUT = 124,	/* --timeout expired */
 	LK_EXIT_HOST = 125,	/* host cannot run the VM, or a KVM call failed */
 	LK_EXIT_CRASH = 126,	/* guest crashed */

@@ -102,6 +102,38 @@ void file_unload(void *data, size_t size)
 		munmap(data, size);
 }
 
+int file_create(const char *opt, const char *path, struct lk_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0644);
+
+	if (fd < 0 && errno == ENXIO)
+		return err_set(err, LK_EXIT_USAGE, "%s %s: a FIFO that nobody reads (lkvm-sev "
+			       "would wait for a reader)", opt, path);
+	if (fd < 0) {
+		err_sys(err, "%s %s", opt, path);
+		err->status = LK_EXIT_USAGE;
+		return -1;
+	}
+	/* A reader is there: from now on writes wait for it, as for a terminal. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+FILE *file_create_stream(const char *opt, const char *path, struct lk_err *err)
+{
+	int fd = file_create(opt, path, err);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		err_sys(err, "%s %s", opt, path);
+	}
+	return f;
+}
+
 int file_lock(int fd, bool write)
 {
 	struct flock lk = { .l_type = write ? F_WRLCK : F_RDLCK, .l_whence = SEEK_SET };

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util/err.h"
 
@@ -19,6 +20,15 @@
 int file_load(const char *opt, const char *path, int prot, void **data, size_t *size,
 	      struct lk_err *err);
 void file_unload(void *data, size_t size);
+
+/*
+ * Creates (or truncates) the output file @path of option @opt for writing:
+ * a descriptor, or -1 with status 2 and one line. A FIFO nobody reads is
+ * refused instead of waited for (the run's --timeout could not hold).
+ */
+int file_create(const char *opt, const char *path, struct lk_err *err);
+/* The same as a stdio stream. */
+FILE *file_create_stream(const char *opt, const char *path, struct lk_err *err);
 
 /*
  * An OFD lock on all of @fd, as QEMU takes on images: shared for a reader

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/json_check.h"
@@ -320,6 +321,50 @@ START_TEST(firmware_truncated_during_run)
 }
 END_TEST
 
+/*
+ * Outputs that cannot be written: a FIFO nobody reads is refused at once
+ * (status 2, no wait for a reader that never comes); a full device
+ * (/dev/full) gets one warning naming the file, and for --report a status
+ * of its own, 10, saying the report is missing.
+ */
+START_TEST(outputs_unwritable)
+{
+	static const char *const opts[] = { "--serial-log", "--report", "--trace", "--debugcon",
+					    "--dump-dtb" };
+	static const char *const full[] = {
+		"lkvm-sev: warning: --serial-log /dev/full: writing failed (No space left on "
+		"device): the log stops there\n",
+		"lkvm-sev: warning: --report /dev/full: writing failed (No space left on device): "
+		"the run ended with status 0 (the guest powered off), but its report is missing\n",
+		"lkvm-sev: warning: --trace /dev/full: writing failed (No space left on device): "
+		"the trace is incomplete\n",
+		"lkvm-sev: warning: --debugcon /dev/full: writing failed (No space left on device): "
+		"the file stops there\n",
+		"lkvm-sev: --dump-dtb /dev/full: No space left on device\n",
+	};
+	static const int full_status[] = { 0, 10, 0, 0, 2 };
+	char dir[64], fifo[128], want[512];
+	struct vmm_proc p;
+	unsigned int i;
+
+	test_dir_create(dir, sizeof(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		ci_run(&p, (const char *[]){ "run", "--firmware", guest("hello"), opts[i], fifo,
+					     "--timeout", "20", NULL }, 2);
+		ck_assert_msg(p.secs < 5, "%s FIFO: %.1f s", opts[i], p.secs);
+		snprintf(want, sizeof(want), "lkvm-sev: %s %s: a FIFO that nobody reads (lkvm-sev "
+			 "would wait for a reader)\n", opts[i], fifo);
+		ck_assert_str_eq(p.err, want);
+		ci_run(&p, (const char *[]){ "run", "--firmware", guest("hello"), opts[i],
+					     "/dev/full", "--timeout", "20", NULL }, full_status[i]);
+		ck_assert_str_eq(p.err, full[i]);
+	}
+	test_dir_remove(dir);
+}
+END_TEST
+
 START_TEST(report_kinds)
 {
 	char dir[64];
@@ -528,6 +573,7 @@ Suite *ci_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, report_kinds);
 	tcase_add_test(tc, firmware_truncated_during_run);
+	tcase_add_test(tc, outputs_unwritable);
 	tcase_add_test(tc, report_signals);
 	tcase_add_test(tc, report_bad_path);
 	suite_add_tcase(s, tc);
