@@ -113,7 +113,7 @@ static void run_sev_term(struct vcpu *v, const struct run_ctx *ctx)
 static bool run_hypercall(struct vcpu *v, const struct run_ctx *ctx)
 {
 	struct kvm_run *run = v->run;
-	uint64_t gpa = run->hypercall.args[0], size = run->hypercall.args[1] * 4096;
+	uint64_t gpa = run->hypercall.args[0], npages = run->hypercall.args[1];
 	bool to_private = run->hypercall.args[2] & LK_KVM_MAP_GPA_RANGE_ENCRYPTED;
 
 	if (run->hypercall.nr != LK_KVM_HC_MAP_GPA_RANGE || !ctx->convert) {
@@ -121,8 +121,12 @@ static bool run_hypercall(struct vcpu *v, const struct run_ctx *ctx)
 			     "%llu", v->id, (unsigned long long)run->hypercall.nr);
 		return false;
 	}
-	/* Non-zero: KVM reports a PSC error to the guest, which then terminates. */
-	run->hypercall.ret = ctx->convert(ctx->conv_ctx, gpa, size, to_private) ? 1 : 0;
+	/*
+	 * Non-zero: KVM reports a PSC error to the guest, which then
+	 * terminates. A page count whose size overflows is refused, not wrapped.
+	 */
+	run->hypercall.ret = !npages || npages > (UINT64_MAX - gpa) / 4096 ||
+			     ctx->convert(ctx->conv_ctx, gpa, npages * 4096, to_private) ? 1 : 0;
 	return true;
 }
 

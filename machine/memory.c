@@ -268,9 +268,31 @@ bool machine_shared(void *ctx, uint64_t gpa, uint64_t len)
 }
 
 /*
+ * Whether [@gpa, +@size) holds the CPUID or secrets page the launch gave
+ * the guest: shared, the host could read the guest's keys in the one and
+ * make up the other, so the guest may not share them.
+ */
+static bool machine_launch_secret(const struct machine *m, uint64_t gpa, uint64_t size)
+{
+	const struct ovmf_info *o = &m->sev.ovmf;
+	int i;
+
+	for (i = 0; i < o->nr_sections; i++) {
+		const struct ovmf_section *s = &o->sections[i];
+
+		if ((s->type == OVMF_SECTION_SNP_SECRETS || s->type == OVMF_SECTION_CPUID) &&
+		    gpa < (uint64_t)s->gpa + s->size && s->gpa < gpa + size)
+			return true;
+	}
+	return false;
+}
+
+/*
  * SNP page-state changes and memory faults (SEV-KVM-API.md §3.3, §3.4),
- * from a vCPU thread: only RAM converts; the stale side is released as QEMU
- * does. It takes the VM's slot lock, the one lock on this path, because
+ * from a vCPU thread: only RAM converts (not the firmware, not the direct
+ * VMSA, and the launch's CPUID and secrets pages never to shared), and a
+ * range past the end of the address space is refused, never wrapped; the
+ * stale side is released as QEMU does. It takes the VM's slot lock, the one lock on this path, because
  * the slot table it reads may change under a flash remap; conversions are
  * rare (guest boot, DMA buffers), so vCPUs do not contend on it. Nothing
  * is allocated.
@@ -282,11 +304,13 @@ int machine_convert(void *ctx, uint64_t gpa, uint64_t size, bool to_private)
 	struct lk_err err;
 	int r = -1;
 
-	if (!size || gpa % 4096 || size % 4096)
+	if (!size || gpa % 4096 || size % 4096 || gpa + size < gpa ||
+	    (!to_private && machine_launch_secret(m, gpa, size)))
 		return -1;
 	pthread_mutex_lock(&m->vm.lock);
 	s = memslot_find(&m->vm.slots, gpa);
-	if (s && s->gmem_fd >= 0 && s->gmem_fd != m->gmem_fw && size <= s->size - (gpa - s->gpa)) {
+	if (s && s->gmem_fd >= 0 && s->gmem_fd != m->gmem_fw && s->gmem_fd != m->gmem_vmsa &&
+	    size <= s->size - (gpa - s->gpa)) {
 		r = gmem_set_private(m->vm.fd, gpa, size, to_private, &err);
 		if (!r && machine_gpa_to_hva(m, gpa, size))
 			machine_mark_shared(m, gpa, size, !to_private);

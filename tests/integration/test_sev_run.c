@@ -282,6 +282,19 @@ static const struct exit_case exit_cases[] = {
 	  NULL },
 	{ "--sev-snp", "fault:shared:0xfffff000:0x1000", 126, "faulted on GPA 0xfffff000" },
 	{ "--sev-snp", "psc:shared:0xfec00000:1", 126, "SEV termination request" },
+	/*
+	 * Pages the guest may not share: the launch's secrets and CPUID pages
+	 * (Debian's OVMF: 0x80d000, 0x80e000), the firmware, the direct VMSA;
+	 * and a page count whose size wraps past 2^64 (2^52 + 1 pages would be
+	 * one page) is refused, not wrapped. Each refusal makes the guest give
+	 * up. Private again is no change for the secrets page, and allowed.
+	 */
+	{ "--sev-snp", "psc:shared:0x80d000:1", 126, "SEV termination request" },
+	{ "--sev-snp", "psc:shared:0x80c000:3", 126, "SEV termination request" },
+	{ "--sev-snp", "psc:private:0x80d000:2;acpi-off", 0, NULL },
+	{ "--sev-snp", "psc:shared:0xffe00000:1", 126, "SEV termination request" },
+	{ "--sev-snp", "psc:shared:0xfffffffff000:1", 126, "SEV termination request" },
+	{ "--sev-snp", "psc:shared:0x100000:0x10000000000001", 126, "SEV termination request" },
 	{ "--sev-snp", "sev-term:1:2", 126, "reason set 1, code 2" },
 	/*
 	 * Devices touch only what an SNP guest shared: a fw_cfg DMA descriptor
