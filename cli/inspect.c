@@ -346,7 +346,11 @@ int cmd_inspect(int argc, char **argv, struct lk_err *err)
 		return cli_stop(r, inspect_usage);
 	if (file_load("inspect", cfg.file, PROT_READ, &data, &size, err))
 		return -1;
-	r = ovmf_parse(cfg.file, data, size, &info, err);
+	if (size >= 16 && ovmf_not_firmware(data, size))
+		r = err_set(err, LK_EXIT_USAGE, "inspect %s: %s", cfg.file,
+			    ovmf_not_firmware(data, size));
+	else
+		r = ovmf_parse(cfg.file, data, size, &info, err);
 	if (!r && cfg.json)
 		print_json(cfg.file, &info);
 	else if (!r)

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 
 #include "firmware/image.h"
+#include "firmware/ovmf.h"
 #include "util/file.h"
 
 /* Assembled from firmware/default.S at build time (firmware/default_blob.S). */
@@ -40,6 +41,11 @@ int fw_image_open(struct fw_image *fw, const char *path, struct lk_err *err)
 	if (file_load("--firmware", path, PROT_READ | PROT_WRITE, &p, &size, err))
 		return -1;
 	if (fw_check_size(err, path, size)) {
+		file_unload(p, size);
+		return -1;
+	}
+	if (ovmf_not_firmware(p, size)) {
+		err_set(err, LK_EXIT_USAGE, "--firmware %s: %s", path, ovmf_not_firmware(p, size));
 		file_unload(p, size);
 		return -1;
 	}

@@ -6,6 +6,7 @@
  * used, and every loop is bounded, so a malformed image cannot make the
  * parser read outside it or spin.
  */
+#include <endian.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -420,6 +421,43 @@ static void decode_reset(struct ovmf_info *info)
 			return;
 	}
 	rv_emit(info, "...");
+}
+
+bool ovmf_is_varstore(const uint8_t *image, size_t size)
+{
+	/* fff12b8d-7696-4c8b-a985-2747075b4f50 in EFI byte order, at offset 16. */
+	static const uint8_t nv_data_fv[16] = { 0x8d, 0x2b, 0xf1, 0xff, 0x96, 0x76, 0x8b, 0x4c,
+						0xa9, 0x85, 0x27, 0x47, 0x07, 0x5b, 0x4f, 0x50 };
+
+	uint64_t fv_len;
+
+	if (size < 44 || memcmp(image + 16, nv_data_fv, 16) || memcmp(image + 40, "_FVH", 4))
+		return false;
+	/* The volume is the whole file; OVMF.fd has the store first and the code after it. */
+	memcpy(&fv_len, image + 32, sizeof(fv_len));
+	return le64toh(fv_len) == size;
+}
+
+const char *ovmf_not_firmware(const uint8_t *image, size_t size)
+{
+	size_t i;
+	bool zeros = true, ones = true;
+
+	if (ovmf_is_varstore(image, size))
+		return "a UEFI variable store (OVMF_VARS), not firmware: it goes to --vars, the "
+		       "firmware (OVMF_CODE) to --firmware";
+	if (size % 4096)
+		return "not whole 4 KiB pages: not a firmware image";
+	for (i = size - 16; i < size; i++) {
+		zeros &= !image[i];
+		ones &= image[i] == 0xff;
+	}
+	if (zeros || ones)
+		return ones ? "nothing at the reset vector (its last 16 bytes are all 0xff): not a "
+			      "firmware image" :
+			      "nothing at the reset vector (its last 16 bytes are all 0x00): not a "
+			      "firmware image";
+	return NULL;
 }
 
 int ovmf_parse(const char *path, const uint8_t *image, size_t size, struct ovmf_info *info,

@@ -104,6 +104,19 @@ uint64_t ovmf_expected_vars_size(uint64_t code_size);
 int ovmf_parse(const char *path, const uint8_t *image, size_t size, struct ovmf_info *info,
 	       struct lk_err *err);
 
+/*
+ * Whether @image is a UEFI variable store (OVMF_VARS): one firmware volume
+ * ("_FVH") of EFI_SYSTEM_NV_DATA_FV_GUID that fills the file; data, not
+ * code. (OVMF.fd starts with one too, and its code follows.)
+ */
+bool ovmf_is_varstore(const uint8_t *image, size_t size);
+/*
+ * Why @image cannot be firmware at all, or NULL: a variable store, a size
+ * that is not whole 4 KiB pages, nothing at the reset vector (its last 16
+ * bytes all 0x00 or all 0xff). For "PATH: <why>" messages.
+ */
+const char *ovmf_not_firmware(const uint8_t *image, size_t size);
+
 /* "SEC_MEM", "SECRETS", "CPUID", "SVSM_CAA", "KERNEL_HASHES", or NULL. */
 const char *ovmf_section_name(uint32_t type);
 

@@ -166,6 +166,10 @@ struct lk_kvm_sev_snp_launch_update {
 _Static_assert(sizeof(struct lk_kvm_sev_snp_launch_update) == 64, "snp_launch_update size");
 _Static_assert(offsetof(struct lk_kvm_sev_snp_launch_update, type) == 24, "update type");
 
+/* §2.4: SNP guest policy bits KVM checks itself. */
+#define SNP_POLICY_SMT			(1ULL << 16)
+#define SNP_POLICY_RSVD_MBO		(1ULL << 17)
+#define SNP_POLICY_SINGLE_SOCKET	(1ULL << 20)
 #define LK_KVM_SEV_SNP_ID_BLOCK_SIZE	96
 #define LK_KVM_SEV_SNP_ID_AUTH_SIZE	4096
 #define LK_KVM_SEV_SNP_FINISH_DATA_SIZE	32

@@ -93,12 +93,33 @@ static int machine_sev_launch(struct machine *m, struct lk_err *err)
 			      m->cfg->kernel ? &h : NULL, err);
 }
 
+/*
+ * SNP, before the host is asked: what this firmware cannot do with this
+ * much RAM is the command line's mistake (status 2), whatever the host.
+ */
+static int machine_snp_firmware_check(struct machine *m, struct lk_err *err)
+{
+	struct ovmf_info *o;
+	int r;
+
+	if (m->cfg->sev.o.mode != SEV_MODE_SNP)
+		return 0;
+	o = malloc(sizeof(*o));
+	if (!o)
+		return err_sys(err, "allocating the firmware's description");
+	r = ovmf_parse(m->fw.path, m->fw.data, m->fw.size, o, err) ||
+	    plan_snp_firmware_check(o, m->fw.path, m->layout.ram_low_size, err) ? -1 : 0;
+	free(o);
+	return r;
+}
+
 /* SEV: the host's verdict, then the firmware as the launch will measure it. */
 static int machine_sev_choose(struct machine *m, struct lk_err *err)
 {
 	if (!m->sev_on)
 		return 0;
-	if (sev_launch_choose(&m->sev, &m->cfg->sev, m->cfg->nr_cpus, err))
+	if (machine_snp_firmware_check(m, err) ||
+	    sev_launch_choose(&m->sev, &m->cfg->sev, m->cfg->nr_cpus, err))
 		return -1;
 	return sev_launch_firmware(&m->sev, m->fw.path, m->fw.data, m->fw.size, err);
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kvm/uapi.h"
 #include "sev/cpu.h"
@@ -222,13 +223,32 @@ uint64_t sev_default_policy(enum sev_mode mode)
 	return 0;
 }
 
+/*
+ * §2.4: what KVM refuses of an SNP policy, whatever its version: bit 17
+ * clear (reserved, must be one), bit 20 (SINGLE_SOCKET) set. Bits it may
+ * not know yet are for it to say (KVM_X86_SNP_POLICY_BITS).
+ */
+static int check_snp_policy(uint64_t policy, struct lk_err *err)
+{
+	if (!(policy & SNP_POLICY_RSVD_MBO))
+		return err_set(err, LK_EXIT_USAGE, "--policy 0x%llx: an SNP policy must set bit 17 "
+			       "(reserved, must be one; QEMU's default is 0x30000)",
+			       (unsigned long long)policy);
+	if (policy & SNP_POLICY_SINGLE_SOCKET)
+		return err_set(err, LK_EXIT_USAGE, "--policy 0x%llx: bit 20 (SINGLE_SOCKET): KVM "
+			       "refuses SNP guests that ask for it", (unsigned long long)policy);
+	return 0;
+}
+
 /* §2.5: bit 2 (ES) selects SEV-ES, so it must match the mode; 32 bits outside SNP. */
 static int check_policy(const struct sev_launch_opts *l, struct lk_err *err)
 {
 	bool es = l->policy & 0x4;
 
-	if (!l->policy_given || l->o.mode == SEV_MODE_SNP)
+	if (!l->policy_given)
 		return 0;
+	if (l->o.mode == SEV_MODE_SNP)
+		return check_snp_policy(l->policy, err);
 	if (l->policy > UINT32_MAX)
 		return err_set(err, LK_EXIT_USAGE, "--policy 0x%llx: an SEV policy has 32 bits",
 			       (unsigned long long)l->policy);
@@ -236,6 +256,20 @@ static int check_policy(const struct sev_launch_opts *l, struct lk_err *err)
 		return err_set(err, LK_EXIT_USAGE, "--policy 0x%llx: bit 2 (ES) must be %s for %s",
 			       (unsigned long long)l->policy, es ? "clear" : "set",
 			       l->o.mode == SEV_MODE_SEV_ES ? "--sev-es" : "--sev");
+	return 0;
+}
+
+/* SNP_LAUNCH_FINISH's inputs have one size each: the file's, named, before KVM is asked. */
+static int check_owner_size(const char *opt, const char *path, long long want,
+			    const char *what, struct lk_err *err)
+{
+	struct stat st;
+
+	if (!path || stat(path, &st) || !S_ISREG(st.st_mode))
+		return 0;	/* reading it says what is wrong */
+	if (st.st_size != want)
+		return err_set(err, LK_EXIT_USAGE, "%s %s: %lld bytes, but %s is %lld", opt, path,
+			       (long long)st.st_size, what, want);
 	return 0;
 }
 
@@ -262,7 +296,15 @@ static int check_owner_inputs(const struct sev_launch_opts *l, struct lk_err *er
 			       "for (--dh-cert FILE --session FILE)");
 	if (l->id_auth && !l->id_block)
 		return err_set(err, LK_EXIT_USAGE, "--id-auth needs the --id-block it signs");
-	return 0;
+	if (l->id_block && !l->id_auth)
+		return err_set(err, LK_EXIT_USAGE, "--id-block needs its signature, --id-auth: "
+			       "SNP_LAUNCH_FINISH takes an ID block only with it");
+	return check_owner_size("--id-block", l->id_block, LK_KVM_SEV_SNP_ID_BLOCK_SIZE,
+				"an ID block", err) ||
+	       check_owner_size("--id-auth", l->id_auth, LK_KVM_SEV_SNP_ID_AUTH_SIZE,
+				"an ID authentication structure", err) ||
+	       check_owner_size("--host-data", l->host_data, LK_KVM_SEV_SNP_FINISH_DATA_SIZE,
+				"host data", err) ? -1 : 0;
 }
 
 int sev_launch_opts_check(const struct sev_launch_opts *l, struct lk_err *err)

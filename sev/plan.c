@@ -283,6 +283,30 @@ static int plan_snp(struct plan *plan, const struct plan_config *cfg, struct lk_
 	return check_snp_overlaps(plan, cfg->firmware_path, err);
 }
 
+int plan_snp_firmware_check(const struct ovmf_info *o, const char *path, uint64_t ram_low,
+			    struct lk_err *err)
+{
+	int i;
+
+	/* QEMU refuses it too ("Failed to locate SEV metadata header"). */
+	if (!o->has_metadata)
+		return err_set(err, LK_EXIT_USAGE, "--firmware %s: no SNP metadata (OVMF's SEV "
+			       "metadata, GUID dc886566-984a-4798-a75e-5585a7bf67cc): it cannot "
+			       "launch an SNP guest", path);
+	for (i = 0; ram_low && i < o->nr_sections; i++) {
+		const struct ovmf_section *s = &o->sections[i];
+		const char *name = ovmf_section_name(s->type);
+
+		if ((uint64_t)s->gpa + s->size > ram_low)
+			return err_set(err, LK_EXIT_USAGE, "--firmware %s: its SNP metadata puts %s "
+				       "pages at 0x%x-0x%llx, past the guest's RAM below 4 GiB "
+				       "(%llu MiB): give -m more", path, name ? name : "unknown",
+				       s->gpa, (unsigned long long)s->gpa + s->size - 1,
+				       (unsigned long long)(ram_low >> 20));
+	}
+	return 0;
+}
+
 int plan_build(struct plan *plan, const struct plan_config *cfg, struct lk_err *err)
 {
 	int max_steps = 2 + cfg->ovmf->nr_sections + (int)cfg->nr_cpus;
@@ -292,6 +316,9 @@ int plan_build(struct plan *plan, const struct plan_config *cfg, struct lk_err *
 	if (cfg->mode == SEV_MODE_NONE || !cfg->nr_cpus)
 		return err_set(err, LK_EXIT_USAGE,
 			       "internal: a launch plan needs a mode and vCPUs");
+	if (cfg->mode == SEV_MODE_SNP && plan_snp_firmware_check(cfg->ovmf, cfg->firmware_path, 0,
+								 err))
+		return -1;
 	if (cfg->mode == SEV_MODE_SNP)
 		plan->vmsa_features |= LK_SVM_SEV_FEAT_SNP_ACTIVE;
 	if (cfg->hashes && check_hash_table(cfg, err))

@@ -127,6 +127,13 @@ struct plan {
  * for SNP, ...) are sev_opts_check()'s (sev/options.h): @cfg obeys them.
  */
 int plan_build(struct plan *plan, const struct plan_config *cfg, struct lk_err *err);
+/*
+ * What an SNP launch needs of the firmware @o (named @path): its metadata
+ * (QEMU refuses an image without it), with every section inside the
+ * @ram_low bytes of RAM at GPA 0 (0: not checked). Status 2 and one line.
+ */
+int plan_snp_firmware_check(const struct ovmf_info *o, const char *path, uint64_t ram_low,
+			    struct lk_err *err);
 /* Frees what plan_build() allocated, zeroing the VMSA pages first. */
 void plan_free(struct plan *plan);
 

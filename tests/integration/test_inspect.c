@@ -4,6 +4,7 @@
  * checked by Python's parser), Debian's OVMF.fd, a malformed image, an image
  * without the GUID table, files that cannot be read, and bad options.
  */
+#include <endian.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,6 +207,7 @@ START_TEST(malformed)
 
 	memcpy(img + 4096 - 48, footer, 16);
 	img[4096 - 50] = 40;
+	img[4096 - 16] = 0xeb;		/* jmp: something at the reset vector */
 	path = write_file("bad.fd", img, sizeof(img));
 	snprintf(msg, sizeof(msg), "%s: GUID table entry at offset 0xfbc: length 0 is less "
 		 "than the 18 bytes of its length and GUID", path);
@@ -257,6 +259,53 @@ START_TEST(bad_files)
 }
 END_TEST
 
+/*
+ * Files that cannot be firmware, for inspect and run alike: a variable
+ * store (OVMF_VARS, which belongs to --vars), a size that is not whole
+ * pages, nothing at the reset vector. Combined images (OVMF.fd) start with
+ * a variable store and are firmware.
+ */
+START_TEST(not_firmware)
+{
+	static uint8_t img[8192];
+	char path[512], msg[1024];
+	uint64_t fv_len = htole64(sizeof(img));
+
+	/* EFI_SYSTEM_NV_DATA_FV_GUID at 16, the volume's length at 32, "_FVH" at 40. */
+	memcpy(img + 16, "\x8d\x2b\xf1\xff\x96\x76\x8b\x4c\xa9\x85\x27\x47\x07\x5b\x4f\x50", 16);
+	memcpy(img + 32, &fv_len, 8);
+	memcpy(img + 40, "_FVH", 4);
+	img[sizeof(img) - 16] = 0xeb;
+	snprintf(path, sizeof(path), "%s", write_file("vars.fd", img, sizeof(img)));
+	snprintf(msg, sizeof(msg), "inspect %s: a UEFI variable store (OVMF_VARS), not firmware: "
+		 "it goes to --vars, the firmware (OVMF_CODE) to --firmware", path);
+	refused((const char *[]){ "inspect", path, NULL }, msg);
+	snprintf(msg, sizeof(msg), "--firmware %s: a UEFI variable store (OVMF_VARS), not "
+		 "firmware: it goes to --vars, the firmware (OVMF_CODE) to --firmware", path);
+	refused((const char *[]){ "run", "--firmware", path, NULL }, msg);
+
+	fv_len = htole64(4096);		/* a store, then code: OVMF.fd's shape */
+	memcpy(img + 32, &fv_len, 8);
+	snprintf(path, sizeof(path), "%s", write_file("combined.fd", img, sizeof(img)));
+	inspect(&(struct vmm_proc){ 0 }, path, NULL, 0);
+
+	img[sizeof(img) - 16] = 0;
+	snprintf(path, sizeof(path), "%s", write_file("blank.fd", img, sizeof(img)));
+	snprintf(msg, sizeof(msg), "inspect %s: nothing at the reset vector (its last 16 bytes "
+		 "are all 0x00): not a firmware image", path);
+	refused((const char *[]){ "inspect", path, NULL }, msg);
+	memset(img, 0xff, sizeof(img));
+	snprintf(path, sizeof(path), "%s", write_file("erased.fd", img, sizeof(img)));
+	snprintf(msg, sizeof(msg), "--firmware %s: nothing at the reset vector (its last 16 "
+		 "bytes are all 0xff): not a firmware image", path);
+	refused((const char *[]){ "run", "--firmware", path, NULL }, msg);
+	snprintf(path, sizeof(path), "%s", write_file("odd.fd", img, 5000));
+	snprintf(msg, sizeof(msg), "inspect %s: not whole 4 KiB pages: not a firmware image",
+		 path);
+	refused((const char *[]){ "inspect", path, NULL }, msg);
+}
+END_TEST
+
 START_TEST(options)
 {
 	struct vmm_proc p;
@@ -287,6 +336,7 @@ Suite *inspect_suite(void)
 	tcase_add_test(tc, malformed);
 	tcase_add_test(tc, not_ovmf);
 	tcase_add_test(tc, bad_files);
+	tcase_add_test(tc, not_firmware);
 	tcase_add_test(tc, options);
 	suite_add_tcase(s, tc);
 	return s;

@@ -126,6 +126,13 @@ START_TEST(refusals)
 {
 	char want[8192];
 
+	/* As QEMU refuses it: an SNP digest of firmware without SNP metadata means nothing. */
+	snprintf(want, sizeof(want), "lkvm-sev: --firmware %s: no SNP metadata (OVMF's SEV "
+		 "metadata, GUID dc886566-984a-4798-a75e-5585a7bf67cc): it cannot launch an SNP "
+		 "guest\n", guest("hello"));
+	expect((const char *const[]){ "--sev-snp", "--firmware", guest("hello"), "--cpu", "EPYC",
+				      NULL }, 2, "", want);
+
 	REFUSED("measure needs the launch: --sev, --sev-es or --sev-snp", "--firmware", amdsev);
 	REFUSED("measure needs --firmware FILE: the digest covers the firmware", "--sev");
 	REFUSED("--sev-snp needs the vCPU model, whose signature is in every VMSA: --cpu MODEL "

@@ -172,6 +172,53 @@ START_TEST(outputs_never_inputs)
 }
 END_TEST
 
+/*
+ * An SNP launch's inputs checked before the host is asked (status 2 on any
+ * host, SNP or not): ID block and signature go together and have their
+ * sizes, host data too; policies KVM would refuse; firmware without SNP
+ * metadata, or whose metadata lies past the RAM given.
+ */
+START_TEST(bad_snp_inputs)
+{
+	char block[256], auth[256], host[256], msg[1024];
+	const char *ovmf = "/usr/share/ovmf/OVMF.fd";
+
+	snprintf(block, sizeof(block), "%s", tmpfile_of("id-block", 96));
+	snprintf(auth, sizeof(auth), "%s", tmpfile_of("id-auth", 4096));
+	snprintf(host, sizeof(host), "%s", tmpfile_of("host-data", 33));
+	refused((const char *[]){ "run", "--sev-snp", "--bios", ovmf, "--id-block", block, NULL },
+		"--id-block needs its signature, --id-auth: SNP_LAUNCH_FINISH takes an ID block "
+		"only with it");
+	snprintf(msg, sizeof(msg), "--id-auth %s: 96 bytes, but an ID authentication structure "
+		 "is 4096", block);
+	refused((const char *[]){ "run", "--sev-snp", "--bios", ovmf, "--id-block", block,
+				  "--id-auth", block, NULL }, msg);
+	snprintf(msg, sizeof(msg), "--host-data %s: 33 bytes, but host data is 32", host);
+	refused((const char *[]){ "run", "--sev-snp", "--bios", ovmf, "--id-block", block,
+				  "--id-auth", auth, "--host-data", host, NULL }, msg);
+	refused((const char *[]){ "run", "--sev-snp", "--bios", ovmf, "--policy", "0x10000",
+				  NULL },
+		"--policy 0x10000: an SNP policy must set bit 17 (reserved, must be one; QEMU's "
+		"default is 0x30000)");
+	refused((const char *[]){ "run", "--sev-snp", "--bios", ovmf, "--policy", "0x130000",
+				  NULL },
+		"--policy 0x130000: bit 20 (SINGLE_SOCKET): KVM refuses SNP guests that ask for "
+		"it");
+	if (!tests_have_kvm()) {
+		tests_skip("options bad_snp_inputs' firmware", "no /dev/kvm: run stops before the "
+			   "firmware is read");
+		return;
+	}
+	snprintf(msg, sizeof(msg), "--firmware %s: no SNP metadata (OVMF's SEV metadata, GUID "
+		 "dc886566-984a-4798-a75e-5585a7bf67cc): it cannot launch an SNP guest",
+		 guest("hello"));
+	refused((const char *[]){ "run", "--sev-snp", "--bios", guest("hello"), NULL }, msg);
+	snprintf(msg, sizeof(msg), "--firmware %s: its SNP metadata puts SEC_MEM pages at "
+		 "0x800000-0x808fff, past the guest's RAM below 4 GiB (4 MiB): give -m more", ovmf);
+	refused((const char *[]){ "run", "--sev-snp", "-m", "4M", "--bios", ovmf, NULL }, msg);
+}
+END_TEST
+
 START_TEST(bad_vsock)
 {
 	static const char long_path[] = "/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -298,6 +345,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, bad_options);
 	tcase_add_test(tc, bad_vsock);
 	tcase_add_test(tc, outputs_never_inputs);
+	tcase_add_test(tc, bad_snp_inputs);
 	tcase_add_test(tc, bad_firmware);
 	tcase_add_test(tc, unreadable_firmware);
 	tcase_add_test(tc, bad_debugcon);

@@ -471,10 +471,11 @@ START_TEST(refuse_aps_without_reset_block)
 	refused(&pc, "blank.fd has no SEV-ES reset block (its GUID table lacks "
 		"00f771de-1a7e-4fcb-890e-68c77e2fb44e): APs have no start address, so -c 2 "
 		"cannot launch");
+	/* No SNP launch at all without the metadata, as QEMU refuses it. */
 	pc.mode = SEV_MODE_SNP;
-	pc.direct_vmsa = true;	/* APs get no VMSA at all */
-	build(&plan, &pc);
-	plan_free(&plan);
+	pc.direct_vmsa = true;
+	refused(&pc, "--firmware blank.fd: no SNP metadata (OVMF's SEV metadata, GUID "
+		"dc886566-984a-4798-a75e-5585a7bf67cc): it cannot launch an SNP guest");
 }
 END_TEST
 
