@@ -53,7 +53,8 @@ static const char run_usage[] =
 "                       lkvm-sev starts (or the one listening on PATH)\n"
 "  --io-poll US         how long the I/O loop may poll the virtqueues before it\n"
 "                       sleeps: it adapts up to US microseconds while requests\n"
-"                       come close together (default 32; 0: never poll)\n"
+"                       come close together (default 32 where the host has a\n"
+"                       CPU more than the VM's vCPUs, else 0: never poll)\n"
 "  --vsock cid=N,socket=PATH\n"
 "                       add a virtio-vsock device, the guest's CID N (3 and\n"
 "                       up), bridged to Unix sockets: the guest's connections\n"
@@ -393,6 +394,7 @@ static int cli_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 			return err_set(err, LK_EXIT_USAGE, "--io-poll %s: not a number of "
 				       "microseconds from 0 to %d", arg, CLI_MAX_IO_POLL_US);
 		cfg->io_poll_us = (unsigned int)n;
+		cfg->io_poll_given = true;
 		return 0;
 	case OPT_DUMP_DTB:
 		return cli_file(arg, "--dump-dtb", &cfg->dump_dtb, err);

@@ -6,6 +6,7 @@
  * until something requests a stop.
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,22 @@ static int machine_sev_launch(struct machine *m, struct lk_err *err)
 }
 
 /*
+ * --io-poll, or where it was not given: polling pays only on a CPU the
+ * vCPUs leave free. With no more CPUs than vCPUs the loop's spinning takes
+ * time from a vCPU, and on one CPU the vCPU cannot post while it spins.
+ */
+static unsigned int machine_io_poll_us(const struct machine_cfg *cfg)
+{
+	cpu_set_t cpus;
+
+	if (cfg->io_poll_given)
+		return cfg->io_poll_us;
+	if (sched_getaffinity(0, sizeof(cpus), &cpus))
+		return cfg->io_poll_us;
+	return CPU_COUNT(&cpus) > (int)cfg->nr_cpus ? cfg->io_poll_us : 0;
+}
+
+/*
  * SNP, before the host is asked: what this firmware cannot do with this
  * much RAM is the command line's mistake (status 2), whatever the host.
  */
@@ -165,7 +182,8 @@ static int machine_build(struct machine *m, struct lk_err *err)
 	if (stop_init(&m->stop, err) || ioloop_init(&m->loop, &m->stop, err) ||
 	    machine_signals(m, err))
 		return -1;
-	ioloop_set_poll_max(&m->loop, cfg->io_poll_us);
+	m->io_poll_us = machine_io_poll_us(cfg);
+	ioloop_set_poll_max(&m->loop, m->io_poll_us);
 	if (kvm_host_open(&m->host, err))
 		return -1;
 	if (cfg->nr_cpus > (unsigned int)m->host.max_vcpus)

@@ -39,7 +39,8 @@ struct machine_cfg {
 	bool console_virtio;	/* --console virtio: stdin and stdout on hvc0 too */
 	const char *trace;	/* --trace: KVM ioctls and exits, or NULL */
 	const char *report;	/* --report: JSON at exit, or NULL */
-	unsigned int io_poll_us;	/* the I/O loop's longest poll window */
+	unsigned int io_poll_us;	/* the I/O loop's longest poll window ... */
+	bool io_poll_given;		/* ... from --io-poll; else chosen by CPUs */
 	struct marker_cfg markers;	/* --until, --until-re, --fail-on */
 	struct sev_launch_opts sev;	/* sev.o.mode SEV_MODE_NONE: a plain VM */
 	struct device_cfg devices[MACHINE_MAX_DEVICES];	/* the user's, in order */

@@ -112,6 +112,7 @@ struct machine {
 	struct marker marker;	/* with cfg->markers set; the serial output hook feeds it */
 	bool marker_on;
 	int serial_log_fd;	/* --serial-log, -1 without */
+	unsigned int io_poll_us;	/* what the I/O loop polls at most (machine_io_poll_us) */
 	FILE *report;		/* --report, opened at start-up */
 	uint8_t fw_sha256[32];	/* with --report: the image as it was read */
 	bool fw_hashed;

@@ -99,6 +99,7 @@ static void report_vm(struct json *j, const struct machine *m)
 	json_int(j, "mem_bytes", (long long)cfg->mem_size);
 	json_bool(j, "fw_as_ram", cfg->fw_as_ram);
 	json_str(j, "kernel", cfg->kernel);
+	json_int(j, "io_poll_us", m->io_poll_us);
 	json_obj_begin(j, "features");
 	if (m->sev_on && m->tl[TL_VM_CREATED].tv_sec) {
 		json_hex(j, "policy", m->sev.policy);

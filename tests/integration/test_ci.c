@@ -6,6 +6,7 @@
  * the serial log and a headless console; signals; --report for every kind
  * of end, checked against doc/report.schema.json; --trace.
  */
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -365,6 +366,43 @@ START_TEST(outputs_unwritable)
 }
 END_TEST
 
+/*
+ * The I/O loop polls by default only where a CPU is left over for it: on
+ * one CPU (this test's affinity, which lkvm-sev inherits) never, with more
+ * CPUs than vCPUs up to 32 µs, and --io-poll decides when given.
+ */
+START_TEST(io_poll_default)
+{
+	cpu_set_t all, one;
+	char dir[64];
+	int cpu;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(all), &all), 0);
+	test_dir_create(dir, sizeof(dir));
+	for (cpu = 0; !CPU_ISSET(cpu, &all); cpu++)
+		;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	ck_assert_int_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+	report_run(dir, (const char *[]){ "--firmware", guest("hello"), NULL }, 0);
+	report_expect(dir, "vm.io_poll_us", "0");
+	report_run(dir, (const char *[]){ "--firmware", guest("hello"), "--io-poll", "7", NULL }, 0);
+	report_expect(dir, "vm.io_poll_us", "7");
+	ck_assert_int_eq(sched_setaffinity(0, sizeof(all), &all), 0);
+	if (CPU_COUNT(&all) >= 2) {
+		report_run(dir, (const char *[]){ "--firmware", guest("hello"), NULL }, 0);
+		report_expect(dir, "vm.io_poll_us", "32");
+		report_run(dir, (const char *[]){ "--firmware", guest("hello"), "-c",
+						  CPU_COUNT(&all) >= 3 ? "3" : "2", NULL }, 0);
+		report_expect(dir, "vm.io_poll_us", CPU_COUNT(&all) >= 4 ? "32" : "0");
+	} else {
+		tests_skip("ci io_poll_default", "one CPU: the default with CPUs to spare is not "
+			   "seen");
+	}
+	test_dir_remove(dir);
+}
+END_TEST
+
 START_TEST(report_kinds)
 {
 	char dir[64];
@@ -572,6 +610,7 @@ Suite *ci_suite(void)
 	tc = tcase_create("report");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, report_kinds);
+	tcase_add_test(tc, io_poll_default);
 	tcase_add_test(tc, firmware_truncated_during_run);
 	tcase_add_test(tc, outputs_unwritable);
 	tcase_add_test(tc, report_signals);

@@ -71,6 +71,11 @@ l1_modules() {
 	# Not loaded by /init: the linux-net scenario loads them, tun for
 	# lkvm-sev's tap and dummy for passt's template interface.
 	modules "$l1" "$stage/lib/modules" drivers/net/tun drivers/net/dummy
+	# Not loaded by /init either: peer-io loads them for QEMU's
+	# vhost-vsock-pci (/dev/vhost-vsock), in this order.
+	modules "$l1" "$stage/lib/modules" drivers/vhost/vhost_iotlb drivers/vhost/vhost \
+		net/vmw_vsock/vsock net/vmw_vsock/vmw_vsock_virtio_transport_common \
+		drivers/vhost/vhost_vsock
 }
 
 l2_kernel_and_initrd() {

@@ -8,6 +8,8 @@
  *   vsockpipe listen-vsock PORT [--send N]
  *   vsockpipe connect-unix PATH [--connect PORT] [--send N]
  *   vsockpipe listen-unix PATH [--send N]
+ *   vsockpipe connect-tcp ADDR PORT [--send N]
+ *   vsockpipe listen-tcp PORT [--send N]
  *   vsockpipe hash N
  *
  * It sends N bytes of a fixed pattern (none without --send), then shuts
@@ -15,6 +17,17 @@
  * HASH" (FNV-1a, 64 bits, in hex). `hash N` prints what N bytes of the
  * pattern hash to. --connect does the hybrid vsock handshake first:
  * "CONNECT PORT\n" out, the "OK ..." line back, printed to stderr.
+ *
+ * For the peer-io benchmark, any mode also takes:
+ *   --hold        shut the sending side down only after the peer's EOF
+ *                 (a receiver: the sender, reading until then, knows that
+ *                 all its bytes arrived)
+ *   --time        add " ns NS" to the line: from the connection (accept,
+ *                 connect and handshake) to the end, CLOCK_MONOTONIC
+ *   --echo        send back every byte that comes, until EOF; prints
+ *                 "echoed BYTES"
+ *   --pingpong N  N round trips of one byte each way, one at a time;
+ *                 prints "pingpong N ns NS"
  */
 #include <errno.h>
 #include <poll.h>
@@ -25,7 +38,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <linux/vm_sockets.h>
 
 #define FNV_OFFSET	0xcbf29ce484222325ULL
@@ -97,6 +113,79 @@ static int sock_unix(bool listen_it, const char *path)
 	return c;
 }
 
+static int sock_tcp(bool listen_it, const char *addr, unsigned int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), c, one = 1;
+
+	if (fd < 0)
+		die("socket(AF_INET)");
+	if (!listen_it) {
+		if (inet_pton(AF_INET, addr, &a.sin_addr) != 1) {
+			fprintf(stderr, "vsockpipe: bad address %s\n", addr);
+			exit(2);
+		}
+		if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
+			die("connect");
+		return fd;
+	}
+	a.sin_addr.s_addr = htonl(INADDR_ANY);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 1))
+		die("bind/listen");
+	c = accept(fd, NULL, NULL);
+	if (c < 0)
+		die("accept");
+	close(fd);
+	return c;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
+}
+
+/* Every byte that comes goes back, until EOF. */
+static uint64_t echo(int fd)
+{
+	static uint8_t buf[65536];
+	uint64_t n = 0;
+	ssize_t r, w, off;
+
+	while ((r = read(fd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < r; off += w) {
+			w = send(fd, buf + off, (size_t)(r - off), MSG_NOSIGNAL);
+			if (w < 0)
+				die("send");
+		}
+		n += (uint64_t)r;
+	}
+	if (r < 0)
+		die("read");
+	shutdown(fd, SHUT_WR);
+	return n;
+}
+
+/* @count round trips of one byte, then the peer's EOF. */
+static void pingpong(int fd, uint64_t count)
+{
+	uint64_t i;
+	uint8_t b = 0;
+
+	for (i = 0; i < count; i++) {
+		if (send(fd, &b, 1, MSG_NOSIGNAL) != 1)
+			die("send");
+		if (read(fd, &b, 1) != 1)
+			die("read");
+	}
+	shutdown(fd, SHUT_WR);
+	while (read(fd, &b, 1) > 0)
+		;
+}
+
 /* "CONNECT PORT\n", then the reply line, byte by byte so nothing after it is taken. */
 static void handshake(int fd, const char *port)
 {
@@ -117,18 +206,18 @@ static void handshake(int fd, const char *port)
 }
 
 /* Sends @total bytes of the pattern and takes what comes, both at once. */
-static void pipe_both(int fd, uint64_t total)
+static void pipe_both(int fd, uint64_t total, bool hold, uint64_t t0)
 {
 	static uint8_t buf[65536];
 	uint64_t sent = 0, got = 0, h = FNV_OFFSET;
 	bool rd = true, wr = true;
 
-	if (!total) {
+	if (!total && !hold) {
 		shutdown(fd, SHUT_WR);
 		wr = false;
 	}
 	while (rd || wr) {
-		struct pollfd p = { fd, (rd ? POLLIN : 0) | (wr ? POLLOUT : 0), 0 };
+		struct pollfd p = { fd, (rd ? POLLIN : 0) | (wr && sent < total ? POLLOUT : 0), 0 };
 		ssize_t r;
 
 		if (poll(&p, 1, -1) < 0 && errno != EINTR)
@@ -142,7 +231,7 @@ static void pipe_both(int fd, uint64_t total)
 			if (r < 0 && errno != EAGAIN)
 				die("send");
 			sent += r > 0 ? (uint64_t)r : 0;
-			if (sent == total) {
+			if (sent == total && (!hold || !rd)) {
 				shutdown(fd, SHUT_WR);
 				wr = false;
 			}
@@ -156,14 +245,22 @@ static void pipe_both(int fd, uint64_t total)
 			got += r > 0 ? (uint64_t)r : 0;
 			h = r > 0 ? fnv(h, buf, (size_t)r) : h;
 		}
+		if (wr && hold && !rd && sent == total) {
+			shutdown(fd, SHUT_WR);
+			wr = false;
+		}
 	}
-	printf("received %llu %016llx\n", (unsigned long long)got, (unsigned long long)h);
+	printf("received %llu %016llx", (unsigned long long)got, (unsigned long long)h);
+	if (t0)
+		printf(" ns %llu", (unsigned long long)(now_ns() - t0));
+	printf("\n");
 }
 
 int main(int argc, char **argv)
 {
-	uint64_t total = 0, i, h = FNV_OFFSET;
+	uint64_t total = 0, i, h = FNV_OFFSET, pings = 0, t0;
 	const char *connect_port = NULL;
+	bool hold = false, timed = false, echo_it = false;
 	int a, fd;
 
 	if (argc == 3 && !strcmp(argv[1], "hash")) {
@@ -182,7 +279,16 @@ int main(int argc, char **argv)
 			total = strtoull(argv[++a], NULL, 0);
 		else if (!strcmp(argv[a], "--connect") && a + 1 < argc)
 			connect_port = argv[++a];
-		else if (!strcmp(argv[1], "connect-vsock") && a == 3)
+		else if (!strcmp(argv[a], "--pingpong") && a + 1 < argc)
+			pings = strtoull(argv[++a], NULL, 0);
+		else if (!strcmp(argv[a], "--hold"))
+			hold = true;
+		else if (!strcmp(argv[a], "--time"))
+			timed = true;
+		else if (!strcmp(argv[a], "--echo"))
+			echo_it = true;
+		else if ((!strcmp(argv[1], "connect-vsock") || !strcmp(argv[1], "connect-tcp")) &&
+			 a == 3)
 			continue;	/* PORT */
 		else
 			break;
@@ -199,10 +305,23 @@ int main(int argc, char **argv)
 		fd = sock_unix(false, argv[2]);
 	else if (!strcmp(argv[1], "listen-unix"))
 		fd = sock_unix(true, argv[2]);
+	else if (!strcmp(argv[1], "connect-tcp") && argc >= 4)
+		fd = sock_tcp(false, argv[2], (unsigned int)atoi(argv[3]));
+	else if (!strcmp(argv[1], "listen-tcp"))
+		fd = sock_tcp(true, NULL, (unsigned int)atoi(argv[2]));
 	else
 		return 2;
 	if (connect_port)
 		handshake(fd, connect_port);
-	pipe_both(fd, total);
+	t0 = now_ns();
+	if (echo_it) {
+		printf("echoed %llu\n", (unsigned long long)echo(fd));
+	} else if (pings) {
+		pingpong(fd, pings);
+		printf("pingpong %llu ns %llu\n", (unsigned long long)pings,
+		       (unsigned long long)(now_ns() - t0));
+	} else {
+		pipe_both(fd, total, hold, timed ? t0 : 0);
+	}
 	return 0;
 }
