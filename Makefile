@@ -143,9 +143,10 @@ check-nested: $(O)lkvm-sev $(O)tests/run-tests $(O)tests/nested/timeto \
 		$(O)tests/nested/vsockpipe guests
 	LKVM_BUILD=$(O) tests/nested/nested.sh
 
-# The nested bed's benchmark: QEMU and lkvm-sev on the same real KVM.
-bench-nested: $(O)lkvm-sev $(O)tests/run-tests $(O)tests/nested/timeto guests
-	LKVM_BUILD=$(O) tests/nested/nested.sh peer
+# The nested bed's benchmarks: QEMU and lkvm-sev on the same real KVM.
+bench-nested: $(O)lkvm-sev $(O)tests/run-tests $(O)tests/nested/timeto \
+		$(O)tests/nested/vsockpipe guests
+	LKVM_BUILD=$(O) tests/nested/nested.sh peer peer-io
 
 # Static, so without sanitizers: they run inside the nested bed's initramfs.
 $(O)tests/nested/timeto $(O)tests/nested/vsockpipe: $(O)tests/nested/%: tests/nested/%.c
