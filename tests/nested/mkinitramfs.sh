@@ -138,6 +138,9 @@ copy_with_libs "$build/lkvm-sev" "$build/tests/run-tests" "$build/tests/nested/t
 # getpwnam() must find (glibc's files lookup, built into libc).
 passt=$(command -v passt) || die "passt is not installed (Debian's passt)"
 copy_with_libs "$passt"
+# dtc, with which the platform suite reads --dump-dtb's output back.
+dtc=$(command -v dtc) || die "dtc is not installed (Debian's device-tree-compiler)"
+copy_with_libs "$dtc"
 mkdir -p "$stage/etc"
 echo "root:x:0:0:root:/:/bin/sh" >"$stage/etc/passwd"
 echo "nobody:x:65534:65534:nobody:/nonexistent:/bin/false" >>"$stage/etc/passwd"
