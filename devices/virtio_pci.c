@@ -453,6 +453,17 @@ static void vp_queue_serve(struct virtio_pci *vp, unsigned int qi)
 	} while (virtio_pci_live(vp, qi) && virtq_avail_moved(q, &vp->svc.mem));
 }
 
+/* --trace, under the lock: queue @io served (@how), with what completed since @before. */
+static void vp_queue_trace(const struct virtio_queue_io *io, const char *how, uint16_t before)
+{
+	const struct virtio_pci *vp = io->vp;
+
+	if (kvm_trace_fp)
+		kvm_trace_note("%s 00:%02x.0 queue %u: %s, %u completed", vp->name,
+			       PCI_SLOT(vp->fn.devfn), io->index, how,
+			       (uint16_t)(vp->q[io->index].used_idx - before));
+}
+
 /* The I/O loop: queue @io's doorbell rang. */
 static void vp_queue_kick(void *ctx)
 {
@@ -469,10 +480,7 @@ static void vp_queue_kick(void *ctx)
 		virtq_avail_moved(&vp->q[io->index], &vp->svc.mem);
 		vp_queue_serve(vp, io->index);
 	}
-	if (kvm_trace_fp)
-		kvm_trace_note("%s 00:%02x.0 queue %u: doorbell, %u completed", vp->name,
-			       PCI_SLOT(vp->fn.devfn), io->index,
-			       (uint16_t)(vp->q[io->index].used_idx - before));
+	vp_queue_trace(io, "doorbell", before);
 	virtio_pci_unlock(vp);
 }
 
@@ -490,10 +498,7 @@ static bool vp_queue_poll(void *ctx)
 								    &vp->svc.mem);
 	if (moved) {
 		vp_queue_serve(vp, io->index);
-		if (kvm_trace_fp)
-			kvm_trace_note("%s 00:%02x.0 queue %u: polled, %u completed", vp->name,
-				       PCI_SLOT(vp->fn.devfn), io->index,
-				       (uint16_t)(vp->q[io->index].used_idx - before));
+		vp_queue_trace(io, "polled", before);
 	}
 	virtio_pci_unlock(vp);
 	return moved;

@@ -96,6 +96,20 @@ START_TEST(bad_options)
 END_TEST
 
 /* --vsock: every way its argument can be wrong, one line and status 2 each. */
+/*
+ * `run FIRST_OPT FIRST LATER_OPT LATER` refused: LATER is FIRST, which
+ * lkvm-sev would write (the files check lists inputs before outputs).
+ */
+static void same_file_refused(const char *later_opt, const char *later, const char *first_opt,
+			      const char *first)
+{
+	char msg[1024];
+
+	snprintf(msg, sizeof(msg), "%s %s: the same file as %s %s, which lkvm-sev would "
+		 "overwrite", later_opt, later, first_opt, first);
+	refused((const char *[]){ "run", first_opt, first, later_opt, later, NULL }, msg);
+}
+
 /* @path's bytes, as a sum that changes if any byte does. */
 static unsigned long file_sum(const char *path, off_t *size)
 {
@@ -122,7 +136,6 @@ static unsigned long file_sum(const char *path, off_t *size)
 START_TEST(outputs_never_inputs)
 {
 	char fw[256], link_path[256], sym[256], kernel[256], out[256], dot_out[256];
-	char msg[1024];
 	unsigned long sum;
 	off_t size, now;
 	int fd;
@@ -145,24 +158,12 @@ START_TEST(outputs_never_inputs)
 	snprintf(dot_out, sizeof(dot_out), "%s/./new-output", tmpdir);
 	unlink(out);
 
-	snprintf(msg, sizeof(msg), "--serial-log %s: the same file as --firmware %s, which "
-		 "lkvm-sev would overwrite", fw, fw);
-	refused((const char *[]){ "run", "--firmware", fw, "--serial-log", fw, NULL }, msg);
-	snprintf(msg, sizeof(msg), "--report %s: the same file as --firmware %s, which "
-		 "lkvm-sev would overwrite", link_path, fw);
-	refused((const char *[]){ "run", "--report", link_path, "--firmware", fw, NULL }, msg);
-	snprintf(msg, sizeof(msg), "--vars %s: the same file as --firmware %s, which "
-		 "lkvm-sev would overwrite", sym, fw);
-	refused((const char *[]){ "run", "--firmware", fw, "--vars", sym, NULL }, msg);
-	snprintf(msg, sizeof(msg), "--dump-dtb %s: the same file as --bios %s, which "
-		 "lkvm-sev would overwrite", fw, link_path);
-	refused((const char *[]){ "run", "--bios", link_path, "--dump-dtb", fw, NULL }, msg);
-	snprintf(msg, sizeof(msg), "-d %s: the same file as -k %s, which lkvm-sev would "
-		 "overwrite", kernel, kernel);
-	refused((const char *[]){ "run", "-k", kernel, "-d", kernel, NULL }, msg);
-	snprintf(msg, sizeof(msg), "--debugcon %s: the same file as --trace %s, which "
-		 "lkvm-sev would overwrite", dot_out, out);
-	refused((const char *[]){ "run", "--trace", out, "--debugcon", dot_out, NULL }, msg);
+	same_file_refused("--serial-log", fw, "--firmware", fw);
+	same_file_refused("--report", link_path, "--firmware", fw);
+	same_file_refused("--vars", sym, "--firmware", fw);
+	same_file_refused("--dump-dtb", fw, "--bios", link_path);
+	same_file_refused("-d", kernel, "-k", kernel);
+	same_file_refused("--debugcon", dot_out, "--trace", out);
 
 	ck_assert_uint_eq(file_sum(fw, &now), sum);
 	ck_assert_int_eq(now, size);
