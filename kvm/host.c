@@ -2,7 +2,11 @@
 /* Opening /dev/kvm and reading its system-wide capabilities. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kvm/host.h"
@@ -53,6 +57,45 @@ static int kvm_host_probe(struct kvm_host *host, struct lk_err *err)
 	return 0;
 }
 
+/* @gid's name from /etc/group (the binary is static: no NSS), or NULL. */
+static const char *kvm_group_name(gid_t gid, char *buf, size_t size)
+{
+	FILE *f = fopen("/etc/group", "re");
+	const char *name = NULL;
+
+	while (f && !name && fgets(buf, (int)size, f)) {
+		char *c1 = strchr(buf, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+
+		if (c2 && strtoul(c2 + 1, NULL, 10) == gid) {
+			*c1 = '\0';
+			name = buf;
+		}
+	}
+	if (f)
+		fclose(f);
+	return name;
+}
+
+/* EACCES on /dev/kvm: who may open it, and how to become one. */
+static int kvm_host_access_denied(struct lk_err *err)
+{
+	char buf[256];
+	const char *group;
+	struct stat st;
+
+	if (stat(KVM_DEVICE_PATH, &st))
+		return err_sys(err, "cannot open %s", KVM_DEVICE_PATH);
+	group = kvm_group_name(st.st_gid, buf, sizeof(buf));
+	if ((st.st_mode & 060) == 060 && group)
+		return err_set(err, LK_EXIT_HOST, "cannot open %s: permission denied: join its "
+			       "group, %s (usermod -aG %s $USER, then log in again)",
+			       KVM_DEVICE_PATH, group, group);
+	return err_set(err, LK_EXIT_HOST, "cannot open %s: permission denied: mode %04o, so "
+		       "only its owner (uid %u) may open it; run as that user, or give the "
+		       "device a group (Debian's udev rules make it kvm, mode 0660)",
+		       KVM_DEVICE_PATH, (unsigned int)(st.st_mode & 07777), (unsigned int)st.st_uid);
+}
+
 int kvm_host_open(struct kvm_host *host, struct lk_err *err)
 {
 	*host = (struct kvm_host){ .fd = -1 };
@@ -62,6 +105,8 @@ int kvm_host_open(struct kvm_host *host, struct lk_err *err)
 			return err_set(err, LK_EXIT_HOST,
 				       "%s does not exist: this host has no KVM "
 				       "(load kvm_amd or kvm_intel)", KVM_DEVICE_PATH);
+		if (errno == EACCES)
+			return kvm_host_access_denied(err);
 		return err_sys(err, "cannot open %s", KVM_DEVICE_PATH);
 	}
 	if (kvm_host_probe(host, err)) {

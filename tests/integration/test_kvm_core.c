@@ -6,9 +6,11 @@
  * kernel sees it).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kvm/host.h"
@@ -278,6 +280,64 @@ START_TEST(interrupts_and_doorbells)
 }
 END_TEST
 
+/*
+ * A user who may not open the KVM device is told who may and how to
+ * become one: lkvm-sev run as nobody (setpriv, util-linux) gets status 125
+ * and, for this device's mode, the group to join or the owner.
+ */
+START_TEST(kvm_permission_denied)
+{
+	char cmd[512], out[1024] = "", want[1024], line[256], group[256] = "";
+	struct stat st;
+	FILE *f;
+	size_t n;
+	int status;
+
+	if (geteuid() || system("command -v setpriv >/dev/null")) {
+		tests_skip("kvm-core kvm_permission_denied", "not root, or no setpriv "
+			   "(util-linux): cannot run as another user");
+		return;
+	}
+	ck_assert_int_eq(stat("/dev/kvm", &st), 0);
+	f = fopen("/etc/group", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+
+		if (c2 && strtoul(c2 + 1, NULL, 10) == st.st_gid) {
+			*c1 = '\0';
+			snprintf(group, sizeof(group), "%s", line);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	if ((st.st_mode & 060) == 060 && group[0])
+		snprintf(want, sizeof(want), "lkvm-sev: cannot open /dev/kvm: permission denied: "
+			 "join its group, %s (usermod -aG %s $USER, then log in again)\n", group,
+			 group);
+	else
+		snprintf(want, sizeof(want), "lkvm-sev: cannot open /dev/kvm: permission denied: "
+			 "mode %04o, so only its owner (uid %u) may open it; run as that user, or "
+			 "give the device a group (Debian's udev rules make it kvm, mode 0660)\n",
+			 (unsigned int)(st.st_mode & 07777), (unsigned int)st.st_uid);
+	snprintf(cmd, sizeof(cmd), "setpriv --reuid=65534 --regid=65534 --clear-groups %s run "
+		 "2>&1; echo status $?", LKVM_BIN);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	status = pclose(f);
+	ck_assert_int_eq(status, 0);
+	if ((st.st_mode & 06) == 06) {
+		tests_skip("kvm-core kvm_permission_denied", "the device is open to everyone "
+			   "(mode %04o)", (unsigned int)(st.st_mode & 07777));
+		return;
+	}
+	strcat(want, "status 125\n");
+	ck_assert_str_eq(out, want);
+}
+END_TEST
+
 Suite *kvm_core_suite(void)
 {
 	Suite *s = suite_create("kvm-core");
@@ -286,6 +346,7 @@ Suite *kvm_core_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, probe);
+	tcase_add_test(tc, kvm_permission_denied);
 	tcase_add_test(tc, missing_vm_type);
 	tcase_add_test(tc, memslots);
 	tcase_add_test(tc, ro_mprotect);
