@@ -163,15 +163,19 @@ DESTDIR ?=
 BINDIR := $(DESTDIR)$(PREFIX)/bin
 MAN1DIR := $(DESTDIR)$(PREFIX)/share/man/man1
 BASHCOMPDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+DOCDIR := $(DESTDIR)$(PREFIX)/share/doc/lkvm-sev
 
 install: $(O)lkvm-sev
-	install -d $(BINDIR) $(MAN1DIR) $(BASHCOMPDIR)
+	install -d $(BINDIR) $(MAN1DIR) $(BASHCOMPDIR) $(DOCDIR)
 	install -m 0755 $(O)lkvm-sev $(BINDIR)/lkvm-sev
 	install -m 0644 doc/lkvm-sev.1 $(MAN1DIR)/lkvm-sev.1
 	install -m 0644 completion/lkvm-sev.bash $(BASHCOMPDIR)/lkvm-sev
+	install -m 0644 doc/report.schema.json $(DOCDIR)/report.schema.json
 
 uninstall:
-	rm -f $(BINDIR)/lkvm-sev $(MAN1DIR)/lkvm-sev.1 $(BASHCOMPDIR)/lkvm-sev
+	rm -f $(BINDIR)/lkvm-sev $(MAN1DIR)/lkvm-sev.1 $(BASHCOMPDIR)/lkvm-sev \
+		$(DOCDIR)/report.schema.json
+	-rmdir $(DOCDIR) 2>/dev/null
 
 bench: all
 	LKVM_BUILD=$(O) bench/startup.sh

@@ -284,10 +284,13 @@ START_TEST(make_install_and_uninstall)
 	ck_assert_msg(st == 0, "make install: status %d:\n%s", st, out);
 	ck_assert_str_eq(out, "./usr/bin/lkvm-sev\n"
 			 "./usr/share/bash-completion/completions/lkvm-sev\n"
+			 "./usr/share/doc/lkvm-sev/report.schema.json\n"
 			 "./usr/share/man/man1/lkvm-sev.1\n");
 	assert_installed("/usr/bin/lkvm-sev", 0755);
 	assert_installed("/usr/share/man/man1/lkvm-sev.1", 0644);
 	assert_installed("/usr/share/bash-completion/completions/lkvm-sev", 0644);
+	/* The report's schema, where run --help says it is. */
+	assert_installed("/usr/share/doc/lkvm-sev/report.schema.json", 0644);
 
 	snprintf(cmd, sizeof(cmd), "'%s/dest/usr/bin/lkvm-sev' --version", tmpdir);
 	st = sh(cmd, out, sizeof(out));
