@@ -30,6 +30,13 @@ _lkvm_sev()
 	local cur="${COMP_WORDS[COMP_CWORD]}" prev="" cmd="" opts="" i
 	COMPREPLY=()
 	[ "$COMP_CWORD" -gt 0 ] && prev="${COMP_WORDS[COMP_CWORD - 1]}"
+	# --opt=VALUE: bash splits at '=' (COMP_WORDBREAKS), so the option is
+	# a word or two back and the value is what follows the '='.
+	if [ "$cur" = "=" ]; then
+		cur=""
+	elif [ "$prev" = "=" ] && [ "$COMP_CWORD" -gt 1 ]; then
+		prev="${COMP_WORDS[COMP_CWORD - 2]}"
+	fi
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case "${COMP_WORDS[i]}" in
 		-*) ;;
@@ -77,7 +84,7 @@ _lkvm_sev()
 			mapfile -t COMPREPLY < <(compgen -W "$_lkvm_sev_cpu_models" -- "$cur")
 			return 0 ;;
 		-p|--params|-m|--mem|-c|--cpus|--timeout|--until|--until-re|--fail-on|\
-		--policy|--cpu-sig|--vmsa-features|--direct-vmsa-gpa)
+		--policy|--cpu-sig|--vmsa-features|--direct-vmsa-gpa|--io-poll)
 			return 0 ;;	# free-form values: nothing to offer
 		esac
 		if [ "$cmd" = run ]; then

@@ -54,6 +54,11 @@ expect "auto memslot mprotect" lkvm-sev run --ro-mode ""
 expect "memslot mprotect" lkvm-sev run --ro-mode m
 expect "none serial virtio" lkvm-sev run --console ""
 expect "auto off on" lkvm-sev run --direct-vmsa ""
+# --opt=VALUE, as bash splits it at '=': the value's word after the '='.
+expect "auto memslot mprotect" lkvm-sev run --ro-mode = ""
+expect "memslot mprotect" lkvm-sev run --ro-mode = m
+expect "none serial virtio" lkvm-sev run --console =
+expect "" lkvm-sev run --io-poll = ""
 expect "off on" lkvm-sev measure --sev-snp --direct-vmsa ""
 expect "--json" lkvm-sev caps --j
 expect "--firmware --firmware-digest-only" lkvm-sev measure --f
