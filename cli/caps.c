@@ -258,19 +258,6 @@ static void print_text(const struct host_caps *c, FILE *f)
 }
 
 /* The calibration guest in the binary, with the IPs of its loop and port write. */
-static struct calib_guest caps_calib_guest(void)
-{
-	const unsigned int base = 0x10000 - CALIBRATE_SIZE;	/* its IP under CS 0xf000 */
-
-	return (struct calib_guest){
-		.image = lkvm_calibrate_fw, .size = CALIBRATE_SIZE,
-		.exit_port = CALIBRATE_EXIT_PORT,
-		.loop_ip = (uint16_t)(base + (lkvm_calibrate_fw_loop - lkvm_calibrate_fw)),
-		.exit_ip = (uint16_t)(base + (lkvm_calibrate_fw_exit - lkvm_calibrate_fw)),
-		.limit_ms = CALIBRATE_LIMIT_MS,
-	};
-}
-
 enum {
 	OPT_JSON = 256,
 };
@@ -295,7 +282,7 @@ static int caps_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 int cmd_caps(int argc, char **argv, struct lk_err *err)
 {
 	static const struct cli_syntax syn = { "caps", "+h", caps_options, "", OPT_JSON };
-	struct calib_guest guest = caps_calib_guest();
+	struct calib_guest guest = calib_default_guest();
 	struct host_caps *c;
 	bool json = false;
 	enum cli_result r;

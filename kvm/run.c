@@ -85,6 +85,7 @@ static void run_internal_error(struct vcpu *v, const struct run_ctx *ctx)
 	}
 	if (ctx->dump_regs)
 		vcpu_dump_regs(v, &e);
+	v->emulation_failed = sub == KVM_INTERNAL_ERROR_EMULATION;
 	stop_request_err(ctx->stop, &e);
 }
 

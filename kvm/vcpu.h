@@ -36,6 +36,7 @@ struct vcpu {
 	size_t run_size;
 	pthread_t thread;
 	bool started;
+	bool emulation_failed;		/* it stopped where KVM could not emulate (internal error 1) */
 	struct vcpu_stats stats;
 };
 

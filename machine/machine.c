@@ -19,6 +19,7 @@
 #include "kvm/uapi.h"
 #include "machine/dtb.h"
 #include "machine/machine_priv.h"
+#include "probe/calibrate.h"
 #include "util/term.h"
 
 /* Signal handlers can reach only this. */
@@ -370,6 +371,37 @@ static int machine_start(struct machine *m, struct lk_err *err)
 	return 0;
 }
 
+/*
+ * A guest that stopped where KVM could not emulate an instruction, on a
+ * host whose KVM emulates all guest code (the caps calibration, as
+ * check-hw): not the guest's fault. Stock OVMF stops so in SEC on such a
+ * host. The host's status (125) and a line saying so; the instruction
+ * and registers stay below it. Returns the status.
+ */
+static int machine_emulation_verdict(struct machine *m, struct lk_err *err)
+{
+	struct calib_guest g = calib_default_guest();
+	struct calibration c;
+	char detail[sizeof(err->detail)];
+	unsigned int i;
+	bool failed = false;
+
+	for (i = 0; i < m->nr_vcpus; i++)
+		failed |= m->vcpus[i].emulation_failed;
+	if (!failed)
+		return LK_EXIT_CRASH;
+	calibrate_guest(&m->host, &g, &c);
+	if (c.result != CALIB_EMULATED)
+		return LK_EXIT_CRASH;
+	memcpy(detail, err->detail, sizeof(detail));
+	err_set(err, LK_EXIT_HOST, "the guest stopped where KVM could not emulate an "
+		"instruction, and this host's KVM emulates all guest code (the caps calibration "
+		"guest took %.0f ms; natively about 1 ms): firmware such as OVMF needs a KVM "
+		"that runs it natively (lkvm-sev caps)", c.ms);
+	memcpy(err->detail, detail, sizeof(detail));
+	return LK_EXIT_HOST;
+}
+
 /* --until or --until-re was given and the run ended without either matching. */
 static bool machine_until_missed(const struct machine *m)
 {
@@ -415,6 +447,8 @@ int machine_run(const struct machine_cfg *cfg, struct lk_err *err)
 		if (!err->msg[0] && (status == LK_EXIT_SIGINT || status == LK_EXIT_SIGTERM))
 			err_set(err, status, "stopped by %s",
 				machine_signal_names[status - 128]);
+		if (status == LK_EXIT_CRASH)
+			status = machine_emulation_verdict(m, err);
 		if (status == LK_EXIT_POWEROFF && machine_until_missed(m)) {
 			status = LK_EXIT_NO_MARKER;
 			err_set(err, status, "the guest powered off without printing an "

@@ -19,6 +19,7 @@
 #include "kvm/uapi.h"
 #include "kvm/vcpu.h"
 #include "kvm/vm.h"
+#include "firmware/calibrate.h"
 #include "probe/calibrate.h"
 
 #define CALIB_OUT_IMM8_LEN	2U	/* `out %al, $imm8` */
@@ -154,6 +155,19 @@ static void calib_judge(struct vcpu *v, const struct calib_guest *g, int r,
 	} else {
 		out->result = out->ms < CALIB_NATIVE_MS ? CALIB_NATIVE : CALIB_EMULATED;
 	}
+}
+
+struct calib_guest calib_default_guest(void)
+{
+	const unsigned int base = 0x10000 - CALIBRATE_SIZE;	/* its IP under CS 0xf000 */
+
+	return (struct calib_guest){
+		.image = lkvm_calibrate_fw, .size = CALIBRATE_SIZE,
+		.exit_port = CALIBRATE_EXIT_PORT,
+		.loop_ip = (uint16_t)(base + (lkvm_calibrate_fw_loop - lkvm_calibrate_fw)),
+		.exit_ip = (uint16_t)(base + (lkvm_calibrate_fw_exit - lkvm_calibrate_fw)),
+		.limit_ms = CALIBRATE_LIMIT_MS,
+	};
 }
 
 void calibrate_guest(const struct kvm_host *host, const struct calib_guest *g,

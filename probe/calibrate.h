@@ -46,6 +46,9 @@ struct calibration {
 	char why[512];
 };
 
+/* The calibration guest caps runs (firmware/calibrate.S). */
+struct calib_guest calib_default_guest(void);
+
 /* Never fails: what went wrong is a CALIB_UNKNOWN with its reason. */
 void calibrate_guest(const struct kvm_host *host, const struct calib_guest *g,
 		     struct calibration *out);
