@@ -386,6 +386,8 @@ static int machine_emulation_verdict(struct machine *m, struct lk_err *err)
 	unsigned int i;
 	bool failed = false;
 
+	/* Joined first: their flags are final, and none competes with the calibration. */
+	vcpus_stop(m->vcpus, m->nr_vcpus);
 	for (i = 0; i < m->nr_vcpus; i++)
 		failed |= m->vcpus[i].emulation_failed;
 	if (!failed)
