@@ -5,12 +5,14 @@
  * read-only (the page protection is checked in /proc/self/maps, as the
  * kernel sees it).
  */
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kvm/host.h"
@@ -282,23 +284,30 @@ END_TEST
 
 /*
  * A user who may not open the KVM device is told who may and how to
- * become one: lkvm-sev run as nobody (setpriv, util-linux) gets status 125
- * and, for this device's mode, the group to join or the owner.
+ * become one: lkvm-sev run as nobody (uid and gid 65534, no other groups)
+ * gets status 125 and, for this device's mode, the group to join or the
+ * owner.
  */
 START_TEST(kvm_permission_denied)
 {
-	char cmd[512], out[1024] = "", want[1024], line[256], group[256] = "";
+	char out[1024] = "", want[1024], line[256], group[256] = "";
 	struct stat st;
+	int fds[2], status;
+	pid_t pid;
 	FILE *f;
 	size_t n;
-	int status;
 
-	if (geteuid() || system("command -v setpriv >/dev/null")) {
-		tests_skip("kvm-core kvm_permission_denied", "not root, or no setpriv "
-			   "(util-linux): cannot run as another user");
+	if (geteuid()) {
+		tests_skip("kvm-core kvm_permission_denied", "not root: cannot run as another "
+			   "user");
 		return;
 	}
 	ck_assert_int_eq(stat("/dev/kvm", &st), 0);
+	if ((st.st_mode & 06) == 06) {
+		tests_skip("kvm-core kvm_permission_denied", "the device is open to everyone "
+			   "(mode %04o)", (unsigned int)(st.st_mode & 07777));
+		return;
+	}
 	f = fopen("/etc/group", "r");
 	while (f && fgets(line, sizeof(line), f)) {
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
@@ -320,20 +329,31 @@ START_TEST(kvm_permission_denied)
 			 "mode %04o, so only its owner (uid %u) may open it; run as that user, or "
 			 "give the device a group (Debian's udev rules make it kvm, mode 0660)\n",
 			 (unsigned int)(st.st_mode & 07777), (unsigned int)st.st_uid);
-	snprintf(cmd, sizeof(cmd), "setpriv --reuid=65534 --regid=65534 --clear-groups %s run "
-		 "2>&1; echo status $?", LKVM_BIN);
-	f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	n = fread(out, 1, sizeof(out) - 1, f);
-	out[n] = '\0';
-	status = pclose(f);
-	ck_assert_int_eq(status, 0);
-	if ((st.st_mode & 06) == 06) {
-		tests_skip("kvm-core kvm_permission_denied", "the device is open to everyone "
-			   "(mode %04o)", (unsigned int)(st.st_mode & 07777));
-		return;
+	/* As nobody, with no supplementary groups: stderr into a pipe. */
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		dup2(fds[1], 2);
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			_exit(99);
+		execl(LKVM_BIN, "lkvm-sev", "run", (char *)NULL);
+		_exit(98);
 	}
-	strcat(want, "status 125\n");
+	close(fds[1]);
+	n = 0;
+	while (n < sizeof(out) - 1) {
+		ssize_t r = read(fds[0], out + n, sizeof(out) - 1 - n);
+
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	out[n] = '\0';
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 125, "status 0x%x: %s", status,
+		      out);
 	ck_assert_str_eq(out, want);
 }
 END_TEST
