@@ -9,6 +9,9 @@
 #   make check-sanitize   the same under AddressSanitizer + UBSan (build/sanitize/)
 #   make check-hw         OVMF and Linux boots where KVM runs guest code natively
 #   make check-nested     the nested test bed: a real kvm_amd under QEMU TCG
+#   make fuzz             build the libFuzzer targets (clang, ASan + UBSan) under
+#                         $(O)fuzz/ and run each for FUZZ_SECONDS (default 60);
+#                         fails on a crash, leak or timeout (tests/fuzz/README.md)
 #   make bench            start-up, exit-path, measure and virtio-blk benchmarks (BENCHMARKS.md)
 #   make bench-nested     lkvm-sev against QEMU in the nested test bed
 #   make install          lkvm-sev, its man page and bash completion under
@@ -45,11 +48,17 @@ CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame
 LDFLAGS += -fsanitize=address,undefined
 STATIC := 0
 endif
-BIN_LDFLAGS := $(if $(filter 1,$(STATIC)),-static)
+# sev/attest.ld: the static binary keeps verify's and measure --id-key's
+# code in segments of their own, off run's pages (BENCHMARKS.md).
+ATTEST_LDFLAGS := -Wl,-T,sev/attest.ld
+BIN_LDFLAGS := $(if $(filter 1,$(STATIC)),-static $(ATTEST_LDFLAGS))
 
 # Libraries come from pkg-config; --as-needed links only those in use.
 # Debian 12's libfdt-dev ships no .pc file: fall back to -lfdt there.
-PKGS := nettle liburing
+# hogweed (nettle's public-key half) and gmp: ECDSA P-384 and RSA-PSS for
+# verify and ID-block signing; libtasn1: their DER. In this order, so that a
+# static link finds each library's needs after it.
+PKGS := hogweed nettle gmp libtasn1 liburing
 PKGS_CHECK := check
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
@@ -58,7 +67,11 @@ FDT_LIBS := $(shell $(PKG_CONFIG) --libs libfdt 2>/dev/null || echo -lfdt)
 # The program's folders (main.c, at the top, is lkvm-sev's alone).
 SRC_DIRS := cli kvm probe devices machine firmware sev util
 LIB_SRCS := $(wildcard $(SRC_DIRS:%=%/*.c))
-LIB_OBJS := $(LIB_SRCS:%.c=$(O)%.o) $(O)firmware/default_blob.o $(O)firmware/calibrate.o
+# sev/x509.asn, the ASN.1 types verify and measure --id-key decode, compiled
+# by asn1Parser (Debian's libtasn1-bin) into libtasn1's static tree.
+ASN1_OBJ := $(O)sev/x509_asn1.o
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)%.o) $(O)firmware/default_blob.o $(O)firmware/calibrate.o \
+	$(ASN1_OBJ)
 TEST_SRCS := $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
 TEST_OBJS := $(TEST_SRCS:%.c=$(O)%.o)
 DEFAULT_FW := $(O)firmware/default.bin
@@ -78,8 +91,10 @@ bench-tools: $(BENCH_BINS) $(O)bench/exitpath $(O)bench/blkpath $(O)bench/blkeng
 .PHONY: install uninstall
 
 deps-check:
-	@$(PKG_CONFIG) --exists $(PKGS) $(PKGS_CHECK) && test -f /usr/include/libfdt.h || \
-	{ echo "missing libraries: ./dev.sh installs libfdt-dev, nettle-dev, liburing-dev, check" >&2; exit 1; }
+	@$(PKG_CONFIG) --exists $(PKGS) $(PKGS_CHECK) && test -f /usr/include/libfdt.h && \
+	command -v asn1Parser >/dev/null || \
+	{ echo "missing libraries or tools: ./dev.sh installs libfdt-dev, nettle-dev, libgmp-dev," \
+		"libtasn1-6-dev, libtasn1-bin, liburing-dev, check" >&2; exit 1; }
 
 $(O)%.o: %.c | deps-check
 	@mkdir -p $(@D)
@@ -99,6 +114,14 @@ $(DEFAULT_FW): firmware/default.S
 	objcopy -O binary -j .text $(@:.bin=.elf) $@
 	@test "$$(wc -c < $@)" -eq 65536 || { echo "$@: not 64 KiB" >&2; rm -f $@; exit 1; }
 
+$(O)sev/x509_asn1.c: sev/x509.asn | deps-check
+	@mkdir -p $(@D)
+	@# asn1Parser says "Done." on stderr and its errors on stdout.
+	asn1Parser -o $@ -n lkvm_sev_asn1_tab $< 2>/dev/null
+
+$(ASN1_OBJ): $(O)sev/x509_asn1.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS)) -c -o $@ $<
+
 $(O)firmware/default_blob.o: firmware/default_blob.S $(DEFAULT_FW)
 	@mkdir -p $(@D)
 	$(CC) -c -DDEFAULT_FIRMWARE_BIN='"$(DEFAULT_FW)"' -o $@ $<
@@ -109,8 +132,9 @@ $(O)firmware/calibrate.o: firmware/calibrate.S | deps-check
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -I. -c -o $@ $<
 
-$(O)lkvm-sev: $(O)main.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(BIN_LDFLAGS) $(call pkg_libs,$(PKGS)) $(FDT_LIBS)
+$(O)lkvm-sev: $(O)main.o $(LIB_OBJS) sev/attest.ld
+	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(LDFLAGS) $(BIN_LDFLAGS) $(call pkg_libs,$(PKGS)) \
+		$(FDT_LIBS)
 
 # The same program linked dynamically, so that LD_PRELOAD (the simulated SEV
 # host, tests/hostsim) can stand in for the kernel: a static binary's
@@ -146,7 +170,7 @@ check-nested: $(O)lkvm-sev $(O)tests/run-tests $(O)tests/nested/timeto \
 # The nested bed's benchmarks: QEMU and lkvm-sev on the same real KVM.
 bench-nested: $(O)lkvm-sev $(O)tests/run-tests $(O)tests/nested/timeto \
 		$(O)tests/nested/vsockpipe guests
-	LKVM_BUILD=$(O) tests/nested/nested.sh peer peer-io
+	LKVM_BUILD=$(O) tests/nested/nested.sh peer peer-blk peer-io
 
 # Static, so without sanitizers: they run inside the nested bed's initramfs.
 $(O)tests/nested/timeto $(O)tests/nested/vsockpipe: $(O)tests/nested/%: tests/nested/%.c
@@ -155,6 +179,63 @@ $(O)tests/nested/timeto $(O)tests/nested/vsockpipe: $(O)tests/nested/%: tests/ne
 
 check-sanitize:
 	$(MAKE) O=build/sanitize/ SANITIZE=1 check
+
+# ---- Fuzzing: libFuzzer targets (tests/fuzz/README.md) ----
+# tests/fuzz/fuzz_*.c, one target each, linked with the other tests/fuzz/*.c
+# (a fake /dev/kvm: every ioctl goes through it, -Wl,--wrap=ioctl) and the
+# program's own sources compiled again with clang under ASan + UBSan into
+# $(FUZZ_DIR)obj/ (gcc's objects cannot carry libFuzzer's coverage). `make
+# fuzz` runs each target for FUZZ_SECONDS on a scratch corpus seeded from
+# tests/fuzz/corpus/TARGET/, which it only reads, and fails on any crash,
+# leak or timeout (FUZZ_TIMEOUT seconds for one input), naming the input.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TIMEOUT ?= 10
+FUZZ_DIR := $(O)fuzz/
+FUZZ_CFLAGS := $(filter-out -O2 -Werror -fsanitize=% -fno-sanitize-recover=%,$(CFLAGS)) -O1 \
+	-fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-Wno-gnu-variable-sized-type-not-at-end
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
+FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_DIR)%)
+FUZZ_HELPER_OBJS := $(patsubst %.c,$(FUZZ_DIR)obj/%.o,\
+	$(filter-out $(FUZZ_SRCS),$(wildcard tests/fuzz/*.c)))
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_DIR)obj/%.o)
+FUZZ_LIB := $(FUZZ_DIR)liblkvm-sev.a
+
+.PHONY: fuzz fuzz-build
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TIMEOUT) $(FUZZ_NAMES)
+
+# The program's objects: its own warnings are gcc's to enforce, not clang's;
+# set-up code every input runs alike is left out of coverage (nocov.txt).
+$(FUZZ_DIR)obj/%.o: %.c tests/fuzz/nocov.txt | deps-check
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+		-fsanitize-coverage-ignorelist=tests/fuzz/nocov.txt \
+		$(call pkg_cflags,$(PKGS)) -c -o $@ $<
+
+$(FUZZ_DIR)obj/tests/fuzz/%.o: tests/fuzz/%.c | deps-check
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer-no-link \
+		$(call pkg_cflags,$(PKGS)) -c -o $@ $<
+
+# An archive: each target links only the objects it reaches. The firmware
+# blobs are data, gcc's assembly as the program has it.
+$(FUZZ_LIB): $(FUZZ_LIB_OBJS) $(O)firmware/default_blob.o $(O)firmware/calibrate.o $(ASN1_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BINS): $(FUZZ_DIR)%: $(FUZZ_DIR)obj/tests/fuzz/%.o $(FUZZ_HELPER_OBJS) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ -Wl,--wrap=ioctl $(LDFLAGS) \
+		$(call pkg_libs,$(PKGS)) $(FDT_LIBS)
+
+-include $(wildcard $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_HELPER_OBJS:.o=.d) \
+	$(FUZZ_NAMES:%=$(FUZZ_DIR)obj/tests/fuzz/%.d))
+# ---- end of fuzzing ----
 
 # Installs under $(DESTDIR)$(PREFIX): the static binary, lkvm-sev(1) and the
 # bash completion. Builds the binary first, if it is out of date.

@@ -11,8 +11,14 @@
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="gcc make binutils pkg-config libfdt-dev nettle-dev liburing-dev check ovmf acpica-tools python3
-	busybox-static cpio xz-utils mtools passt device-tree-compiler"
+# libgmp-dev, libtasn1-6-dev and libtasn1-bin (asn1Parser): verify and ID-block
+# signing; openssl: the tests check their signatures with it (never to sign).
+# clang, libclang-rt-dev (libFuzzer, the sanitizers) and llvm (llvm-symbolizer):
+# the fuzz targets, which CI runs after the tests (make fuzz).
+PACKAGES="gcc make binutils pkg-config libfdt-dev nettle-dev libgmp-dev libtasn1-6-dev libtasn1-bin
+	liburing-dev check openssl ovmf acpica-tools python3
+	busybox-static cpio xz-utils mtools passt device-tree-compiler
+	clang libclang-rt-dev llvm"
 # The nested test bed's L1 runs under QEMU 10 from Debian's own
 # bookworm-backports suite (tests/nested/README.md), which also has the
 # Linux 6.12 kernel package the bed downloads.

@@ -23,9 +23,14 @@ static const char main_usage[] =
 "  measure   the launch digest an SEV, SEV-ES or SNP launch will produce\n"
 "  inspect   what a VMM reads from an OVMF image\n"
 "  caps      what this host can run, and how\n"
+"  verify    check an SNP attestation report offline: signature, AMD chain,\n"
+"            chip, TCB, measurement\n"
 "  help      this text, or a command's (lkvm-sev help run)\n"
 "\n"
-"  --version  print the version\n";
+"  --version  print the version\n"
+"\n"
+"every command takes -q, --quiet (no warnings) and -v, --verbose (what was\n"
+"chosen and why); the last one given counts\n";
 
 typedef int (*command_fn)(int argc, char **argv, struct lk_err *err);
 
@@ -34,7 +39,7 @@ static const struct {
 	command_fn fn;
 } commands[] = {
 	{ "run", cmd_run }, { "measure", cmd_measure }, { "inspect", cmd_inspect },
-	{ "caps", cmd_caps },
+	{ "caps", cmd_caps }, { "verify", cmd_verify },
 };
 
 static command_fn command(const char *name)
@@ -75,6 +80,8 @@ static int report(const struct lk_err *err, int status)
 		fprintf(stderr, "lkvm-sev: %s\n", err->msg);
 	if (err->detail[0])
 		fputs(err->detail, stderr);
+	fflush(stderr);
+	err_hold(false);
 	return status < 0 ? err->status : status;
 }
 
@@ -83,6 +90,7 @@ int main(int argc, char **argv)
 	struct lk_err err = { 0 };
 	command_fn fn;
 
+	err_hold(true);
 	if (argc < 2) {
 		fputs(main_usage, stderr);
 		return LK_EXIT_USAGE;

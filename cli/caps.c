@@ -19,6 +19,7 @@
 #include "firmware/calibrate.h"
 #include "kvm/uapi.h"
 #include "probe/caps.h"
+#include "sev/launch.h"
 
 #define CAPS_COL 28	/* the facts' labels */
 
@@ -30,10 +31,12 @@ static const char caps_usage[] =
 "memory (else firmware is kept read-only by mprotect); KVM_X86_SEV_VMSA_FEATURES\n"
 "and KVM_SEV_INIT2; guest_memfd; memory attributes (asked on an SNP VM where\n"
 "there is one); the direct-VMSA capability (its number, 249, is provisional);\n"
-"the hypercalls KVM_CAP_EXIT_HYPERCALL forwards; /dev/sev and its platform\n"
-"status; kvm_amd's parameters; and whether KVM runs guest code natively, timed\n"
-"with a calibration guest (1,000,000 loop iterations: about 1 ms natively,\n"
-"10-60 ms nested under QEMU TCG, about 1 s emulated; 300 ms separates them).\n"
+"the hypercalls KVM_CAP_EXIT_HYPERCALL forwards; whether SNP guests' certificate\n"
+"requests reach lkvm-sev (KVM_X86_SEV_SNP_REQ_CERTS, Linux 7.0); /dev/sev and\n"
+"its platform status; kvm_amd's parameters; and whether KVM runs guest code\n"
+"natively, timed with a calibration guest (1,000,000 loop iterations: about\n"
+"1 ms natively, 10-60 ms nested under QEMU TCG, about 1 s emulated; 300 ms\n"
+"separates them).\n"
 "\n"
 "Then one line per mode (plain, SEV, SEV-ES, SEV-ES + debug-swap, SNP, SNP +\n"
 "direct VMSA): \"runs\", \"runs with fallback: ...\" or \"cannot run: ...\".\n"
@@ -41,7 +44,9 @@ static const char caps_usage[] =
 "options:\n"
 "  --json      one JSON object with the same facts and verdicts (bitmasks and\n"
 "              64-bit values as \"0x...\" strings)\n"
-"  -h, --help  this text\n"
+"  -q, --quiet    no warnings\n"
+"  -v, --verbose  what was chosen and why\n"
+"  -h, --help     this text\n"
 "\n"
 "exit status: 0 when the report was produced (whatever it says), 2 for bad\n"
 "options\n";
@@ -171,6 +176,11 @@ static void print_kvm(const struct host_caps *c, FILE *f)
 	     yes_no(c->direct_vmsa > 0), LK_KVM_CAP_SNP_DIRECT_VMSA);
 	line(f, "KVM_CAP_EXIT_HYPERCALL", "%s",
 	     mask_text(CAPS_MASK_HYPERCALLS, c->exit_hypercall, buf, sizeof(buf)));
+	if (caps_snp_certs_why(c, buf, sizeof(buf)))
+		line(f, "SNP certificate requests", "no: %s", buf);
+	else
+		line(f, "SNP certificate requests", "yes: KVM_X86_SEV_SNP_REQ_CERTS (run "
+		     "--snp-certs)");
 }
 
 static void print_platform(FILE *f, const char *label, const struct sev_status_query *q,
@@ -255,6 +265,7 @@ static void print_text(const struct host_caps *c, FILE *f)
 		fprintf(f, "  %-19s  %s%s%s\n", caps_mode_name(m), caps_verdict_kind_name(v.kind),
 			v.text[0] ? ": " : "", v.text);
 	}
+	fprintf(f, "\nnote: %s\n", sev_direct_vmsa_aps_note);
 }
 
 /* The calibration guest in the binary, with the IPs of its loop and port write. */
@@ -265,6 +276,7 @@ enum {
 static const struct option caps_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
+	CLI_VERBOSITY_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -281,7 +293,7 @@ static int caps_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 
 int cmd_caps(int argc, char **argv, struct lk_err *err)
 {
-	static const struct cli_syntax syn = { "caps", "+h", caps_options, "", OPT_JSON };
+	static const struct cli_syntax syn = { "caps", "+hqv", caps_options, "", OPT_JSON };
 	struct calib_guest guest = calib_default_guest();
 	struct host_caps *c;
 	bool json = false;

@@ -68,6 +68,7 @@ static void json_sev_init(struct json *j, const struct host_caps *c)
 static void json_memory(struct json *j, const struct host_caps *c)
 {
 	const struct caps_vm *snp = &c->vm[LK_KVM_X86_SNP_VM];
+	char why[256];
 
 	json_bool(j, "guest_memfd", c->guest_memfd);
 	json_bool(j, "user_memory2", c->user_memory2);
@@ -91,6 +92,10 @@ static void json_memory(struct json *j, const struct host_caps *c)
 	json_int(j, "value", c->direct_vmsa);
 	json_obj_end(j);
 	json_mask(j, "exit_hypercall", CAPS_MASK_HYPERCALLS, c->exit_hypercall);
+	json_obj_begin(j, "snp_req_certs");
+	json_bool(j, "available", !caps_snp_certs_why(c, why, sizeof(why)));
+	json_str(j, "why", caps_snp_certs_why(c, why, sizeof(why)));
+	json_obj_end(j);
 }
 
 static void json_kvm(struct json *j, const struct host_caps *c)
@@ -126,7 +131,7 @@ static void json_platform(struct json *j, const char *key, const struct sev_stat
 	json_bool(j, "ok", q->ok);
 	if (!q->ok) {
 		json_str(j, "error", caps_errno_name(q->err));
-		json_hex(j, "fw_error", q->fw_error);
+		json_int(j, "fw_error", q->fw_error);
 	} else {
 		json_int(j, "api_major", q->api_major);
 		json_int(j, "api_minor", q->api_minor);

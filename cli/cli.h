@@ -22,6 +22,10 @@ enum cli_result {
 	CLI_HELP = 1,		/* --help was given */
 };
 
+/* -q and -v, which cli_getopt() handles for every subcommand (shortopts "qv"). */
+#define CLI_VERBOSITY_OPTIONS \
+	{ "quiet", no_argument, NULL, 'q' }, { "verbose", no_argument, NULL, 'v' }
+
 /* One subcommand's option syntax: getopt_long's tables and what takes a value. */
 struct cli_syntax {
 	const char *cmd;		/* for messages: "run", "measure" */

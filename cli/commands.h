@@ -15,5 +15,6 @@ int cmd_run(int argc, char **argv, struct lk_err *err);		/* cli/run.c */
 int cmd_measure(int argc, char **argv, struct lk_err *err);	/* cli/measure.c */
 int cmd_inspect(int argc, char **argv, struct lk_err *err);	/* cli/inspect.c */
 int cmd_caps(int argc, char **argv, struct lk_err *err);	/* cli/caps.c */
+int cmd_verify(int argc, char **argv, struct lk_err *err);	/* cli/verify.c */
 
 #endif

@@ -76,6 +76,7 @@ int cli_check_files(const struct machine_cfg *cfg, struct lk_err *err)
 	cli_add_file(f, &n, "-k", cfg->kernel, false);
 	cli_add_file(f, &n, "-i", cfg->initrd, false);
 	cli_add_file(f, &n, "--vars", cfg->vars, true);
+	cli_add_file(f, &n, "--snp-certs", cfg->sev.snp_certs, false);
 	for (i = 0; i < cfg->nr_devices; i++)
 		if (cfg->devices[i].type == &virtio_blk_type) {
 			const struct virtio_blk_opts *o = cfg->devices[i].opts;

@@ -120,6 +120,10 @@ enum cli_result cli_getopt(int argc, char **argv, const struct cli_syntax *syn,
 			break;
 		if (opt == 'h')
 			return CLI_HELP;
+		if (opt == 'q' || opt == 'v') {	/* every command's: the last one counts */
+			err_set_verbosity(opt == 'q' ? LK_QUIET : LK_VERBOSE);
+			continue;
+		}
 		if (opt == '?' || opt == ':')
 			return cli_getopt_error(argc, argv, at, syn, err);
 		if (fn(opt, optarg, ctx, err))

@@ -27,7 +27,9 @@ static const char inspect_usage[] =
 "\n"
 "options:\n"
 "  --json      one JSON object with the same facts\n"
-"  -h, --help  this text\n"
+"  -q, --quiet    no warnings\n"
+"  -v, --verbose  what was chosen and why\n"
+"  -h, --help     this text\n"
 "\n"
 "exit status: 0 shown; 2 bad options, a file that cannot be read, or a\n"
 "malformed table (one line on stderr says where the format breaks)\n";
@@ -39,6 +41,7 @@ enum {
 static const struct option inspect_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
+	CLI_VERBOSITY_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -321,7 +324,7 @@ static enum cli_result inspect_parse(int argc, char **argv, struct inspect_cfg *
 				     struct lk_err *err)
 {
 	static const struct cli_syntax syn = {
-		"inspect", "-h", inspect_options, "", OPT_JSON,
+		"inspect", "-hqv", inspect_options, "", OPT_JSON,
 	};
 	enum cli_result r;
 

@@ -14,6 +14,7 @@
 #include "firmware/image.h"
 #include "firmware/ovmf.h"
 #include "sev/digest.h"
+#include "sev/id_opts.h"
 #include "sev/options.h"
 #include "sev/plan.h"
 #include "util/json.h"
@@ -43,8 +44,8 @@ static const char measure_usage[] =
 "                       without x87 FCW and MXCSR; no VMSA features, no SNP\n"
 "  --direct-vmsa on|off SNP: one BSP VMSA placed by lkvm-sev and measured at\n"
 "                       its GPA, none for APs: the digest does not depend on -c\n"
-"                       (default off: measure cannot see a host; run's auto\n"
-"                       prints which it used)\n"
+"                       (default off, as run's: measure cannot see a host;\n"
+"                       run's auto prints which it used)\n"
 "  --direct-vmsa-gpa ADDR  where (hex; default 0xfffffffff000, KVM's VMSA\n"
 "                       address: then the digest equals the classic -c 1 one)\n"
 "  -k, --kernel FILE    a kernel for the firmware to verify: the launch measures\n"
@@ -54,6 +55,21 @@ static const char measure_usage[] =
 "  --firmware-digest-only  the digest after the firmware alone (SNP: its pages;\n"
 "                       SEV, SEV-ES: the SHA-256 of the file)\n"
 "  --json               an object: mode, digest, algorithm, options, plan steps\n"
+"  --id-key KEY.pem     SNP: an ID block for this digest, signed with this P-384\n"
+"                       key (PEM or DER, PKCS#8 or SEC1); prints the\n"
+"                       id_key_digest the report will carry\n"
+"  --author-key KEY.pem the author key, which signs the ID key; prints the\n"
+"                       author_key_digest\n"
+"  --family-id HEX      the ID block's family ID (16 bytes, 32 digits; default 0)\n"
+"  --image-id HEX       its image ID (the same)\n"
+"  --guest-svn N        its guest SVN (default 0)\n"
+"  --policy HEX         its policy, the one run must launch with (default 0x30000)\n"
+"  --id-block-out FILE  where the 96-byte ID block goes, for run's\n"
+"                       --id-block FILE\n"
+"  --id-auth-out FILE   where its 4096-byte signature goes, for run's\n"
+"                       --id-auth FILE\n"
+"  -q, --quiet          no warnings\n"
+"  -v, --verbose        what was chosen and why (the last of -q and -v counts)\n"
 "  -h, --help           this text\n"
 "\n"
 "VMSA features each mode measures:\n"
@@ -79,7 +95,9 @@ static const struct option measure_options[] = {
 	{ "firmware-digest-only", no_argument, NULL, OPT_FIRMWARE_ONLY },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
+	CLI_VERBOSITY_OPTIONS,
 	SEV_LONG_OPTIONS,
+	ID_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -90,6 +108,7 @@ struct measure_cfg {
 	const char *kernel, *initrd, *cmdline;
 	bool firmware_only;
 	bool json;
+	struct id_opts id;
 };
 
 static int measure_option(int opt, const char *arg, void *ctx, struct lk_err *err)
@@ -98,6 +117,8 @@ static int measure_option(int opt, const char *arg, void *ctx, struct lk_err *er
 
 	if (opt >= SEV_OPT_FIRST && opt <= SEV_OPT_LAST)
 		return sev_opt_parse(opt, arg, &cfg->sev, err);
+	if (opt >= ID_OPT_FIRST && opt <= ID_OPT_LAST)
+		return id_opt_parse(opt, arg, &cfg->id, err);
 	switch (opt) {
 	case 'c':
 		return cli_cpus(arg, &cfg->nr_cpus, err);
@@ -135,6 +156,8 @@ static int measure_check(const struct measure_cfg *cfg, struct lk_err *err)
 	if ((cfg->initrd || cfg->cmdline) && !cfg->kernel)
 		return err_set(err, LK_EXIT_USAGE, "%s needs a kernel to go with it (-k)",
 			       cfg->initrd ? "-i" : "-p");
+	if (id_opts_check(&cfg->id, cfg->sev.mode, cfg->firmware_only, err))
+		return -1;
 	return sev_opts_check(&cfg->sev, !cfg->firmware_only, err);
 }
 
@@ -143,12 +166,13 @@ static enum cli_result measure_parse(int argc, char **argv, struct measure_cfg *
 				     struct lk_err *err)
 {
 	static const struct cli_syntax syn = {
-		"measure", "+c:k:i:p:h", measure_options, "ckip", OPT_FIRMWARE,
+		"measure", "+c:k:i:p:hqv", measure_options, "ckip", OPT_FIRMWARE,
 	};
 	enum cli_result r;
 
 	*cfg = (struct measure_cfg){ .nr_cpus = 1 };
 	sev_opts_init(&cfg->sev, SEV_DIRECT_OFF);
+	id_opts_init(&cfg->id);
 	r = cli_getopt(argc, argv, &syn, measure_option, cfg, err);
 	if (r != CLI_OK)
 		return r;
@@ -180,17 +204,23 @@ static void json_options(struct json *j, const struct measure_cfg *cfg,
 	json_int(j, "vcpus", cfg->nr_cpus);
 	json_str(j, "cpu", cfg->sev.cpu_model);
 	if (cfg->sev.have_cpu_sig)
-		json_strf(j, "cpu_sig", "0x%x", cfg->sev.cpu_sig);
+		json_hex(j, "cpu_sig", cfg->sev.cpu_sig);
 	else
 		json_null(j, "cpu_sig");
-	if (plan->mode != SEV_MODE_SEV)
-		json_hex(j, "vmsa_features", plan->vmsa_features);
-	else
+	/* As run --report says it: KVM_SEV_INIT2's, none for the legacy init. */
+	if (cfg->sev.legacy_vm_type)
 		json_null(j, "vmsa_features");
+	else
+		json_hex(j, "vmsa_features", sev_opts_init2_features(&cfg->sev));
+	/* What the measured VMSAs carry: SNP_ACTIVE too for SNP. */
+	if (plan->mode != SEV_MODE_SEV)
+		json_hex(j, "sev_features", plan->vmsa_features);
+	else
+		json_null(j, "sev_features");
 	json_bool(j, "legacy_vm_type", cfg->sev.legacy_vm_type);
 	json_bool(j, "direct_vmsa", direct);
 	if (direct)
-		json_hex(j, "direct_vmsa_gpa", cfg->sev.direct_vmsa_gpa);
+		json_int(j, "direct_vmsa_gpa", (long long)cfg->sev.direct_vmsa_gpa);
 	json_str(j, "kernel", cfg->kernel);
 	json_str(j, "initrd", cfg->initrd);
 	json_str(j, "cmdline", cfg->kernel && !cfg->cmdline ? "" : cfg->cmdline);
@@ -207,7 +237,7 @@ static void json_steps(struct json *j, const struct plan *plan, int nr_steps)
 		const struct plan_step *s = &plan->steps[i];
 
 		json_obj_begin(j, NULL);
-		json_hex(j, "gpa", s->gpa);
+		json_int(j, "gpa", (long long)s->gpa);
 		json_int(j, "length", (long long)s->len);
 		json_str(j, "command", plan_kind_name(s->kind));
 		json_str(j, "type", s->snp_type ? snp_page_type_name(s->snp_type) : NULL);
@@ -218,7 +248,7 @@ static void json_steps(struct json *j, const struct plan *plan, int nr_steps)
 }
 
 static void measure_print(const struct measure_cfg *cfg, const struct plan *plan,
-			  uint64_t fw_size)
+			  uint64_t fw_size, const struct id_result *id)
 {
 	int nr_steps = cfg->firmware_only ? plan->nr_firmware_steps : plan->nr_steps;
 	char hex[2 * LAUNCH_DIGEST_MAX + 1];
@@ -229,12 +259,16 @@ static void measure_print(const struct measure_cfg *cfg, const struct plan *plan
 	launch_digest_hex(&d, hex);
 	if (!cfg->json) {
 		puts(hex);
+		if (id)
+			id_result_print(stdout, id);
 		return;
 	}
 	json_init(&j, stdout);
 	json_obj_begin(&j, NULL);
 	json_str(&j, "mode", sev_mode_name(plan->mode));
 	json_str(&j, "digest", hex);
+	if (id)
+		id_result_json(&j, id);
 	json_str(&j, "algorithm", d.algorithm);
 	json_options(&j, cfg, plan, fw_size);
 	json_steps(&j, plan, nr_steps);
@@ -255,6 +289,8 @@ static int measure(const struct measure_cfg *cfg, struct lk_err *err)
 		.direct_vmsa_gpa = cfg->sev.direct_vmsa_gpa,
 	};
 	struct sev_kernel_hashes hashes;
+	struct id_result id;
+	struct launch_digest d;
 	struct ovmf_info ovmf;
 	struct fw_image fw;
 	struct plan plan;
@@ -274,9 +310,14 @@ static int measure(const struct measure_cfg *cfg, struct lk_err *err)
 	}
 	if (plan_build(&plan, &pc, err))
 		goto out;
-	measure_print(cfg, &plan, fw.size);
+	/* The ID block signs the whole launch's digest (measure_print() hashes it again). */
+	if (cfg->id.id_key)
+		plan_digest(&plan, plan.nr_steps, &d);
+	if (!cfg->id.id_key || !id_files_write(&cfg->id, &d, &id, err)) {
+		measure_print(cfg, &plan, fw.size, cfg->id.id_key ? &id : NULL);
+		ret = 0;
+	}
 	plan_free(&plan);
-	ret = 0;
 out:
 	fw_image_close(&fw);
 	return ret;

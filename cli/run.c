@@ -86,6 +86,10 @@ static const char run_usage[] =
 "                       matched against the current line as it grows\n"
 "  --fail-on TEXT       end the run with status 6 once the serial output\n"
 "                       contains TEXT (e.g. a panic line); repeatable\n"
+"  -q, --quiet          no warnings\n"
+"  -v, --verbose        what was chosen and why: firmware, memory, read-only\n"
+"                       mode, I/O polling, the SEV launch (the last of -q\n"
+"                       and -v counts)\n"
 "  -h, --help           this text\n"
 "\n"
 "SEV, SEV-ES and SEV-SNP (the digest options are spelled as in measure):\n"
@@ -100,13 +104,21 @@ static const char run_usage[] =
 "  --debug-swap, --vmsa-features HEX  KVM_SEV_INIT2's VMSA features\n"
 "  --legacy-vm-type     KVM_SEV_INIT / KVM_SEV_ES_INIT on a default VM\n"
 "  --direct-vmsa auto|on|off  SNP: lkvm-sev places the BSP's VMSA itself\n"
-"                       (default auto: where the host offers it)\n"
+"                       (default off, as measure's; auto: where the host\n"
+"                       offers it); KVM then makes no AP VMSAs, and OVMF's\n"
+"                       APs do not start (lkvm-sev caps says why)\n"
 "  --direct-vmsa-gpa ADDR  where (default 0xfffffffff000)\n"
 "  --dh-cert FILE, --session FILE  the guest owner's LAUNCH_START session\n"
 "  --secret-header FILE, --secret FILE  LAUNCH_SECRET into the firmware's\n"
 "                       secret area (needs the session)\n"
 "  --id-block FILE, --id-auth FILE, --host-data FILE  SNP_LAUNCH_FINISH's ID\n"
 "                       block (96 bytes), its signature (4096) and host data (32)\n"
+"  --snp-certs PATH     SNP: the certificates for the guest's extended report\n"
+"                       requests (snpguest report --certs): a certificate table\n"
+"                       file as snphost or sevctl write it, or a directory of\n"
+"                       vcek.der (or vlek.der), ask.pem, ark.pem (.der or .pem\n"
+"                       each); read once, locked for reading while the guest\n"
+"                       runs. Linux 7.0 and later (lkvm-sev caps)\n"
 "\n"
 "exit status (even: lkvm-sev's, odd: the guest's):\n"
 "  0    the guest powered off\n"
@@ -154,6 +166,7 @@ enum {
 	OPT_RNG,
 	OPT_VSOCK,
 	OPT_IO_POLL,
+	OPT_SNP_CERTS,
 };
 
 static const struct option cli_run_options[] = {
@@ -177,6 +190,7 @@ static const struct option cli_run_options[] = {
 	{ "disk", required_argument, NULL, 'd' },
 	{ "network", required_argument, NULL, 'n' },
 	{ "help", no_argument, NULL, 'h' },
+	CLI_VERBOSITY_OPTIONS,
 	{ "bios", required_argument, NULL, OPT_BIOS },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "dh-cert", required_argument, NULL, OPT_DH_CERT },
@@ -186,6 +200,7 @@ static const struct option cli_run_options[] = {
 	{ "id-block", required_argument, NULL, OPT_ID_BLOCK },
 	{ "id-auth", required_argument, NULL, OPT_ID_AUTH },
 	{ "host-data", required_argument, NULL, OPT_HOST_DATA },
+	{ "snp-certs", required_argument, NULL, OPT_SNP_CERTS },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "until-re", required_argument, NULL, OPT_UNTIL_RE },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
@@ -306,10 +321,11 @@ static int cli_sev_option(int opt, const char *arg, struct machine_cfg *cfg,
 		return sev_opt_parse(opt, arg, &l->o, err);
 	switch (opt) {
 	case OPT_BIOS:
-		cfg->fw_as_ram = true;
-		if (cfg->firmware)
+		/* Again: the last counts; after --firmware: which one was meant? */
+		if (cfg->firmware && !cfg->fw_as_ram)
 			return err_set(err, LK_EXIT_USAGE, "--bios and --firmware: give one "
 				       "firmware image");
+		cfg->fw_as_ram = true;
 		return cli_file(arg, "--bios", &cfg->firmware, err);
 	case OPT_POLICY:
 		return sev_policy_parse(arg, l, err);
@@ -327,6 +343,8 @@ static int cli_sev_option(int opt, const char *arg, struct machine_cfg *cfg,
 		return cli_file(arg, "--id-auth", &l->id_auth, err);
 	case OPT_HOST_DATA:
 		return cli_file(arg, "--host-data", &l->host_data, err);
+	case OPT_SNP_CERTS:
+		return cli_file(arg, "--snp-certs", &l->snp_certs, err);
 	}
 	return 1;
 }
@@ -362,7 +380,7 @@ static int cli_option(int opt, const char *arg, void *ctx, struct lk_err *err)
 	case 'c':
 		return cli_cpus(arg, &cfg->nr_cpus, err);
 	case OPT_FIRMWARE:
-		if (cfg->firmware)
+		if (cfg->firmware && cfg->fw_as_ram)
 			return err_set(err, LK_EXIT_USAGE, "--bios and --firmware: give one "
 				       "firmware image");
 		return cli_file(arg, "--firmware", &cfg->firmware, err);
@@ -464,13 +482,14 @@ enum cli_result cli_parse_run(int argc, char **argv, struct machine_cfg *cfg,
 			      struct lk_err *err)
 {
 	static const struct cli_syntax syn = {
-		"run", "+m:c:k:i:p:d:n:h", cli_run_options, "mckipdn", OPT_FIRMWARE,
+		"run", "+m:c:k:i:p:d:n:hqv", cli_run_options, "mckipdn", OPT_FIRMWARE,
 	};
 	enum cli_result r;
 
 	*cfg = (struct machine_cfg){ .mem_size = LAYOUT_MEM_DEFAULT, .nr_cpus = 1,
 				     .ro_mode = RO_MODE_AUTO, .io_poll_us = IOLOOP_POLL_MAX_US };
-	sev_opts_init(&cfg->sev.o, SEV_DIRECT_AUTO);
+	/* Off, as measure's: the same options give the same digest on any host. */
+	sev_opts_init(&cfg->sev.o, SEV_DIRECT_OFF);
 	r = cli_getopt(argc, argv, &syn, cli_option, cfg, err);
 	if (r != CLI_OK)
 		return r;

@@ -2,19 +2,26 @@
 #
 # Bash completion for lkvm-sev(1): subcommands, each one's options (as
 # doc/lkvm-sev.1 lists them; tests/integration/completion.sh checks them
-# against --help), file names after FILE options, and the values of
-# --ro-mode, --console, --direct-vmsa and --cpu (the models of sev/cpu.c).
+# against --help), file names after FILE options and for verify's REPORT,
+# and the values of --ro-mode, --console, --direct-vmsa and --cpu (the
+# models of sev/cpu.c).
 
 _lkvm_sev_run_opts="--firmware --vars -k --kernel -i --initrd -p --params --pit --apic-bus-ns
 	--dump-dtb --pci-testdev --rng --io-poll --vsock -d --disk -n --network
 	-m --mem -c --cpus --ro-mode --debugcon --timeout --until --until-re --fail-on
-	--serial-log --console --report --trace -h --help
+	--serial-log --console --report --trace -q --quiet -v --verbose -h --help
 	--sev --sev-es --sev-snp --bios --policy --cpu --cpu-sig --debug-swap --vmsa-features
 	--legacy-vm-type --direct-vmsa --direct-vmsa-gpa --dh-cert --session --secret-header
-	--secret --id-block --id-auth --host-data"
+	--secret --id-block --id-auth --host-data --snp-certs"
 _lkvm_sev_measure_opts="--sev --sev-es --sev-snp --firmware -c --cpus --cpu --cpu-sig
 	--debug-swap --vmsa-features --legacy-vm-type --direct-vmsa --direct-vmsa-gpa
-	-k --kernel -i --initrd -p --params --firmware-digest-only --json -h --help"
+	-k --kernel -i --initrd -p --params --firmware-digest-only --json -q --quiet -v --verbose
+	-h --help --id-key --author-key --family-id --image-id --guest-svn --policy
+	--id-block-out --id-auth-out"
+_lkvm_sev_verify_opts="--vcek --chain --expect-digest --host-data --policy --json
+	--sev-snp --firmware -c --cpus --cpu --cpu-sig --debug-swap --vmsa-features
+	--direct-vmsa --direct-vmsa-gpa -k --kernel -i --initrd -p --params
+	-q --quiet -v --verbose -h --help"
 _lkvm_sev_cpu_models="host EPYC EPYC-v1 EPYC-v2 EPYC-v3 EPYC-v4 EPYC-IBPB
 	EPYC-Rome EPYC-Rome-v1 EPYC-Rome-v2 EPYC-Rome-v3 EPYC-Rome-v4
 	EPYC-Milan EPYC-Milan-v1 EPYC-Milan-v2 EPYC-Genoa EPYC-Genoa-v1 EPYC-Turin"
@@ -47,7 +54,7 @@ _lkvm_sev()
 	if [ -z "$cmd" ]; then
 		case "$cur" in
 		-*) opts="--help -h --version" ;;
-		*) opts="run measure inspect caps help" ;;
+		*) opts="run measure inspect caps verify help" ;;
 		esac
 		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 		return 0
@@ -58,7 +65,8 @@ _lkvm_sev()
 		case "$prev" in
 		--firmware|--vars|-d|--disk|-k|--kernel|-i|--initrd|--dump-dtb|--debugcon|--serial-log|\
 		--report|--trace|--bios|--dh-cert|--session|--secret-header|--secret|\
-		--id-block|--id-auth|--host-data)
+		--id-block|--id-auth|--host-data|--snp-certs|--id-key|--author-key|--id-block-out|\
+		--id-auth-out)
 			_lkvm_sev_files "$cur"
 			return 0 ;;
 		--ro-mode)
@@ -84,7 +92,8 @@ _lkvm_sev()
 			mapfile -t COMPREPLY < <(compgen -W "$_lkvm_sev_cpu_models" -- "$cur")
 			return 0 ;;
 		-p|--params|-m|--mem|-c|--cpus|--timeout|--until|--until-re|--fail-on|\
-		--policy|--cpu-sig|--vmsa-features|--direct-vmsa-gpa|--io-poll)
+		--policy|--cpu-sig|--vmsa-features|--direct-vmsa-gpa|--io-poll|--family-id|\
+		--image-id|--guest-svn)
 			return 0 ;;	# free-form values: nothing to offer
 		esac
 		if [ "$cmd" = run ]; then
@@ -98,16 +107,36 @@ _lkvm_sev()
 		;;
 	inspect)
 		case "$cur" in
-		-*) mapfile -t COMPREPLY < <(compgen -W "--json -h --help" -- "$cur") ;;
+		-*) mapfile -t COMPREPLY < <(compgen -W "--json -q --quiet -v --verbose -h --help" -- "$cur") ;;
 		*) _lkvm_sev_files "$cur" ;;
 		esac
 		;;
 	caps)
-		mapfile -t COMPREPLY < <(compgen -W "--json -h --help" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "--json -q --quiet -v --verbose -h --help" -- "$cur")
+		;;
+	verify)
+		case "$prev" in
+		--vcek|--chain|--firmware|-k|--kernel|-i|--initrd)
+			_lkvm_sev_files "$cur"
+			return 0 ;;
+		--direct-vmsa)
+			mapfile -t COMPREPLY < <(compgen -W "on off" -- "$cur")
+			return 0 ;;
+		--cpu)
+			mapfile -t COMPREPLY < <(compgen -W "$_lkvm_sev_cpu_models" -- "$cur")
+			return 0 ;;
+		--expect-digest|--host-data|--policy|-c|--cpus|--cpu-sig|--vmsa-features|\
+		--direct-vmsa-gpa|-p|--params)
+			return 0 ;;
+		esac
+		case "$cur" in
+		-*) mapfile -t COMPREPLY < <(compgen -W "$_lkvm_sev_verify_opts" -- "$cur") ;;
+		*) _lkvm_sev_files "$cur" ;;	# the REPORT
+		esac
 		;;
 	help)
 		[ "$prev" = help ] &&
-			mapfile -t COMPREPLY < <(compgen -W "run measure inspect caps" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "run measure inspect caps verify" -- "$cur")
 		;;
 	esac
 	return 0

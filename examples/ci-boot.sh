@@ -10,7 +10,8 @@
 # FIRMWARE: default build/tests/guests/hello.bin where run from a built
 # source tree, else lkvm-sev's embedded firmware. DIR: where MODE.out
 # (stdout and stderr) and MODE.json (the --report, where lkvm-sev has it)
-# go; default ci-boot/. Environment: LKVM (the binary; default
+# go; default a new directory ci-boot.XXXXXX under $TMPDIR (or /tmp), so
+# that a run from a source tree leaves the tree as it was. Environment: LKVM (the binary; default
 # ./build/lkvm-sev if there, else lkvm-sev on PATH), TIMEOUT (seconds per
 # boot, default 60), UNTIL (a serial marker that ends a boot successfully),
 # FAIL_ON (one that fails it), EXTRA (more run options, split on spaces).
@@ -28,10 +29,13 @@ firmware=${1:-}
 if [ -z "$firmware" ] && [ -f "$here/../build/tests/guests/hello.bin" ]; then
 	firmware=$here/../build/tests/guests/hello.bin
 fi
-dir=${2:-ci-boot}
 timeout=${TIMEOUT:-60}
-
-mkdir -p "$dir" || exit 2
+if [ -n "${2:-}" ]; then
+	dir=$2
+	mkdir -p "$dir" || exit 2
+else
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/ci-boot.XXXXXX") || exit 2
+fi
 if ! "$lkvm" caps --json > "$dir/caps.json" 2> "$dir/caps.err"; then
 	echo "ci-boot: '$lkvm caps --json' failed: $(cat "$dir/caps.err")" >&2
 	exit 2
@@ -136,7 +140,8 @@ for line in $modes; do
 		failed=1
 	fi
 	reason="$(why "$st") (status $st)"
-	last=$(grep '^lkvm-sev: ' "$dir/$name.out" | tail -n 1)
+	# The line that says why: lkvm-sev's last that is not a warning.
+	last=$(grep '^lkvm-sev: ' "$dir/$name.out" | grep -v '^lkvm-sev: warning: ' | tail -n 1)
 	[ "$st" -ne 0 ] && [ -n "$last" ] && reason="$reason: $last"
 	summary="$summary$mode$tab$result$tab$reason$nl"
 	IFS=$nl

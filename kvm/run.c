@@ -131,6 +131,27 @@ static bool run_hypercall(struct vcpu *v, const struct run_ctx *ctx)
 	return true;
 }
 
+/*
+ * An SNP guest's extended report request (kvm/uapi.h): the machine writes
+ * the certificates, or says why not, in snp_req_certs.ret; KVM completes
+ * the request at the next KVM_RUN.
+ */
+static bool run_req_certs(struct vcpu *v, const struct run_ctx *ctx)
+{
+	struct lk_kvm_exit_snp_req_certs *rc = lk_snp_req_certs(v->run);
+	uint64_t npages = rc->npages;
+
+	if (!ctx->req_certs) {
+		stop_request(ctx->stop, LK_EXIT_HOST, "KVM_RUN on vCPU %u: a certificate request "
+			     "exit (KVM_EXIT_SNP_REQ_CERTS), which this VM did not enable",
+			     v->id);
+		return false;
+	}
+	rc->ret = ctx->req_certs(ctx->certs_ctx, rc->gpa, &npages);
+	rc->npages = npages;
+	return true;
+}
+
 static void run_system_event(struct vcpu *v, const struct run_ctx *ctx)
 {
 	switch (v->run->system_event.type) {
@@ -167,6 +188,8 @@ static bool run_exit(struct vcpu *v, const struct run_ctx *ctx)
 		return true;
 	case KVM_EXIT_HYPERCALL:
 		return run_hypercall(v, ctx);
+	case LK_KVM_EXIT_SNP_REQ_CERTS:
+		return run_req_certs(v, ctx);
 	case KVM_EXIT_SHUTDOWN:
 		run_crash(v, ctx, "guest crashed: triple fault (KVM_EXIT_SHUTDOWN) on vCPU %u",
 			  v->id);

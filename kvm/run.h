@@ -31,6 +31,14 @@ struct run_ctx {
 	 */
 	int (*convert)(void *conv_ctx, uint64_t gpa, uint64_t size, bool to_private);
 	void *conv_ctx;
+	/*
+	 * SNP with certificates: answers KVM_EXIT_SNP_REQ_CERTS for the guest's
+	 * buffer of *@npages pages at @gpa with snp_req_certs.ret's value (0,
+	 * or ENOSPC with *@npages set to the pages needed, or EIO). Allocates
+	 * nothing, takes no lock. NULL where the VM did not enable the exit.
+	 */
+	uint64_t (*req_certs)(void *certs_ctx, uint64_t gpa, uint64_t *npages);
+	void *certs_ctx;
 };
 
 /* Installs the kick signal's handler; call once before starting vCPUs. */

@@ -205,14 +205,20 @@ int kvm_snp_launch_update(struct kvm_sev *s, uint64_t gpa, const void *src, uint
 }
 
 int kvm_snp_launch_finish(struct kvm_sev *s, const void *id_block, const void *id_auth,
-			  const uint8_t *host_data, struct lk_err *err)
+			  bool auth_key_en, const uint8_t *host_data, struct lk_err *err)
 {
 	struct lk_kvm_sev_snp_launch_finish f = {
 		.id_block_uaddr = (uintptr_t)id_block, .id_auth_uaddr = (uintptr_t)id_auth,
-		.id_block_en = id_block != NULL, .auth_key_en = id_auth != NULL,
+		.id_block_en = id_block != NULL, .auth_key_en = id_auth && auth_key_en,
 	};
 
 	if (host_data)
 		memcpy(f.host_data, host_data, sizeof(f.host_data));
 	return sev_op(s, LK_KVM_SEV_SNP_LAUNCH_FINISH, &f, "KVM_SEV_SNP_LAUNCH_FINISH", err);
+}
+
+int kvm_snp_enable_req_certs(struct kvm_sev *s, struct lk_err *err)
+{
+	return sev_op(s, LK_KVM_SEV_SNP_ENABLE_REQ_CERTS, NULL, "KVM_SEV_SNP_ENABLE_REQ_CERTS",
+		      err);
 }

@@ -57,8 +57,15 @@ int kvm_snp_launch_start(struct kvm_sev *s, uint64_t policy, struct lk_err *err)
 /* One range of one page type; loops while KVM did part of it or said EAGAIN (§2.3). */
 int kvm_snp_launch_update(struct kvm_sev *s, uint64_t gpa, const void *src, uint64_t len,
 			  uint8_t type, struct lk_err *err);
+/* @auth_key_en: @id_auth carries an author key (sev/id_block.h says whether). */
 int kvm_snp_launch_finish(struct kvm_sev *s, const void *id_block, const void *id_auth,
-			  const uint8_t *host_data, struct lk_err *err);
+			  bool auth_key_en, const uint8_t *host_data, struct lk_err *err);
+
+/*
+ * Linux 7.0: extended report requests leave KVM as KVM_EXIT_SNP_REQ_CERTS
+ * (kvm/uapi.h), for the VMM to give the certificates. Before any vCPU.
+ */
+int kvm_snp_enable_req_certs(struct kvm_sev *s, struct lk_err *err);
 
 /* "POLICY_FAILURE" for 0x07 (§2.4); NULL when unknown. */
 const char *sev_fw_error_name(uint32_t code);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * --trace: every KVM ioctl (name, argument in brief, result, errno) and
+ * --trace: every KVM ioctl (the kernel's name, argument in brief with the
+ * kernel's names for capabilities, VM types and commands, result, errno) and
  * every exit (reason, port or address, size, data), one timestamped line
  * each. kvm/ makes its ioctls through kvm_ioctl(); with tracing off that is
  * ioctl() and one NULL check. Lines go through stdio, whose per-call lock

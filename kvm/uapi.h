@@ -53,6 +53,44 @@
 #endif
 #define LK_KVM_MEMORY_EXIT_FLAG_PRIVATE	(1ULL << 3)
 
+/*
+ * Linux 7.0 (fa9893fadbc2, 20c3c4108d58): an SNP guest's extended report
+ * request, forwarded once KVM_SEV_SNP_ENABLE_REQ_CERTS enabled it, for the
+ * VMM to write the certificate table into the guest's buffer. Mainline
+ * numbers the exit 43 (after KVM_EXIT_ARM_LDST64B, 42); the branch that
+ * introduced it (v7 of the patch) had 42, after KVM_EXIT_ARM_SEA. The
+ * layout is v7's, as merged: SEV-KVM-API.md §3.3 shows an older revision's
+ * (gfn u64, npages u32, ret u32), which was not merged.
+ */
+#define LK_KVM_EXIT_SNP_REQ_CERTS	43
+#ifdef KVM_EXIT_SNP_REQ_CERTS
+_Static_assert(KVM_EXIT_SNP_REQ_CERTS == LK_KVM_EXIT_SNP_REQ_CERTS,
+	       "the kernel's headers number KVM_EXIT_SNP_REQ_CERTS differently");
+#endif
+
+/*
+ * kvm_run.snp_req_certs, in the exit union. @gpa and @npages are the
+ * guest's RAX and RBX (@gpa 4 KiB-aligned); @ret is the VMM's answer, read
+ * at the next KVM_RUN: 0 (KVM sends the request to firmware), ENOSPC (KVM
+ * gives @npages, the pages needed, back to the guest), EAGAIN, EIO. Any
+ * other value fails that KVM_RUN with EINVAL.
+ */
+struct lk_kvm_exit_snp_req_certs {
+	__u64 gpa;
+	__u64 npages;
+	__u64 ret;
+};
+#ifdef KVM_EXIT_SNP_REQ_CERTS
+_Static_assert(offsetof(struct kvm_run, snp_req_certs) == 32, "snp_req_certs offset");
+_Static_assert(sizeof(((struct kvm_run *)0)->snp_req_certs) ==
+	       sizeof(struct lk_kvm_exit_snp_req_certs), "snp_req_certs size");
+#endif
+
+static inline struct lk_kvm_exit_snp_req_certs *lk_snp_req_certs(struct kvm_run *run)
+{
+	return (struct lk_kvm_exit_snp_req_certs *)(void *)&run->mmio;
+}
+
 /* Memory slots and attributes. */
 #define LK_KVM_MEM_GUEST_MEMFD		(1U << 2)
 #define LK_KVM_MEMORY_ATTRIBUTE_PRIVATE	(1ULL << 3)
@@ -95,7 +133,10 @@ static inline const struct lk_kvm_memory_fault *lk_memory_fault(const struct kvm
 #define LK_KVM_X86_GRP_SEV		1
 #define LK_KVM_X86_SEV_VMSA_FEATURES	0
 #define LK_KVM_X86_SNP_POLICY_BITS	1
-#define LK_KVM_X86_SEV_SNP_REQ_CERTS	2
+#define LK_KVM_X86_SEV_SNP_REQ_CERTS	2	/* Linux 7.0: 1 where the exit above exists */
+#ifdef KVM_X86_SEV_SNP_REQ_CERTS
+_Static_assert(KVM_X86_SEV_SNP_REQ_CERTS == LK_KVM_X86_SEV_SNP_REQ_CERTS, "REQ_CERTS attr");
+#endif
 _Static_assert(sizeof(struct kvm_device_attr) == 24, "kvm_device_attr size");
 _Static_assert(KVM_GET_DEVICE_ATTR == 0x4018AEE2UL, "KVM_GET_DEVICE_ATTR");
 _Static_assert(KVM_HAS_DEVICE_ATTR == 0x4018AEE3UL, "KVM_HAS_DEVICE_ATTR");
@@ -133,6 +174,8 @@ _Static_assert(offsetof(struct lk_sev_user_data_snp_status, current_tcb_version)
 #define LK_KVM_SEV_SNP_LAUNCH_START	100
 #define LK_KVM_SEV_SNP_LAUNCH_UPDATE	101
 #define LK_KVM_SEV_SNP_LAUNCH_FINISH	102
+/* Linux 7.0, no data: before any vCPU exists, on an SNP VM (else EINVAL). */
+#define LK_KVM_SEV_SNP_ENABLE_REQ_CERTS	103
 
 /* §2.3 */
 struct lk_kvm_sev_init {

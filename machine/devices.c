@@ -222,7 +222,8 @@ static unsigned int machine_own_devices(struct machine *m, struct device_cfg *ow
 
 	if (m->cfg->console_virtio) {
 		m->console_opts = (struct virtio_console_opts){
-			.out = machine_console_out, .out_ctx = &m->serial, .in_fd = STDIN_FILENO,
+			.out = machine_console_out, .out_ctx = &m->serial,
+			.in_fd = m->console.guest_fd,
 		};
 		own[n++] = (struct device_cfg){ &virtio_console_type, &m->console_opts };
 	}

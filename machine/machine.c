@@ -174,13 +174,14 @@ static int machine_build(struct machine *m, struct lk_err *err)
 			  : fw_image_embedded(&m->fw, err))
 		return -1;
 	machine_report_hash_firmware(m);
-	if (machine_check_vars(m, &vars_size, err))
+	if (machine_check_vars(m, &vars_size, err) || machine_certs_load(m, err))
 		return -1;
 	if (cfg->kernel && kernel_load(&m->kernel, cfg->kernel, cfg->initrd, cfg->cmdline, err))
 		return -1;
 	if (layout_compute(&m->layout, cfg->mem_size, m->fw.size, vars_size, err))
 		return -1;
 	if (stop_init(&m->stop, err) || ioloop_init(&m->loop, &m->stop, err) ||
+	    console_init(&m->console, &m->loop, &m->stop, cfg->console_none, err) ||
 	    machine_signals(m, err))
 		return -1;
 	m->io_poll_us = machine_io_poll_us(cfg);
@@ -211,6 +212,7 @@ static int machine_build(struct machine *m, struct lk_err *err)
 		machine_mark(m, TL_LAUNCH_FINISHED);
 	if (cfg->dump_dtb && machine_dump_dtb(m, err))
 		return -1;
+	machine_explain(m);
 	/* Without markers or a report the UART has no hook: its exits cost what they did. */
 	if (marker_cfg_any(&cfg->markers)) {
 		m->marker_on = true;
@@ -227,6 +229,10 @@ static int machine_build(struct machine *m, struct lk_err *err)
 	if (m->sev_on && m->sev.mode == SEV_MODE_SNP) {
 		m->run_ctx.convert = machine_convert;
 		m->run_ctx.conv_ctx = m;
+		if (m->certs.table) {
+			m->run_ctx.req_certs = machine_req_certs;
+			m->run_ctx.certs_ctx = m;
+		}
 	}
 	return 0;
 }
@@ -240,7 +246,7 @@ static void machine_console_input(struct machine *m)
 
 	if (!room)
 		return;
-	n = read(STDIN_FILENO, buf, room);
+	n = read(m->console.guest_fd, buf, room);
 	if (n > 0)
 		serial_rx_push(&m->serial, buf, (unsigned int)n);
 	else if (n == 0 || (errno != EINTR && errno != EAGAIN))
@@ -297,7 +303,7 @@ static int machine_loop_sources(struct machine *m, struct lk_err *err)
 	if (!m->stdin_open)
 		return 0;
 	return ioloop_add_timer(&m->loop, &m->stdin_retry, machine_stdin_retry, m, err) ||
-	       ioloop_add(&m->loop, &m->stdin_src, STDIN_FILENO, machine_stdin, m, err);
+	       ioloop_add(&m->loop, &m->stdin_src, m->console.guest_fd, machine_stdin, m, err);
 }
 
 /* Returns @status, or LK_EXIT_NO_REPORT if the report could not be written. */
@@ -333,6 +339,7 @@ static int machine_teardown(struct machine *m, int status, const struct lk_err *
 		munmap(m->vars_mem, m->layout.vars_size);
 	if (m->sev_on)
 		sev_launch_destroy(&m->sev);
+	snp_certs_release(&m->certs);	/* the guest is stopped: updates may go on */
 	machine_devices_destroy(m);
 	kernel_unload(&m->kernel);
 	irq_routes_destroy(&m->irq);
@@ -343,6 +350,7 @@ static int machine_teardown(struct machine *m, int status, const struct lk_err *
 	fw_image_close(&m->fw);
 	kvm_host_close(&m->host);
 	machine_signal_stop = NULL;
+	console_destroy(&m->console);
 	ioloop_destroy(&m->loop);
 	stop_destroy(&m->stop);
 	bus_destroy(&m->pio);
@@ -358,13 +366,15 @@ static int machine_start(struct machine *m, struct lk_err *err)
 {
 	unsigned int i;
 
-	/* --console none: a headless run leaves stdin and the terminal alone. */
-	/* The UART reads stdin unless headless or the virtio console has it. */
-	m->stdin_open = !m->cfg->console_none && !m->cfg->console_virtio;
-	if (!m->cfg->console_none)
-		term_raw_begin();
-	if (machine_loop_sources(m, err))
+	/* The UART reads the console's input unless the virtio console has it. */
+	m->stdin_open = m->console.guest_fd >= 0 && !m->cfg->console_virtio;
+	if (console_start(&m->console, err) || machine_loop_sources(m, err))
 		return -1;
+	/*
+	 * Built: what start-up had to say can no longer stand before the line
+	 * of a failure, and said now it stays off the guest's lines.
+	 */
+	err_hold(false);
 	for (i = 0; i < m->nr_vcpus; i++)
 		if (vcpu_start(&m->vcpus[i], &m->run_ctx, err))
 			return -1;
@@ -427,6 +437,7 @@ int machine_run(const struct machine_cfg *cfg, struct lk_err *err)
 	m->stop.efd = -1;
 	m->loop.epfd = -1;
 	m->stdin_src.fd = m->stdin_retry.fd = m->timeout_src.fd = -1;
+	console_init(&m->console, NULL, NULL, true, err);	/* nothing open until built */
 	m->debugcon.fd = -1;
 	m->serial_log_fd = -1;
 	m->fw_ro.slot = -1;

@@ -25,6 +25,7 @@
 #include "devices/rom.h"
 #include "devices/serial.h"
 #include "devices/virtio_console.h"
+#include "machine/console.h"
 #include "firmware/image.h"
 #include "kvm/host.h"
 #include "kvm/irq.h"
@@ -36,6 +37,7 @@
 #include "machine/kernel.h"
 #include "machine/layout.h"
 #include "machine/machine.h"
+#include "sev/certs.h"
 #include "sev/launch.h"
 #include "util/ioloop.h"
 #include "util/stop.h"
@@ -69,6 +71,7 @@ struct machine {
 	struct stop stop;
 	struct ioloop loop;	/* run by the main thread; device back-ends run here */
 	struct ioloop_src stdin_src, stdin_retry, timeout_src;
+	struct console console;	/* stdin: a terminal's keys, or a file's bytes */
 	struct kvm_host host;
 	struct fw_image fw;
 	struct layout layout;
@@ -105,6 +108,9 @@ struct machine {
 	void **devs;		/* those realized, in dev_cfg's order */
 	unsigned int nr_devs;
 	_Atomic uint64_t *shared;	/* SNP: a bit per RAM page the guest shared */
+	struct snp_certs certs;		/* --snp-certs, read and locked at start-up */
+	/* Certificate requests answered, by answer: counted by vCPUs, read once they are joined. */
+	_Atomic uint64_t certs_served, certs_too_small, certs_failed;
 	struct run_ctx run_ctx;
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;	/* created so far */
@@ -121,6 +127,9 @@ struct machine {
 	struct timespec tl[TL_NR];	/* tv_sec 0: did not happen */
 };
 
+/* verbose.c: what -v says about the machine before it starts */
+void machine_explain(const struct machine *m);
+
 /* memory.c */
 int machine_check_vars(struct machine *m, uint64_t *vars_size, struct lk_err *err);
 int machine_memory(struct machine *m, struct lk_err *err);
@@ -131,6 +140,10 @@ void machine_memory_free(struct machine *m);
 int machine_convert(void *ctx, uint64_t gpa, uint64_t size, bool to_private);
 /* SNP: whether the guest shared every page of [gpa, gpa + len) (RAM only). */
 bool machine_shared(void *ctx, uint64_t gpa, uint64_t len);
+
+/* certs.c: --snp-certs */
+int machine_certs_load(struct machine *m, struct lk_err *err);
+uint64_t machine_req_certs(void *ctx, uint64_t gpa, uint64_t *npages);
 
 /* report.c */
 void machine_mark(struct machine *m, enum machine_tl point);

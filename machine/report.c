@@ -82,7 +82,7 @@ static const char *report_reason(const struct machine *m, int status)
 	case LK_EXIT_CRASH:
 		return "the guest crashed";
 	case LK_EXIT_SIGINT:
-		return "stopped by SIGINT";
+		return "stopped by SIGINT or from the console (Ctrl-A x)";
 	case LK_EXIT_SIGTERM:
 		return "stopped by SIGTERM";
 	}
@@ -103,7 +103,11 @@ static void report_vm(struct json *j, const struct machine *m)
 	json_obj_begin(j, "features");
 	if (m->sev_on && m->tl[TL_VM_CREATED].tv_sec) {
 		json_hex(j, "policy", m->sev.policy);
-		json_hex(j, "vmsa_features", m->sev.init_features);
+		/* KVM_SEV_INIT2's argument; the legacy init takes none and KVM picks. */
+		if (m->sev.init2)
+			json_hex(j, "vmsa_features", m->sev.init_features);
+		else
+			json_null(j, "vmsa_features");
 		json_bool(j, "init2", m->sev.init2);
 		json_bool(j, "direct_vmsa", m->sev.direct);
 		json_hex(j, "cpu_sig", m->sev.cpu_sig);
@@ -152,6 +156,25 @@ static void report_firmware(struct json *j, const struct machine *m)
 	json_obj_end(j);
 }
 
+/* --snp-certs: what the guests asked for, by the answer they got. */
+static void report_certs(struct json *j, const struct machine *m)
+{
+	unsigned int k;
+
+	json_obj_begin(j, "snp_certs");
+	json_str(j, "file", m->cfg->sev.snp_certs);
+	json_arr_begin(j, "certificates");
+	for (k = 0; k < SNP_CERT_KINDS; k++)
+		if (m->certs.kinds & SNP_CERT_BIT(k))
+			json_str(j, NULL, snp_cert_name(k));
+	json_arr_end(j);
+	json_int(j, "bytes", (long long)m->certs.len);
+	json_int(j, "served", (long long)m->certs_served);
+	json_int(j, "too_small", (long long)m->certs_too_small);
+	json_int(j, "failed", (long long)m->certs_failed);
+	json_obj_end(j);
+}
+
 static void report_sev(struct json *j, const struct machine *m)
 {
 	if (!m->sev_on)
@@ -160,6 +183,8 @@ static void report_sev(struct json *j, const struct machine *m)
 	json_str(j, "digest_algorithm", m->sev.digest_alg);
 	json_str(j, "expected_digest", m->sev.digest_hex[0] ? m->sev.digest_hex : NULL);
 	json_str(j, "measurement", m->sev.measure_hex[0] ? m->sev.measure_hex : NULL);
+	if (m->certs.table)
+		report_certs(j, m);
 	json_obj_end(j);
 }
 

@@ -137,6 +137,16 @@ static void caps_vmsa_features(struct host_caps *c, const struct kvm_host *host)
 		c->vmsa_features = 0;
 }
 
+/* Linux 7.0: the attribute says whether KVM_EXIT_SNP_REQ_CERTS exists. */
+static void caps_req_certs(struct host_caps *c, const struct kvm_host *host)
+{
+	c->req_certs_attr = !kvm_host_get_attr(host, LK_KVM_X86_GRP_SEV,
+					       LK_KVM_X86_SEV_SNP_REQ_CERTS, &c->req_certs);
+	c->req_certs_err = c->req_certs_attr ? 0 : errno;
+	if (!c->req_certs_attr)
+		c->req_certs = 0;
+}
+
 static void caps_kvm(struct host_caps *c, const struct kvm_host *host)
 {
 	unsigned int t;
@@ -156,6 +166,7 @@ static void caps_kvm(struct host_caps *c, const struct kvm_host *host)
 	c->signal_msi = kvm_host_check(host, KVM_CAP_SIGNAL_MSI) > 0;
 	c->gsi_routes = kvm_host_check(host, KVM_CAP_IRQ_ROUTING);
 	caps_vmsa_features(c, host);
+	caps_req_certs(c, host);
 	c->sev_enabled_err = ENODEV;	/* until a default VM says otherwise */
 	for (t = 0; t < CAPS_MAX_VM_TYPES; t++)
 		if (c->vm_types & (1u << t))

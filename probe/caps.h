@@ -46,6 +46,9 @@ struct host_caps {
 	uint64_t mem_attrs_kvm;		/* KVM_CAP_MEMORY_ATTRIBUTES on /dev/kvm */
 	uint64_t exit_hypercall;	/* KVM_CAP_EXIT_HYPERCALL: hypercalls that may exit */
 	int direct_vmsa;		/* LK_KVM_CAP_SNP_DIRECT_VMSA */
+	bool req_certs_attr;		/* KVM_X86_SEV_SNP_REQ_CERTS exists (Linux 7.0) */
+	int req_certs_err;
+	uint64_t req_certs;		/* its value: 1 where KVM forwards certificate requests */
 	/* What devices need: doorbells, MSI-X and INTx through the in-kernel irqchip. */
 	bool ioeventfd, irqfd, signal_msi;
 	int gsi_routes;			/* KVM_CAP_IRQ_ROUTING: the routing table's size */
@@ -83,6 +86,12 @@ struct caps_verdict {
 void host_caps_probe(struct host_caps *c, const struct calib_guest *calib);
 
 void caps_verdict(const struct host_caps *c, enum caps_mode mode, struct caps_verdict *v);
+
+/*
+ * NULL where SNP guests' certificate requests can be served (run
+ * --snp-certs), else why not, in @buf.
+ */
+const char *caps_snp_certs_why(const struct host_caps *c, char *buf, size_t size);
 
 /* Names: "SEV-ES + debug-swap"; "sev-es" (VM type n, "type n" past the known ones). */
 const char *caps_mode_name(enum caps_mode mode);

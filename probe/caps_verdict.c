@@ -8,6 +8,7 @@
  * the private memory attribute and page-state-change exits (§3.5); every
  * SEV launch needs /dev/sev (§2.1).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -216,6 +217,24 @@ void caps_verdict(const struct host_caps *c, enum caps_mode mode, struct caps_ve
 	v->kind = vn.why[0] ? CAPS_CANNOT_RUN :
 		  vn.fallback[0] ? CAPS_RUNS_WITH_FALLBACK : CAPS_RUNS;
 	snprintf(v->text, sizeof(v->text), "%s", vn.why[0] ? vn.why : vn.fallback);
+}
+
+const char *caps_snp_certs_why(const struct host_caps *c, char *buf, size_t size)
+{
+	if (!c->kvm)
+		snprintf(buf, size, "%s", c->kvm_why);
+	else if (!c->req_certs_attr && c->req_certs_err == ENXIO)
+		snprintf(buf, size, "this kernel has no KVM_X86_SEV_SNP_REQ_CERTS attribute "
+			 "(added in Linux 7.0)");
+	else if (!c->req_certs_attr)
+		snprintf(buf, size, "KVM_X86_SEV_SNP_REQ_CERTS cannot be read (%s)",
+			 caps_errno_name(c->req_certs_err));
+	else if (c->req_certs != 1)
+		snprintf(buf, size, "KVM_X86_SEV_SNP_REQ_CERTS is %llu: this KVM does not forward "
+			 "certificate requests", (unsigned long long)c->req_certs);
+	else
+		return NULL;
+	return buf;
 }
 
 const char *caps_mode_name(enum caps_mode mode)

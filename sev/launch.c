@@ -54,8 +54,7 @@ static int launch_pick_init(struct sev_launch *l, struct lk_err *err)
 			       sev_mode_name(l->mode),
 			       l->mode == SEV_MODE_SEV ? "KVM_SEV_INIT" : "KVM_SEV_ES_INIT",
 			       caps_errno_name(c->sev_enabled_err));
-	/* SNP_ACTIVE is KVM's to add (§2.3): INIT2 takes the rest. */
-	l->init_features = sev_opts_vmsa_features(&l->opts->o) & ~LK_SVM_SEV_FEAT_SNP_ACTIVE;
+	l->init_features = sev_opts_init2_features(&l->opts->o);
 	if (!l->init2 && l->init_features)
 		return err_set(err, LK_EXIT_HOST, "cannot run %s: VMSA features 0x%llx need "
 			       "KVM_SEV_INIT2, which this host's KVM lacks",
@@ -68,6 +67,20 @@ static int launch_pick_init(struct sev_launch *l, struct lk_err *err)
 	return 0;
 }
 
+/*
+ * What a direct VMSA means for the APs, as caps, run and the docs say it.
+ * OVMF's MpInitLib (CanUseSevSnpCreateAP) creates AP VMSAs itself only once
+ * the APIC-ID list HOB exists, which needs the hypervisor's GHCB APIC-ID
+ * service; KVM advertises AP creation but not that (GHCB_HV_FT_SUPPORTED),
+ * as Tom Lendacky pointed out in review of the KVM patch (June 2026).
+ */
+const char sev_direct_vmsa_aps_note[] =
+	"with a direct VMSA (--direct-vmsa on|auto, SNP) KVM creates no VMSAs for the APs; "
+	"a guest must create them (GHCB AP creation), and stock OVMF does that only where "
+	"the hypervisor offers the GHCB APIC-ID list, which KVM does not: it wakes its APs by "
+	"INIT-SIPI instead, which cannot start a vCPU without a VMSA, so with -c 2 or more "
+	"expect OVMF to wait for APs that never start";
+
 /* Seed 001: auto uses the direct VMSA where the host has the capability. */
 static void launch_pick_direct(struct sev_launch *l, unsigned int nr_cpus)
 {
@@ -77,9 +90,18 @@ static void launch_pick_direct(struct sev_launch *l, unsigned int nr_cpus)
 		    (o->direct_vmsa == SEV_DIRECT_ON ||
 		     (o->direct_vmsa == SEV_DIRECT_AUTO && l->caps->direct_vmsa > 0));
 	if (l->direct && nr_cpus > 1)
-		warn("direct VMSA with -c %u: where KVM accepts it, it creates no AP VMSAs, so "
-		     "the APs start only if the guest creates them (GHCB AP creation; "
-		     "SEV-KVM-API.md §0.5, §4.4)", nr_cpus);
+		warn("direct VMSA with -c %u: %s", nr_cpus, sev_direct_vmsa_aps_note);
+}
+
+/* --snp-certs: the host forwards extended report requests (Linux 7.0), or 125 and caps' why. */
+static int launch_check_certs(struct sev_launch *l, struct lk_err *err)
+{
+	char why[sizeof(l->caps->kvm_why)];
+
+	if (!l->opts->snp_certs || !caps_snp_certs_why(l->caps, why, sizeof(why)))
+		return 0;
+	return err_set(err, LK_EXIT_HOST, "cannot serve --snp-certs %s: %s", l->opts->snp_certs,
+		       why);
 }
 
 int sev_launch_choose(struct sev_launch *l, const struct sev_launch_opts *o,
@@ -97,7 +119,7 @@ int sev_launch_choose(struct sev_launch *l, const struct sev_launch_opts *o,
 	if (v.kind == CAPS_CANNOT_RUN)
 		return err_set(err, LK_EXIT_HOST, "cannot run %s: %s", caps_mode_name(cm),
 			       v.text);
-	if (launch_pick_init(l, err))
+	if (launch_pick_init(l, err) || launch_check_certs(l, err))
 		return -1;
 	launch_pick_direct(l, nr_cpus);
 	l->policy = o->policy_given ? o->policy : sev_default_policy(l->mode);
@@ -117,9 +139,12 @@ int sev_launch_init(struct sev_launch *l, struct vm *vm, struct lk_err *err)
 {
 	if (kvm_sev_open(&l->kvm, vm->fd, err))
 		return -1;
-	if (l->init2)
-		return kvm_sev_init2(&l->kvm, l->init_features, err);
-	return kvm_sev_init_legacy(&l->kvm, l->mode == SEV_MODE_SEV_ES, err);
+	if (!l->init2)
+		return kvm_sev_init_legacy(&l->kvm, l->mode == SEV_MODE_SEV_ES, err);
+	if (kvm_sev_init2(&l->kvm, l->init_features, err))
+		return -1;
+	/* An SNP VM, and no vCPU yet: KVM takes it only then. */
+	return l->opts->snp_certs ? kvm_snp_enable_req_certs(&l->kvm, err) : 0;
 }
 
 int sev_launch_cpuid(struct sev_launch *l, struct vm *vm, struct lk_err *err)

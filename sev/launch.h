@@ -55,13 +55,19 @@ struct sev_launch_mem {
 	struct ro_region *fw_ro;	/* the firmware flash, NULL for --bios and SNP */
 };
 
+/* Why a direct VMSA and more than one vCPU do not mix with stock OVMF on KVM. */
+extern const char sev_direct_vmsa_aps_note[];
+
 /* Before the VM: the host's capabilities, once; 125 and caps' reason where it cannot. */
 int sev_launch_choose(struct sev_launch *l, const struct sev_launch_opts *o,
 		      unsigned int nr_cpus, struct lk_err *err);
 /* The firmware image in guest memory (parsed as OVMF). */
 int sev_launch_firmware(struct sev_launch *l, const char *path, const void *fw, uint64_t size,
 			struct lk_err *err);
-/* After KVM_CREATE_VM, before vCPUs: /dev/sev and KVM_SEV_INIT2 or the legacy init. */
+/*
+ * After KVM_CREATE_VM, before vCPUs: /dev/sev and KVM_SEV_INIT2 or the legacy
+ * init; with --snp-certs, KVM_SEV_SNP_ENABLE_REQ_CERTS.
+ */
 int sev_launch_init(struct sev_launch *l, struct vm *vm, struct lk_err *err);
 /* Before vCPUs: the vCPU model in the VM's CPUID (default: the host's signature). */
 int sev_launch_cpuid(struct sev_launch *l, struct vm *vm, struct lk_err *err);

@@ -13,6 +13,7 @@
 #include "kvm/uapi.h"
 #include "kvm/vm.h"
 #include "sev/cpuid.h"
+#include "sev/id_block.h"
 #include "sev/launch_common.h"
 #include "sev/launch_snp.h"
 
@@ -118,7 +119,10 @@ static int snp_finish(struct sev_launch *l, struct lk_err *err)
 	} else {
 		if (host.data)
 			memcpy(host_data, host.data, sizeof(host_data));
-		r = kvm_snp_launch_finish(&l->kvm, id.data, auth.data, host_data, err);
+		/* An ID key signed by no author: AUTHOR_KEY_EN clear, or the firmware refuses it. */
+		r = kvm_snp_launch_finish(&l->kvm, id.data, auth.data,
+					  auth.data && id_auth_has_author_key(auth.data), host_data,
+					  err);
 	}
 	launch_owner_unmap(&host);
 out_auth:

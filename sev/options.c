@@ -51,8 +51,10 @@ static int parse_cpu(int opt, const char *arg, struct sev_opts *o, struct lk_err
 {
 	uint64_t v;
 
-	if (o->have_cpu_sig)
-		return err_set(err, LK_EXIT_USAGE, "--cpu and --cpu-sig: give one of them, once");
+	/* Either again: the last counts; the two mixed: which one was meant? */
+	if (o->have_cpu_sig && o->cpu_sig_given != (opt == SEV_OPT_CPU_SIG))
+		return err_set(err, LK_EXIT_USAGE, "--cpu and --cpu-sig: give one of them");
+	o->cpu_model = NULL;
 	if (opt == SEV_OPT_CPU && !strcmp(arg, "host")) {
 		unsigned int eax, ebx, ecx, edx;
 
@@ -148,6 +150,12 @@ int sev_opt_parse(int opt, const char *arg, struct sev_opts *o, struct lk_err *e
 uint64_t sev_opts_vmsa_features(const struct sev_opts *o)
 {
 	return o->vmsa_features | (o->debug_swap ? LK_SVM_SEV_FEAT_DEBUG_SWAP : 0);
+}
+
+uint64_t sev_opts_init2_features(const struct sev_opts *o)
+{
+	/* SNP_ACTIVE is KVM's to add (SEV-KVM-API.md §2.3): INIT2 takes the rest. */
+	return sev_opts_vmsa_features(o) & ~LK_SVM_SEV_FEAT_SNP_ACTIVE;
 }
 
 /* --legacy-vm-type: KVM_SEV_INIT/KVM_SEV_ES_INIT have no vmsa_features and no SNP. */
@@ -282,6 +290,9 @@ static int check_owner_inputs(const struct sev_launch_opts *l, struct lk_err *er
 			       "session or LAUNCH_SECRET (--sev or --sev-es only)",
 			       l->dh_cert ? "--dh-cert" : l->session ? "--session" :
 			       l->secret ? "--secret" : "--secret-header");
+	if (!snp && l->snp_certs)
+		return err_set(err, LK_EXIT_USAGE, "--snp-certs: only SNP guests ask the host for "
+			       "certificates (--sev-snp)");
 	if (!snp && (l->id_block || l->id_auth || l->host_data))
 		return err_set(err, LK_EXIT_USAGE, "%s: only SNP_LAUNCH_FINISH takes it "
 			       "(--sev-snp)", l->id_block ? "--id-block" :

@@ -76,6 +76,7 @@ struct sev_launch_opts {
 	const char *dh_cert, *session;	/* --dh-cert, --session (SEV, SEV-ES) */
 	const char *secret_header, *secret;	/* --secret-header, --secret */
 	const char *id_block, *id_auth, *host_data;	/* SNP_LAUNCH_FINISH's */
+	const char *snp_certs;		/* --snp-certs: for extended report requests (SNP) */
 };
 
 /* QEMU's default policies: SEV 0x1 (NODBG), SEV-ES 0x5 (+ES), SNP 0x30000 (SMT, RSVD_MBO). */
@@ -96,7 +97,12 @@ int sev_opt_parse(int opt, const char *arg, struct sev_opts *o, struct lk_err *e
  */
 int sev_opts_check(const struct sev_opts *o, bool need_cpu, struct lk_err *err);
 
-/* KVM_SEV_INIT2's vmsa_features: --vmsa-features, plus DEBUG_SWAP with --debug-swap. */
+/* The VM's VMSA features asked for: --vmsa-features, plus DEBUG_SWAP with --debug-swap. */
 uint64_t sev_opts_vmsa_features(const struct sev_opts *o);
+/*
+ * What run passes as KVM_SEV_INIT2's vmsa_features, and what `run --report`
+ * and `measure --json` call vmsa_features: the above without SNP_ACTIVE.
+ */
+uint64_t sev_opts_init2_features(const struct sev_opts *o);
 
 #endif

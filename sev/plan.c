@@ -19,7 +19,8 @@
 
 const char *sev_mode_name(enum sev_mode mode)
 {
-	static const char *const names[] = { "none", "SEV", "SEV-ES", "SNP" };
+	/* caps_mode_name()'s words: a report's vm.mode is found among caps' modes. */
+	static const char *const names[] = { "plain", "SEV", "SEV-ES", "SNP" };
 
 	return (unsigned int)mode < 4 ? names[mode] : "?";
 }

@@ -137,7 +137,7 @@ int plan_snp_firmware_check(const struct ovmf_info *o, const char *path, uint64_
 /* Frees what plan_build() allocated, zeroing the VMSA pages first. */
 void plan_free(struct plan *plan);
 
-/* "SEV", "SEV-ES", "SNP"; "NORMAL", "VMSA", ...; "LAUNCH_UPDATE_DATA", ... */
+/* "plain", "SEV", "SEV-ES", "SNP"; "NORMAL", "VMSA", ...; "LAUNCH_UPDATE_DATA", ... */
 const char *sev_mode_name(enum sev_mode mode);
 const char *snp_page_type_name(enum snp_page_type type);
 const char *plan_kind_name(enum plan_kind kind);

@@ -2,7 +2,8 @@
 /*
  * A recursive-descent JSON reader for tests: it checks the grammar of
  * RFC 8259 (strings, numbers, literals, nesting, nothing after the value)
- * and, while doing so, copies out the value at one path.
+ * and, while doing so, copies out the value at one path, or shows every
+ * scalar to a visitor.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,11 @@ struct jparse {
 	char *out;		/* where the value at the path goes */
 	size_t out_size;
 	bool found;
+	enum json_kind kind;	/* of the value found */
+	/* json_walk(): the visitor, and the path of the value being read. */
+	void (*visit)(void *ctx, const char *path, enum json_kind kind, const char *val);
+	void *ctx;
+	char path[512];
 };
 
 static bool jfail(struct jparse *j, const char *what)
@@ -143,6 +149,8 @@ static bool jcontainer(struct jparse *j, const char *path, int depth, bool keyed
 		return true;
 	}
 	for (;; index++) {
+		size_t plen = strlen(j->path);
+
 		jspace(j);
 		if (!keyed)
 			snprintf(key, sizeof(key), "%d", index);
@@ -152,8 +160,10 @@ static bool jcontainer(struct jparse *j, const char *path, int depth, bool keyed
 		if (keyed && *j->p != ':')
 			return jfail(j, "':' expected");
 		j->p += keyed;
+		snprintf(j->path + plen, sizeof(j->path) - plen, "%s%s", plen ? "." : "", key);
 		if (!jvalue(j, jpath_below(path, key), depth + 1))
 			return false;
+		j->path[plen] = '\0';
 		jspace(j);
 		if (*j->p == close) {
 			j->p++;
@@ -178,27 +188,72 @@ static bool jliteral(struct jparse *j)
 	return jnumber(j);
 }
 
+static enum json_kind jkind(char c)
+{
+	switch (c) {
+	case '{':
+		return JSON_OBJECT;
+	case '[':
+		return JSON_ARRAY;
+	case '"':
+		return JSON_STRING;
+	case 'n':
+		return JSON_NULL;
+	case 't':
+	case 'f':
+		return JSON_BOOL;
+	}
+	return JSON_NUMBER;
+}
+
+/* A string, for the visitor too when there is one. */
+static bool jstring_value(struct jparse *j, bool target)
+{
+	const char *start = j->p;
+	char val[1024];
+
+	if (!jstring(j, target ? j->out : NULL, j->out_size))
+		return false;
+	if (j->visit) {
+		j->p = start;
+		jstring(j, val, sizeof(val));
+		j->visit(j->ctx, j->path, JSON_STRING, val);
+	}
+	return true;
+}
+
 /* A value; @path is "" when this is the wanted one, NULL when it is off the path. */
 static bool jvalue(struct jparse *j, const char *path, int depth)
 {
 	bool target = path && !*path;
+	enum json_kind kind;
 	const char *start;
+	char val[64];
 	size_t n;
 
 	jspace(j);
 	start = j->p;
+	kind = jkind(*j->p);
+	if (target)
+		j->kind = kind;
 	if (depth > JSON_CHECK_DEPTH)
 		return jfail(j, "nesting too deep");
 	if (*j->p == '{' || *j->p == '[') {
 		if (!jcontainer(j, path, depth, *j->p == '{', *j->p == '{' ? '}' : ']'))
 			return false;
 	} else if (*j->p == '"') {
-		if (!jstring(j, target ? j->out : NULL, j->out_size))
+		if (!jstring_value(j, target))
 			return false;
 		j->found |= target;
 		return true;
 	} else if (!jliteral(j)) {
 		return false;
+	} else if (j->visit) {
+		n = (size_t)(j->p - start) < sizeof(val) - 1 ? (size_t)(j->p - start)
+							       : sizeof(val) - 1;
+		memcpy(val, start, n);
+		val[n] = '\0';
+		j->visit(j->ctx, j->path, kind, val);
 	}
 	if (target && j->out_size) {
 		n = (size_t)(j->p - start);
@@ -236,4 +291,109 @@ bool json_get(const char *doc, const char *path, char *out, size_t size)
 	struct jparse j = { .out = out, .out_size = size };
 
 	return jdocument(&j, doc, path) && j.found;
+}
+
+enum json_kind json_kind_at(const char *doc, const char *path)
+{
+	char out[2];
+	struct jparse j = { .out = out, .out_size = sizeof(out) };
+
+	return jdocument(&j, doc, path) && j.found ? j.kind : JSON_ABSENT;
+}
+
+/* lkvm-sev(1), JSON OUTPUT: the members whose values are bit patterns or IDs... */
+static const char *const json_hex_keys[] = {
+	"mask", "policy", "vmsa_features", "sev_features", "cpu_sig", "flags", "tcb_version",
+	"vendor", "device", NULL,
+};
+
+/* ... and those that are quantities or codes, in any of the four outputs. */
+static const char *const json_number_keys[] = {
+	"gpa", "load_gpa", "direct_vmsa_gpa", "reset_addr", "cs_base", "ip", "target",
+	"size", "firmware_size", "mem_bytes", "length", "offset", "offset_from_end", "unused",
+	"version", "api_version", "api_major", "api_minor", "build", "state", "guest_count",
+	"fw_error", "cap", "status", "vcpus", "gsi_routes", "total", "io_poll_us", "ms",
+	"threshold_ms", NULL,
+};
+
+struct json_rule {
+	char *why;
+	size_t size;
+	bool broken;
+};
+
+static bool json_key_in(const char *key, const char *const *keys)
+{
+	for (; *keys; keys++)
+		if (!strcmp(key, *keys))
+			return true;
+	return false;
+}
+
+static bool json_hex_string(const char *s, bool strict)
+{
+	const char *digits = strict ? "0123456789abcdef" : "0123456789abcdefABCDEF";
+
+	if (strncmp(s, "0x", 2) && (strict || strncmp(s, "0X", 2)))
+		return false;
+	if (!s[2] || strspn(s + 2, digits) != strlen(s + 2))
+		return false;
+	return !strict || s[2] != '0' || !s[3];
+}
+
+/* The member a value belongs to: an array's elements go by their array's. */
+static void json_member_name(const char *path, char *name, size_t size)
+{
+	char buf[512], *part, *save;
+	const char *last = "";
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (part = strtok_r(buf, ".", &save); part; part = strtok_r(NULL, ".", &save))
+		if (strspn(part, "0123456789") != strlen(part))
+			last = part;
+	snprintf(name, size, "%s", last);
+}
+
+static void json_rule_visit(void *ctx, const char *path, enum json_kind kind, const char *val)
+{
+	struct json_rule *r = ctx;
+	const char *why = NULL;
+	bool hex, number;
+	char name[128];
+
+	json_member_name(path, name, sizeof(name));
+	hex = json_key_in(name, json_hex_keys);
+	number = json_key_in(name, json_number_keys);
+	if (hex && kind != JSON_NULL && (kind != JSON_STRING || !json_hex_string(val, true)))
+		why = "a bit pattern or ID not written \"0x...\" (lowercase, no leading zeros)";
+	else if (number && kind != JSON_NULL && kind != JSON_NUMBER)
+		why = "a quantity or code not written as a number";
+	else if (!hex && kind == JSON_STRING && json_hex_string(val, false))
+		why = "a \"0x...\" string that is not a bit pattern or ID";
+	if (!why || r->broken)
+		return;
+	r->broken = true;
+	if (r->why)
+		snprintf(r->why, r->size, "%s: %s (%s)", path, val, why);
+}
+
+bool json_number_rule(const char *doc, char *why, size_t size)
+{
+	struct json_rule r = { .why = why, .size = size };
+
+	if (!json_walk(doc, json_rule_visit, &r)) {
+		if (why)
+			json_check(doc, why, size);
+		return false;
+	}
+	return !r.broken;
+}
+
+bool json_walk(const char *doc,
+	       void (*visit)(void *ctx, const char *path, enum json_kind kind, const char *val),
+	       void *ctx)
+{
+	struct jparse j = { .visit = visit, .ctx = ctx };
+
+	return jdocument(&j, doc, NULL);
 }

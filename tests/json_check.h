@@ -19,4 +19,35 @@ bool json_check(const char *doc, char *why, size_t size);
  */
 bool json_get(const char *doc, const char *path, char *out, size_t size);
 
+enum json_kind {
+	JSON_ABSENT,		/* not JSON, or no such value */
+	JSON_NULL,
+	JSON_BOOL,
+	JSON_NUMBER,
+	JSON_STRING,
+	JSON_OBJECT,
+	JSON_ARRAY,
+};
+
+/* The kind of the value at @path: a number and a string of the same digits differ. */
+enum json_kind json_kind_at(const char *doc, const char *path);
+
+/*
+ * Calls @visit for every scalar in @doc (null, boolean, number, string),
+ * with its path as json_get() takes it and its text as json_get() gives
+ * it (strings of 1 KiB and more cut). False when @doc is not JSON.
+ */
+bool json_walk(const char *doc,
+	       void (*visit)(void *ctx, const char *path, enum json_kind kind, const char *val),
+	       void *ctx);
+
+/*
+ * Whether @doc, an lkvm-sev JSON output, writes integers by lkvm-sev(1)'s
+ * JSON OUTPUT rule: bit patterns and IDs as "0x..." strings (lowercase, no
+ * leading zeros) and nothing else so; quantities and codes as numbers.
+ * The members are known by name. @why (may be NULL) names the first value
+ * that breaks it.
+ */
+bool json_number_rule(const char *doc, char *why, size_t size);
+
 #endif

@@ -24,6 +24,7 @@ int main(void)
 	srunner_add_suite(sr, unit_pci_model_suite());
 	srunner_add_suite(sr, unit_ioloop_suite());
 	srunner_add_suite(sr, unit_virtq_suite());
+	srunner_add_suite(sr, unit_fuzz_regress_suite());
 	srunner_add_suite(sr, unit_cfi_flash_suite());
 	srunner_add_suite(sr, unit_fw_cfg_suite());
 	srunner_add_suite(sr, unit_acpi_suite());
@@ -31,6 +32,8 @@ int main(void)
 	srunner_add_suite(sr, unit_ovmf_suite());
 	srunner_add_suite(sr, unit_sev_suite());
 	srunner_add_suite(sr, sev_vectors_suite());
+	srunner_add_suite(sr, unit_attest_suite());
+	srunner_add_suite(sr, verify_suite());
 	srunner_add_suite(sr, options_suite());
 	srunner_add_suite(sr, hostsim_suite());
 	srunner_add_suite(sr, inspect_suite());
@@ -38,6 +41,7 @@ int main(void)
 	srunner_add_suite(sr, unit_caps_suite());
 	srunner_add_suite(sr, caps_suite());
 	srunner_add_suite(sr, sev_run_suite());
+	srunner_add_suite(sr, snp_certs_suite());
 	srunner_add_suite(sr, docs_suite());
 	srunner_add_suite(sr, virtio_net_options_suite());
 	if (tests_have_kvm()) {
@@ -49,8 +53,10 @@ int main(void)
 		srunner_add_suite(sr, virtio_net_suite());
 		srunner_add_suite(sr, virtio_vsock_suite());
 		srunner_add_suite(sr, ci_suite());
+		srunner_add_suite(sr, console_suite());
+		srunner_add_suite(sr, messages_suite());
 	} else {
-		printf("SKIP kvm-core, guests, caps-kvm, ci: /dev/kvm does not exist on this host\n");
+		printf("SKIP kvm-core, guests, caps-kvm, ci, console, messages: /dev/kvm does not exist on this host\n");
 	}
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

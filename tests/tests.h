@@ -22,6 +22,7 @@ Suite *unit_pci_suite(void);
 Suite *unit_pci_model_suite(void);
 Suite *unit_ioloop_suite(void);
 Suite *unit_virtq_suite(void);
+Suite *unit_fuzz_regress_suite(void);
 Suite *unit_cfi_flash_suite(void);
 Suite *unit_fw_cfg_suite(void);
 Suite *unit_acpi_suite(void);
@@ -29,6 +30,8 @@ Suite *unit_images_suite(void);
 Suite *unit_ovmf_suite(void);
 Suite *unit_sev_suite(void);
 Suite *sev_vectors_suite(void);
+Suite *unit_attest_suite(void);
+Suite *verify_suite(void);
 Suite *platform_suite(void);
 Suite *kvm_core_suite(void);
 Suite *guest_suite(void);
@@ -44,8 +47,11 @@ Suite *virtio_net_options_suite(void);
 Suite *virtio_vsock_suite(void);
 Suite *caps_suite(void);
 Suite *sev_run_suite(void);
+Suite *snp_certs_suite(void);
 Suite *docs_suite(void);
 Suite *ci_suite(void);
+Suite *console_suite(void);
+Suite *messages_suite(void);
 
 /*
  * Says that a test, or part of one, did not run and why: one line

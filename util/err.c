@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Error values and warnings. Kept free of exit() so that every module can be
- * unit-tested and the caller decides what a failure means.
+ * Error values, warnings and notes. Kept free of exit() so that every module
+ * can be unit-tested and the caller decides what a failure means.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -60,20 +62,85 @@ void err_detail(struct lk_err *e, const char *fmt, ...)
 	}
 }
 
-void warn(const char *fmt, ...)
+static enum lk_verbosity err_verbosity = LK_NORMAL;
+/* Warnings and notes held until the outcome is known (err_hold()). */
+static pthread_mutex_t held_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool holding;
+static char held[8192];
+static size_t held_len;
+static bool held_lost;
+
+void err_set_verbosity(enum lk_verbosity v)
+{
+	err_verbosity = v;
+}
+
+enum lk_verbosity err_get_verbosity(void)
+{
+	return err_verbosity;
+}
+
+void err_hold(bool on)
+{
+	pthread_mutex_lock(&held_lock);
+	holding = on;
+	if (!on) {
+		if (held_len && write(STDERR_FILENO, held, held_len) < 0)
+			held_lost = true;
+		if (held_lost)
+			dprintf(STDERR_FILENO, "lkvm-sev: warning: more warnings than could be "
+				"held were dropped\n");
+		held_len = 0;
+		held_lost = false;
+	}
+	pthread_mutex_unlock(&held_lock);
+}
+
+/* One write a line, so that lines from several threads do not interleave. */
+static void err_line(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[512];
 	int n;
-	va_list ap;
 
-	n = snprintf(line, sizeof(line), "lkvm-sev: warning: ");
-	va_start(ap, fmt);
+	n = snprintf(line, sizeof(line), "lkvm-sev: %s", prefix);
 	n += vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	va_end(ap);
 	if (n > (int)sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
-	/* One write so that lines from several vCPU threads do not interleave. */
-	if (write(STDERR_FILENO, line, n) < 0)
+	pthread_mutex_lock(&held_lock);
+	if (!holding) {
+		pthread_mutex_unlock(&held_lock);
+		if (write(STDERR_FILENO, line, n) < 0)
+			return;	/* stderr gone: nobody to tell */
 		return;
+	}
+	if (held_len + (size_t)n <= sizeof(held)) {
+		memcpy(held + held_len, line, (size_t)n);
+		held_len += (size_t)n;
+	} else {
+		held_lost = true;
+	}
+	pthread_mutex_unlock(&held_lock);
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err_verbosity == LK_QUIET)
+		return;
+	va_start(ap, fmt);
+	err_line("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err_verbosity != LK_VERBOSE)
+		return;
+	va_start(ap, fmt);
+	err_line("", fmt, ap);
+	va_end(ap);
 }

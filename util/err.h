@@ -9,6 +9,7 @@
 #define LKVM_UTIL_ERR_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 enum lk_status {
@@ -18,6 +19,7 @@ enum lk_status {
 	LK_EXIT_FAIL_MARKER = 6,	/* the guest printed a --fail-on marker */
 	LK_EXIT_NO_MARKER = 8,	/* powered off without the --until marker */
 	LK_EXIT_NO_REPORT = 10,	/* the run ended, but --report could not be written */
+	LK_EXIT_CHECK = 12,	/* verify: a check failed */
 	LK_EXIT_TIMEOUT = 124,	/* --timeout expired */
 	LK_EXIT_HOST = 125,	/* host cannot run the VM, or a KVM call failed */
 	LK_EXIT_CRASH = 126,	/* guest crashed */
@@ -44,7 +46,27 @@ int err_sys(struct lk_err *e, const char *fmt, ...)
 void err_detail(struct lk_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Warnings print at once: they do not change the outcome. */
+/* -q, default, -v: warnings off; warnings; warnings and notes. */
+enum lk_verbosity {
+	LK_QUIET,
+	LK_NORMAL,
+	LK_VERBOSE,
+};
+
+void err_set_verbosity(enum lk_verbosity v);
+enum lk_verbosity err_get_verbosity(void);
+
+/*
+ * Warnings do not change the outcome, so they never stand before the line
+ * that says why a command failed: while held (main() holds them from the
+ * start, `run` lets them go once its guest runs) they wait, and
+ * err_hold(false) prints them, after that line where there is one.
+ */
+void err_hold(bool on);
+
+/* "lkvm-sev: warning: ...", unless -q. */
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* With -v: "lkvm-sev: ...", what was chosen and why. */
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Serial marker matching: a rolling window of recent output, checked per byte. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,18 +12,136 @@ bool marker_cfg_any(const struct marker_cfg *cfg)
 }
 
 /*
- * What compiling @re will cost, as glibc builds it: a bounded repetition
- * copies what it repeats (x{1,100} is a hundred x's), and nested ones
- * multiply. Counted in atoms, saturating at @limit + 1.
+ * What part of a regex costs glibc's regcomp(). Its atoms: a repetition
+ * copies what it repeats (x{1,100} is a hundred x's, x+ is x x*), and
+ * nested ones multiply. And the epsilon closures it keeps for every node,
+ * which grow with the square of a run of parts that may match nothing
+ * (x?x?x?..., (x?){100}): each node of the run reaches all those after it
+ * (about 16 bytes each). Numbers saturate at ULONG_MAX.
  */
-static unsigned long marker_re_cost(const char *re, unsigned long limit)
+struct re_part {
+	unsigned long atoms;
+	unsigned long closure;		/* closure entries, roughly */
+	unsigned long head, tail;	/* its nodes that reach past its start, its end */
+	bool empty;			/* it may match nothing */
+	bool set;			/* a part at all (none before the first atom) */
+};
+
+static unsigned long re_add(unsigned long a, unsigned long b)
 {
-	unsigned long sum[MARKER_RE_DEPTH] = { 0 }, last[MARKER_RE_DEPTH] = { 0 };
+	return a + b < a ? ULONG_MAX : a + b;
+}
+
+static unsigned long re_mul(unsigned long a, unsigned long b)
+{
+	return b && a > ULONG_MAX / b ? ULONG_MAX : a * b;
+}
+
+/* @s then @e: the end of @s reaches the start of @e. */
+static struct re_part re_cat(struct re_part s, struct re_part e)
+{
+	if (!s.set)
+		return e;
+	if (!e.set)
+		return s;
+	return (struct re_part){
+		.atoms = re_add(s.atoms, e.atoms),
+		.closure = re_add(re_add(s.closure, e.closure), re_mul(s.tail, e.head)),
+		.head = s.empty ? re_add(s.head, e.head) : s.head,
+		.tail = e.empty ? re_add(s.tail, e.tail) : e.tail,
+		.empty = s.empty && e.empty, .set = true,
+	};
+}
+
+/* @a|@b: one node reaching both. */
+static struct re_part re_alt(struct re_part a, struct re_part b)
+{
+	if (!a.set)
+		return b;
+	return (struct re_part){
+		.atoms = re_add(a.atoms, b.atoms), .closure = re_add(re_add(a.closure, b.closure),
+								     re_add(a.head, b.head)),
+		.head = re_add(re_add(a.head, b.head), 1), .tail = re_add(a.tail, b.tail),
+		.empty = a.empty || !b.set || b.empty, .set = true,
+	};
+}
+
+/* x?: a node that may skip x, which cannot match nothing (see RE_EMPTY_REPEATED). */
+static struct re_part re_opt(struct re_part e)
+{
+	e.closure = re_add(e.closure, re_add(e.head, 1));
+	e.head = re_add(e.head, 1);
+	e.tail = re_add(e.tail, 1);
+	e.empty = true;
+	return e;
+}
+
+/* x*: x? whose end reaches its start again. */
+static struct re_part re_star(struct re_part e)
+{
+	struct re_part r = re_opt(e);
+
+	r.closure = re_add(r.closure, re_mul(e.tail, e.head));
+	return r;
+}
+
+/* @k >= 1 copies of @e in a row: each one's end reaches the next one's start. */
+static struct re_part re_rep(struct re_part e, unsigned long k)
+{
+	e.closure = re_add(re_mul(e.closure, k), re_mul(re_mul(e.tail, e.head), k - 1));
+	e.atoms = re_mul(e.atoms, k);
+	return e;
+}
+
+/* @j optional copies of @e, nested as glibc builds x{0,j}: (x(x(x)?)?)?. */
+static struct re_part re_nested_opt(struct re_part e, unsigned long j)
+{
+	return (struct re_part){
+		.atoms = re_mul(e.atoms, j),
+		.closure = re_mul(re_add(e.closure, re_add(e.head, 1)), j),
+		.head = re_add(e.head, 1), .tail = re_add(j, e.tail), .empty = true, .set = true,
+	};
+}
+
+/* x{n,m}, x{n} or (@open) x{n,}: n copies, then the rest optional. */
+static struct re_part re_brace(struct re_part e, unsigned long n, unsigned long m, bool open)
+{
+	struct re_part r = { 0 };
+
+	if (open)
+		return n ? re_cat(re_rep(e, n), re_star(e)) : re_star(e);
+	if (!m)
+		return e;	/* glibc drops x{0}; counted as one x */
+	if (n)
+		r = re_rep(e, n);
+	if (m > n)
+		r = re_cat(r, re_nested_opt(e, m - n));
+	return r;
+}
+
+enum re_verdict { RE_OK, RE_ATOMS, RE_CLOSURE, RE_EMPTY_REPEATED };
+
+/*
+ * Whether compiling @re costs too much: more than @limit atoms or groups
+ * nested too deep (RE_ATOMS), more than @climit closure entries
+ * (RE_CLOSURE), or a repetition of a part that may match nothing
+ * (RE_EMPTY_REPEATED: (x?)*, x?+, (a|)+, (x*){9}), for which glibc's
+ * closures take time exponential in the nesting (x????++++++++: 25 s),
+ * and which always has a cheap equivalent (x*, (a|b)*, x{0,9}). A
+ * malformed @re is left to regcomp, which says what is wrong.
+ */
+static enum re_verdict marker_re_cost(const char *re, unsigned long limit, unsigned long climit)
+{
+	struct re_part alt[MARKER_RE_DEPTH] = { 0 }, seq[MARKER_RE_DEPTH] = { 0 };
+	struct re_part last[MARKER_RE_DEPTH] = { 0 }, now;
+	static const struct re_part atom = { .atoms = 1, .set = true };
 	unsigned int d = 0;
 	const char *p;
 
 	for (p = re; *p; p++) {
-		unsigned long n, m, atom = 1;
+		struct re_part part = atom;
+		unsigned long n = 0, m = 0;
+		bool open = false;
 		char *end;
 
 		switch (*p) {
@@ -37,47 +156,61 @@ static unsigned long marker_re_cost(const char *re, unsigned long limit)
 			while (*p && *p != ']')
 				p++;
 			if (!*p)
-				return 0;	/* regcomp says what is wrong */
+				return RE_OK;
 			break;
 		case '(':
 			if (d + 1 == MARKER_RE_DEPTH)
-				return limit + 1;
+				return RE_ATOMS;
 			d++;
-			sum[d] = last[d] = 0;
+			alt[d] = seq[d] = last[d] = (struct re_part){ 0 };
 			continue;
 		case ')':
 			if (!d)
-				return 0;
-			atom = sum[d--];
+				break;	/* glibc's ERE takes an unmatched ')' literally */
+			part = re_alt(alt[d], re_cat(seq[d], last[d]));
+			if (!part.set)	/* () */
+				part = (struct re_part){ .empty = true, .set = true };
+			d--;
 			break;
+		case '|':
+			alt[d] = re_alt(alt[d], re_cat(seq[d], last[d]));
+			seq[d] = last[d] = (struct re_part){ 0 };
+			continue;
 		case '{':
-			n = strtoul(p + 1, &end, 10);
-			m = *end == ',' ? (end[1] == '}' ? n + 1 : strtoul(end + 1, &end, 10)) : n;
-			if (*end == ',')
-				end++;
-			p = strchr(p, '}');
-			if (!p)
-				return 0;
-			m = m > n ? m : n;
-			if (m > 1 && last[d] > (limit + 1) / m)
-				return limit + 1;
-			sum[d] += last[d] * (m ? m - 1 : 0);
-			last[d] *= m ? m : 1;
-			if (sum[d] > limit)
-				return limit + 1;
-			continue;
-		case '*': case '?': case '|':
-			continue;
-		case '+':	/* x+ is x x* */
-			sum[d] += last[d];
-			continue;
+		case '*':
+		case '?':
+		case '+':	/* x+ is x x*: two copies, which a repetition after it copies */
+			if (*p == '{') {
+				n = strtoul(p + 1, &end, 10);
+				open = *end == ',' && end[1] == '}';
+				m = *end == ',' ? (open ? n + 1 : strtoul(end + 1, &end, 10)) : n;
+				p = strchr(p, '}');
+				if (!p)
+					return RE_OK;
+			}
+			if (!last[d].set)
+				continue;	/* a literal, or regcomp's error */
+			if (last[d].empty)
+				return RE_EMPTY_REPEATED;
+			if (*p == '}')
+				last[d] = re_brace(last[d], n, m > n ? m : n, open);
+			else if (*p == '+')
+				last[d] = re_cat(last[d], re_star(last[d]));
+			else
+				last[d] = *p == '*' ? re_star(last[d]) : re_opt(last[d]);
+			goto check;
 		}
-		last[d] = atom;
-		sum[d] += atom;
-		if (sum[d] > limit)
-			return limit + 1;
+		seq[d] = re_cat(seq[d], last[d]);
+		last[d] = part;
+check:
+		/* A level's own cost, so far, is part of the whole. */
+		now = re_alt(alt[d], re_cat(seq[d], last[d]));
+		if (now.atoms > limit)
+			return RE_ATOMS;
+		if (now.closure > climit)
+			return RE_CLOSURE;
 	}
-	return sum[0];
+	return RE_OK;
 }
 
 int marker_cfg_check(struct marker_cfg *cfg, struct lk_err *err)
@@ -93,10 +226,22 @@ int marker_cfg_check(struct marker_cfg *cfg, struct lk_err *err)
 			return err_set(err, LK_EXIT_USAGE, "--fail-on: empty marker");
 	if (!cfg->until_re || cfg->re_ready)
 		return 0;
-	if (marker_re_cost(cfg->until_re, MARKER_RE_COST_MAX) > MARKER_RE_COST_MAX)
+	switch (marker_re_cost(cfg->until_re, MARKER_RE_COST_MAX, MARKER_RE_CLOSURE_MAX)) {
+	case RE_OK:
+		break;
+	case RE_ATOMS:
 		return err_set(err, LK_EXIT_USAGE, "--until-re '%s': its repetitions expand to more "
 			       "than %d atoms (or nest deeper than %d groups), too costly to "
 			       "compile", cfg->until_re, MARKER_RE_COST_MAX, MARKER_RE_DEPTH - 1);
+	case RE_CLOSURE:
+		return err_set(err, LK_EXIT_USAGE, "--until-re '%s': too many parts that may match "
+			       "nothing in a row (x?x?x?...), too costly to compile",
+			       cfg->until_re);
+	case RE_EMPTY_REPEATED:
+		return err_set(err, LK_EXIT_USAGE, "--until-re '%s': it repeats a part that may "
+			       "match nothing ((x?)*, x?+, (a|)+), too costly to compile: write it "
+			       "without (x*, (a|b)*, x{0,9})", cfg->until_re);
+	}
 	r = regcomp(&cfg->re, cfg->until_re, REG_EXTENDED | REG_NOSUB);
 	if (r) {
 		char why[128];

@@ -26,6 +26,12 @@
  * and deeper nests gigabytes and seconds before the VM starts.
  */
 #define MARKER_RE_COST_MAX	20000
+/*
+ * And its epsilon closures: a run of n parts that may match nothing
+ * (x?x?..., (x?){n}) stores about n * n / 2 entries of 16 bytes; 4 million
+ * cost it about 64 MB and 50 ms, (x?){8000} 500 MB, x?+++++++++++++ 3.5 GB.
+ */
+#define MARKER_RE_CLOSURE_MAX	4000000
 #define MARKER_RE_DEPTH		32	/* groups nested, plus the top level */
 
 struct marker_cfg {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Raw terminal mode for the guest console. */
+/* Raw terminal mode for the guest console, and whether this job owns the terminal. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <termios.h>
@@ -8,8 +8,16 @@
 #include "util/term.h"
 
 static struct termios term_saved;
-static bool term_is_raw;
+static volatile bool term_is_raw;
 
+bool term_foreground(void)
+{
+	pid_t fg = tcgetpgrp(STDIN_FILENO);
+
+	return fg >= 0 && fg == getpgrp();
+}
+
+/* Only async-signal-safe calls: the suspend handler restores through this. */
 void term_restore(void)
 {
 	if (term_is_raw) {
@@ -18,23 +26,30 @@ void term_restore(void)
 	}
 }
 
-void term_raw_begin(void)
+bool term_raw_begin(void)
 {
 	static bool registered;
 	struct termios t;
 
-	if (term_is_raw || !isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &term_saved))
-		return;
+	if (term_is_raw)
+		return true;
+	if (!isatty(STDIN_FILENO) || !term_foreground() || tcgetattr(STDIN_FILENO, &term_saved))
+		return false;
 	t = term_saved;
+	/*
+	 * Every key is the guest's, Ctrl-C and Ctrl-Z included, as in QEMU's
+	 * -nographic: the console's escape key (machine/console.c) is how
+	 * the user reaches lkvm-sev. Output processing stays, so that a
+	 * lone '\n' from the guest still starts a new line.
+	 */
 	cfmakeraw(&t);
-	/* Keep signals (Ctrl-C stops the VM) and output processing. */
-	t.c_lflag |= ISIG;
 	t.c_oflag |= OPOST | ONLCR;
 	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t))
-		return;
+		return false;
 	term_is_raw = true;
 	if (!registered) {
 		atexit(term_restore);
 		registered = true;
 	}
+	return true;
 }

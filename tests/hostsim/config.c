@@ -209,6 +209,7 @@ static void load_sev_model(void)
 	hs_cfg.vmsa_features = env_u64("HOSTSIM_VMSA_FEATURES", HS_SEV_FEAT_DEBUG_SWAP);
 	hs_cfg.snp_policy_bits = env_bool("HOSTSIM_SNP_POLICY_BITS", true);
 	hs_cfg.snp_require_smt = env_bool("HOSTSIM_SNP_REQUIRE_SMT", true);
+	hs_cfg.snp_req_certs = env_bool("HOSTSIM_SNP_REQ_CERTS", true) && hs_cfg.init2;
 	v = env("HOSTSIM_DIRECT_VMSA");
 	/* "refuse": the capability is there, the page type is not (a kernel that disagrees). */
 	hs_cfg.direct_vmsa_refuse = v && !strcmp(v, "refuse");

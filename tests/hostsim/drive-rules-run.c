@@ -107,6 +107,71 @@ static int rule_run_snp_no_hypercalls(struct drv *d)
 	return 0;
 }
 
+/* The VMM's side of KVM_EXIT_SNP_REQ_CERTS: the exit's fields, then @ret and @npages back. */
+static bool certs_exit(struct kvm_run *run, uint64_t ret, uint64_t npages)
+{
+	struct hs_exit_snp_req_certs rc;
+
+	memcpy(&rc, &run->mmio, sizeof(rc));
+	printf("exit %u", run->exit_reason);
+	if (run->exit_reason != HS_EXIT_SNP_REQ_CERTS) {
+		putchar('\n');
+		return false;
+	}
+	printf(": gpa %#llx npages %llu ret %llu\n", (unsigned long long)rc.gpa,
+	       (unsigned long long)rc.npages, (unsigned long long)rc.ret);
+	rc.ret = ret;
+	if (npages)
+		rc.npages = npages;
+	memcpy(&run->mmio, &rc, sizeof(rc));
+	return true;
+}
+
+/*
+ * Linux 7.0: KVM_X86_SEV_SNP_REQ_CERTS; KVM_SEV_SNP_ENABLE_REQ_CERTS only on
+ * an SNP VM without vCPUs; then $HOSTSIM_SCRIPT's certs: steps, answered 0
+ * (with bytes in the shared buffer), ENOSPC with 5 pages, then 7, which
+ * KVM refuses (EINVAL).
+ */
+static int rule_snp_req_certs(struct drv *d)
+{
+	uint64_t val = 0;
+	struct kvm_device_attr a = { .group = HS_X86_GRP_SEV, .attr = HS_X86_SEV_SNP_REQ_CERTS,
+				     .addr = (uintptr_t)&val };
+	struct hs_memory_attributes shared = { .address = 0x100000, .size = 2 * DRV_PAGE };
+	struct hs_snp_launch_start s = { .policy = 0x30000 };
+	struct hs_snp_launch_finish f = { 0 };
+
+	if (drv_vm_with_init(d, HS_VM_SEV, 0))
+		return -1;
+	R("KVM_X86_SEV_SNP_REQ_CERTS", ioctl(d->kvm, KVM_GET_DEVICE_ATTR, &a));
+	printf("value: %llu\n", (unsigned long long)val);
+	R("ENABLE_REQ_CERTS on sev", drv_sev(d, HS_SEV_SNP_ENABLE_REQ_CERTS, NULL));
+	drv_close_vm(d);
+	d->low = mmap(NULL, DRV_LOW_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (drv_vm_with_init(d, HS_VM_SNP, 0))
+		return -1;
+	R("ENABLE_REQ_CERTS", drv_sev(d, HS_SEV_SNP_ENABLE_REQ_CERTS, NULL));
+	if (drv_slot(d, 0, DRV_LOW_SIZE, d->low, true) || drv_private(d, 0, DRV_LOW_SIZE) ||
+	    drv_vcpus(d, 1) || drv_reset_state(d, 0, 0))
+		return -1;
+	R("ENABLE_REQ_CERTS after a vCPU", drv_sev(d, HS_SEV_SNP_ENABLE_REQ_CERTS, NULL));
+	if (R("KVM_ENABLE_CAP hypercalls", drv_enable_hypercalls(d)) ||
+	    R("SNP_LAUNCH_START", drv_sev(d, HS_SEV_SNP_LAUNCH_START, &s)) ||
+	    R("SNP_LAUNCH_FINISH", drv_sev(d, HS_SEV_SNP_LAUNCH_FINISH, &f)) ||
+	    R("shared 0x100000+0x2000", ioctl(d->vm, HS_SET_MEMORY_ATTRIBUTES, &shared)))
+		return -1;
+	if (R("KVM_RUN", ioctl(d->vcpu[0], KVM_RUN, 0)) || !certs_exit(d->run[0], 0, 0))
+		return 0;
+	memcpy(d->low + 0x100000, "certificates", 12);
+	if (R("KVM_RUN", ioctl(d->vcpu[0], KVM_RUN, 0)) || !certs_exit(d->run[0], ENOSPC, 5) ||
+	    R("KVM_RUN", ioctl(d->vcpu[0], KVM_RUN, 0)) || !certs_exit(d->run[0], 7, 0))
+		return 0;
+	R("KVM_RUN after ret 7", ioctl(d->vcpu[0], KVM_RUN, 0));
+	return 0;
+}
+
 struct ap_thread {
 	int fd;
 	int err[2];
@@ -173,5 +238,6 @@ const struct drv_rule_entry drv_run_rules[] = {
 	{ "run-snp", rule_run_snp },
 	{ "run-snp-no-hypercalls", rule_run_snp_no_hypercalls },
 	{ "sipi", rule_sipi },
+	{ "snp-req-certs", rule_snp_req_certs },
 	{ NULL, NULL },
 };

@@ -54,6 +54,7 @@ struct hs_config {
 	uint64_t vmsa_features;		/* KVM_X86_SEV_VMSA_FEATURES */
 	bool snp_policy_bits;		/* KVM_X86_SNP_POLICY_BITS exists */
 	bool snp_require_smt;		/* SNP_LAUNCH_START requires policy.SMT */
+	bool snp_req_certs;		/* Linux 7.0: KVM_EXIT_SNP_REQ_CERTS and its attribute */
 	enum hs_ro_model ro_model;
 	enum hs_ro_write ro_write;
 	bool direct_vmsa;		/* seed 001's page type and capability */
@@ -175,6 +176,7 @@ struct hs_enc_region {
 /* Where a script step that needs the VMM's answer left off. */
 enum hs_pending {
 	HS_PEND_NONE, HS_PEND_IO_IN, HS_PEND_MMIO_READ, HS_PEND_HYPERCALL, HS_PEND_FAULT,
+	HS_PEND_CERTS,
 };
 
 struct hs_vcpu {
@@ -253,6 +255,7 @@ struct hs_vm {
 	struct hs_enc_region *regions;
 	size_t nregions;
 	uint64_t hypercall_exits;
+	bool certs_enabled;		/* KVM_SEV_SNP_ENABLE_REQ_CERTS done */
 	/* vCPUs, in creation order (KVM's vcpu index) */
 	struct hs_vcpu *vcpus[HS_MAX_VCPUS];
 	unsigned int nvcpus;

@@ -156,6 +156,9 @@ static long device_attr(unsigned long req, unsigned long arg, uint64_t *val)
 	else if (a.group == HS_X86_GRP_SEV && a.attr == HS_X86_SNP_POLICY_BITS && hs_cfg.init2 &&
 		 hs_cfg.snp_policy_bits)
 		*val = HS_SNP_POLICY_VALID;
+	else if (a.group == HS_X86_GRP_SEV && a.attr == HS_X86_SEV_SNP_REQ_CERTS &&
+		 hs_cfg.snp_req_certs)
+		*val = 1;
 	else
 		return -ENXIO;
 	if (req == KVM_GET_DEVICE_ATTR && hs_copy_to_user(a.addr, val, sizeof(*val)))

@@ -20,7 +20,7 @@
 
 enum op {
 	OP_SERIAL, OP_OUT, OP_IN, OP_MMIO_READ, OP_MMIO_POLL, OP_MMIO_WRITE, OP_WRITE, OP_PSC, OP_FAULT,
-	OP_SHUTDOWN, OP_SYSTEM_EVENT, OP_SIPI, OP_HLT,
+	OP_SHUTDOWN, OP_SYSTEM_EVENT, OP_SIPI, OP_HLT, OP_CERTS,
 };
 
 struct step {
@@ -139,6 +139,10 @@ static bool parse_step(struct step *st, char *t)
 		st->a = num(&arg);
 		st->b = num(&arg);
 		st->c = !strncmp(arg, "2m", 2);
+	} else if (!strncmp(t, "certs:", 6)) {
+		st->op = OP_CERTS;
+		st->a = num(&arg);
+		st->b = num(&arg);
 	} else if (!strcmp(t, "acpi-off")) {
 		*st = (struct step){ .op = OP_OUT, .a = 0xb004, .b = 2, .c = 0x2000 };
 	} else if (!strncmp(t, "debug-exit:", 11)) {
@@ -313,8 +317,93 @@ static void poll_again(struct hs_vcpu *v)
 	pthread_mutex_lock(&hs_lock);
 }
 
-/* The VMM's answer to the previous exit, recorded before the guest goes on. */
-static bool complete(struct hs_vcpu *v)
+/*
+ * What the guest finds in its certificate buffer of @npages pages at @gpa
+ * (at most 256 hashed): the slots' host memory, the shared side, as the
+ * other steps read and write it.
+ */
+static void certs_buffer(struct hs_json *j, const struct hs_vm *vm, uint64_t gpa, uint64_t npages)
+{
+	uint64_t i, n = npages < 256 ? npages : 256;
+	uint8_t page[HS_PAGE_SIZE], head[64] = { 0 }, digest[SHA256_DIGEST_SIZE];
+	char hex[2 * SHA256_DIGEST_SIZE + 1];
+	struct sha256_ctx h;
+
+	hs_json_int(j, "shared", !hs_rs_any(&vm->private_gpa, gpa, gpa + n * HS_PAGE_SIZE));
+	sha256_init(&h);
+	for (i = 0; i < n; i++) {
+		const struct hs_slot *s = hs_slot_at(vm, gpa + i * HS_PAGE_SIZE);
+
+		if (!s || hs_copy_from_user(page, s->uaddr + (gpa + i * HS_PAGE_SIZE - s->gpa),
+					    sizeof(page))) {
+			hs_json_str(j, "note", "the buffer is not all guest memory");
+			return;
+		}
+		if (!i)
+			memcpy(head, page, sizeof(head));
+		sha256_update(&h, sizeof(page), page);
+	}
+	sha256_digest(&h, sizeof(digest), digest);
+	hs_hex(hex, digest, sizeof(digest));
+	hs_json_int(j, "hashed_pages", (long long)n);
+	hs_json_str(j, "sha256", hex);
+	hs_json_bytes(j, "head", head, sizeof(head));
+}
+
+static const char *certs_ret_name(uint64_t ret)
+{
+	switch (ret) {
+	case 0:
+		return "0";
+	case ENOSPC:
+		return "ENOSPC";
+	case EAGAIN:
+		return "EAGAIN";
+	case EIO:
+		return "EIO";
+	}
+	return NULL;
+}
+
+/*
+ * Linux 7.0 snp_complete_req_certs(): the VMM's ret decides. 0: KVM sends
+ * the request to firmware (the buffer is the guest's now); ENOSPC: its
+ * npages goes to the guest's RBX; EAGAIN, EIO: an error for the guest; any
+ * other value fails KVM_RUN with EINVAL.
+ */
+static long certs_complete(struct hs_vcpu *v, struct outcome *run_o)
+{
+	struct hs_exit_snp_req_certs rc;
+	const char *name;
+	struct hs_json j;
+	char obj[32];
+
+	memcpy(&rc, &v->run->mmio, sizeof(rc));
+	name = certs_ret_name(rc.ret);
+	snprintf(obj, sizeof(obj), "vm%u/vcpu%u", v->vm->id, v->id);
+	hs_json_begin(&j, obj, "event", "certs-completed");
+	hs_json_hex(&j, "gpa", v->pend_a);
+	hs_json_int(&j, "npages_asked", (long long)v->pend_b);
+	hs_json_int(&j, "npages", (long long)rc.npages);
+	hs_json_int(&j, "ret", (long long)rc.ret);
+	hs_json_str(&j, "ret_name", name ? name : "invalid");
+	if (!name)
+		hs_json_str(&j, "why", "not 0, ENOSPC, EAGAIN or EIO: KVM_RUN fails with EINVAL");
+	else if (!rc.ret)
+		certs_buffer(&j, v->vm, v->pend_a, v->pend_b);
+	hs_json_emit(&j);
+	if (name)
+		return 1;
+	run_o->why = "snp_req_certs.ret is not 0, ENOSPC, EAGAIN or EIO (7.0's "
+		     "snp_complete_req_certs())";
+	return -EINVAL;
+}
+
+/*
+ * The VMM's answer to the previous exit, recorded before the guest goes on:
+ * 1, 0 when the guest gives up (a failed PSC), or KVM_RUN's -errno.
+ */
+static long complete(struct hs_vcpu *v, struct outcome *run_o)
 {
 	struct outcome o = { 0 };
 	uint64_t val = 0, ret = v->run->hypercall.ret;
@@ -322,7 +411,10 @@ static bool complete(struct hs_vcpu *v)
 
 	switch (v->pending) {
 	case HS_PEND_NONE:
-		return true;
+		return 1;
+	case HS_PEND_CERTS:
+		v->pending = HS_PEND_NONE;
+		return certs_complete(v, run_o);
 	case HS_PEND_IO_IN:
 	case HS_PEND_MMIO_READ:
 		memcpy(&val, v->pending == HS_PEND_IO_IN ? (uint8_t *)v->run + HS_PIO_OFFSET :
@@ -348,7 +440,7 @@ static bool complete(struct hs_vcpu *v)
 		return !psc || !ret;	/* a failed PSC makes the guest give up */
 	}
 	v->pending = HS_PEND_NONE;
-	return true;
+	return 1;
 }
 
 /* Sleeps like a halted vCPU: until @cond holds, a signal, or immediate_exit. */
@@ -471,6 +563,36 @@ static long psc(struct hs_vcpu *v, const struct step *st, struct outcome *o)
 	return 0;
 }
 
+/*
+ * Linux 7.0: an extended guest request (MSG_REPORT_REQ) with a certificate
+ * buffer, forwarded as KVM_EXIT_SNP_REQ_CERTS where the VMM enabled it;
+ * otherwise KVM completes it itself, without certificates. 1: no exit.
+ */
+static long certs_request(struct hs_vcpu *v, const struct step *st, struct outcome *o)
+{
+	struct hs_exit_snp_req_certs rc = { .gpa = st->a, .npages = st->b };
+	struct outcome e = { 0 };
+
+	if (!HS_PAGE_ALIGNED(st->a) || !v->vm->certs_enabled) {
+		note(&e, "gpa", st->a);
+		note(&e, "npages", st->b);
+		e.why = !HS_PAGE_ALIGNED(st->a) ? "the buffer is not page-aligned: KVM fails the "
+			"request itself" : "KVM_SEV_SNP_ENABLE_REQ_CERTS was not done: KVM "
+			"completes the request without certificates";
+		log_event(v, "certs-not-forwarded", &e);
+		return 1;
+	}
+	v->run->exit_reason = HS_EXIT_SNP_REQ_CERTS;
+	memcpy(&v->run->mmio, &rc, sizeof(rc));
+	v->pending = HS_PEND_CERTS;
+	v->pend_a = st->a;
+	v->pend_b = st->b;
+	o->exit = "SNP_REQ_CERTS";
+	note(o, "gpa", st->a);
+	note(o, "npages", st->b);
+	return 0;
+}
+
 static long io_step(struct hs_vcpu *v, bool out, uint64_t port, uint64_t size, uint64_t val,
 		    struct outcome *o)
 {
@@ -534,6 +656,8 @@ static long do_step(struct hs_vcpu *v, const struct step *st, struct outcome *o)
 	case OP_SIPI:
 		v->vm->sipi = true;
 		return 1;
+	case OP_CERTS:
+		return certs_request(v, st, o);
 	default:	/* hlt: with an in-kernel LAPIC it does not exit */
 		if (v->vm->irqchip)
 			return wait_until(v, NULL);
@@ -589,7 +713,10 @@ static long run_guest(struct hs_vcpu *v, struct outcome *o)
 		v->vm->ran = true;
 		hs_vm_observe_ro(v->vm);
 	}
-	if (!complete(v))
+	r = complete(v, o);
+	if (r < 0)
+		return r;
+	if (!r)
 		return terminate(v, o, "the VMM failed the page-state change (hypercall.ret)");
 	while (v->pc < sc->n) {
 		r = do_step(v, &sc->s[v->pc], o);

@@ -420,6 +420,8 @@ const char *hs_sev_cmd_name(uint32_t id)
 		return "KVM_SEV_SNP_LAUNCH_UPDATE";
 	if (id == HS_SEV_SNP_LAUNCH_FINISH)
 		return "KVM_SEV_SNP_LAUNCH_FINISH";
+	if (id == HS_SEV_SNP_ENABLE_REQ_CERTS)
+		return "KVM_SEV_SNP_ENABLE_REQ_CERTS";
 	return "(unknown)";
 }
 
@@ -459,7 +461,8 @@ static bool known_command(uint32_t id)
 {
 	return id <= KVM_SEV_SEND_CANCEL || (id == HS_SEV_INIT2 && hs_cfg.init2) ||
 	       id == HS_SEV_SNP_LAUNCH_START || id == HS_SEV_SNP_LAUNCH_UPDATE ||
-	       id == HS_SEV_SNP_LAUNCH_FINISH;
+	       id == HS_SEV_SNP_LAUNCH_FINISH ||
+	       (id == HS_SEV_SNP_ENABLE_REQ_CERTS && hs_cfg.snp_req_certs);
 }
 
 /* §2.1 sev_mem_enc_ioctl(). */

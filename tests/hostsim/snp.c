@@ -363,9 +363,23 @@ static long launch_finish(struct hs_vm *vm, struct kvm_sev_cmd *c, struct hs_jso
 	return 0;
 }
 
+/* Linux 7.0 snp_enable_certs(): only on an SNP VM, only before its first vCPU. */
+static long enable_req_certs(struct hs_vm *vm, const char **why)
+{
+	if (!vm->snp || vm->nvcpus) {
+		*why = vm->snp ? "KVM_SEV_SNP_ENABLE_REQ_CERTS after a vCPU was created" :
+		       "KVM_SEV_SNP_ENABLE_REQ_CERTS on a VM that is not SNP";
+		return -EINVAL;
+	}
+	vm->certs_enabled = true;
+	return 0;
+}
+
 long hs_snp_command(struct hs_vm *vm, struct kvm_sev_cmd *c, struct hs_json *j,
 		    const char **why)
 {
+	if (c->id == HS_SEV_SNP_ENABLE_REQ_CERTS)
+		return enable_req_certs(vm, why);
 	if (c->id == HS_SEV_SNP_LAUNCH_UPDATE && !vm->snp) {
 		*why = "SNP_LAUNCH_UPDATE on a VM that is not SNP (§2.3)";
 		return -EINVAL;

@@ -6,6 +6,7 @@
  * guest script's exits as KVM_RUN returns them.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tests/tests.h"
@@ -63,7 +64,7 @@ START_TEST(capabilities)
 		       "KVM_CAP_MEMORY_ATTRIBUTES: 0x8\nKVM_CAP_EXIT_HYPERCALL: 0x1000\n"
 		       "KVM_CAP_SNP_DIRECT_VMSA (249): 0x1\nKVM_CAP_READONLY_MEM: 0x1\n"
 		       "KVM_GET_DEVICE_ATTR SEV/0: 0x20\nKVM_GET_DEVICE_ATTR SEV/1: 0x1bffff\n"
-		       "KVM_GET_DEVICE_ATTR SEV/2: ENXIO\n"
+		       "KVM_GET_DEVICE_ATTR SEV/2: 0x1\n"	/* 7.0: KVM_X86_SEV_SNP_REQ_CERTS */
 		       "KVM_CREATE_VM 0: ok\nKVM_CREATE_VM 1: ok\nKVM_CREATE_VM 2: ok\n"
 		       "KVM_CREATE_VM 3: ok\nKVM_CREATE_VM 4: ok\nKVM_CREATE_VM 5: EINVAL\n"
 		       "KVM_MEMORY_ENCRYPT_OP probe: ok\n");
@@ -90,8 +91,10 @@ START_TEST(capabilities)
 		       "KVM_CREATE_VM 0: ok\nKVM_CREATE_VM 1: EINVAL\nKVM_CREATE_VM 2: EINVAL\n"
 		       "KVM_CREATE_VM 3: EINVAL\nKVM_CREATE_VM 4: EINVAL\n"
 		       "KVM_CREATE_VM 5: EINVAL\nKVM_MEMORY_ENCRYPT_OP probe: ENOTTY\n");
+	/* A 6.18 kernel: neither 6.19's policy bits nor 7.0's certificate requests. */
 	hs_expect_rule("caps", (const char *[]){ "HOSTSIM_VM_TYPES=default,snp",
-						 "HOSTSIM_SNP_POLICY_BITS=0", NULL },
+						 "HOSTSIM_SNP_POLICY_BITS=0",
+						 "HOSTSIM_SNP_REQ_CERTS=0", NULL },
 		       "KVM_CAP_VM_TYPES: 0x11\nKVM_CAP_GUEST_MEMFD: 0x1\n"
 		       "KVM_CAP_MEMORY_ATTRIBUTES: 0x8\nKVM_CAP_EXIT_HYPERCALL: 0x1000\n"
 		       "KVM_CAP_SNP_DIRECT_VMSA (249): 0x1\nKVM_CAP_READONLY_MEM: 0x1\n"
@@ -556,6 +559,54 @@ START_TEST(ap_waits_for_sipi)
 }
 END_TEST
 
+#define CERTS_SCRIPT "HOSTSIM_SCRIPT=certs:0x100000:2;certs:0x100000:1;certs:0x100000:1;acpi-off"
+#define CERTS_SET_UP \
+	"KVM_CREATE_VM: ok\nKVM_SEV_INIT2: ok\nKVM_X86_SEV_SNP_REQ_CERTS: %s\nvalue: %s\n" \
+	"ENABLE_REQ_CERTS on sev: EINVAL\nKVM_CREATE_VM: ok\nKVM_SEV_INIT2: ok\n" \
+	"ENABLE_REQ_CERTS: %s\nENABLE_REQ_CERTS after a vCPU: EINVAL\n" \
+	"KVM_ENABLE_CAP hypercalls: ok\nSNP_LAUNCH_START: ok\nSNP_LAUNCH_FINISH: ok\n" \
+	"shared 0x100000+0x2000: ok\nKVM_RUN: ok\n"
+
+/*
+ * Linux 7.0's certificate requests: the attribute, KVM_SEV_SNP_ENABLE_REQ_CERTS
+ * only on an SNP VM without vCPUs, the exit, and KVM's answer to each ret:
+ * 0 leaves the guest what the VMM wrote in its shared buffer (the log's hash
+ * of its two pages: "certificates" and zeros), ENOSPC hands npages on, an
+ * unknown ret fails KVM_RUN. Before 7.0 none of it: the request stays in KVM.
+ */
+START_TEST(snp_req_certs)
+{
+	static const char done[] = "\"event\":\"certs-completed\",\"gpa\":\"0x100000\",";
+	static struct hs_proc p;
+	char want[1024];
+	size_t size;
+	char *log;
+
+	hs_spawn(&p, NULL, (const char *[]){ CERTS_SCRIPT, NULL },
+		 (const char *[]){ "rule", "snp-req-certs", NULL });
+	snprintf(want, sizeof(want), CERTS_SET_UP "exit 43: gpa 0x100000 npages 2 ret 0\n"
+		 "KVM_RUN: ok\nexit 43: gpa 0x100000 npages 1 ret 0\n"
+		 "KVM_RUN: ok\nexit 43: gpa 0x100000 npages 1 ret 0\n"
+		 "KVM_RUN after ret 7: EINVAL\n", "ok", "1", "ok");
+	ck_assert_str_eq(p.out, want);
+	log = test_read_file(p.log, &size);
+	snprintf(want, sizeof(want), "%s\"npages_asked\":2,\"npages\":2,\"ret\":0,"
+		 "\"ret_name\":\"0\",\"shared\":1,\"hashed_pages\":2,\"sha256\":\"c0577adb568e3dae"
+		 "4f770be4f6ebeea7c320965d43fdcf249e8e0489e83dbd56\",\"head\":\"6365727469666963"
+		 "6174657300", done);
+	ck_assert_msg(strstr(log, want), "%s", log);
+	snprintf(want, sizeof(want), "%s\"npages_asked\":1,\"npages\":5,\"ret\":28,"
+		 "\"ret_name\":\"ENOSPC\"}", done);
+	ck_assert_msg(strstr(log, want), "%s", log);
+	ck_assert(strstr(log, "\"ret_name\":\"invalid\""));
+	free(log);
+	hs_done(&p);
+	snprintf(want, sizeof(want), CERTS_SET_UP "exit 2\n", "ENXIO", "0", "EINVAL");
+	hs_expect_rule("snp-req-certs", (const char *[]){ "HOSTSIM_SNP_REQ_CERTS=0", CERTS_SCRIPT,
+							  NULL }, want);
+}
+END_TEST
+
 void hostsim_add_rule_tests(Suite *s)
 {
 	TCase *tc = tcase_create("rules");
@@ -592,5 +643,6 @@ void hostsim_add_rule_tests(Suite *s)
 	tcase_add_test(tc, psc_needs_hypercall_exits);
 	tcase_add_test(tc, write_to_read_only_host_mapping);
 	tcase_add_test(tc, ap_waits_for_sipi);
+	tcase_add_test(tc, snp_req_certs);
 	suite_add_tcase(s, tc);
 }

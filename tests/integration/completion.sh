@@ -48,7 +48,7 @@ contains() {
 
 expect "caps" lkvm-sev ca
 expect "measure" lkvm-sev m
-expect "caps help inspect measure run" lkvm-sev ""
+expect "caps help inspect measure run verify" lkvm-sev ""
 expect "--version" lkvm-sev --v
 expect "auto memslot mprotect" lkvm-sev run --ro-mode ""
 expect "memslot mprotect" lkvm-sev run --ro-mode m
@@ -60,8 +60,10 @@ expect "memslot mprotect" lkvm-sev run --ro-mode = m
 expect "none serial virtio" lkvm-sev run --console =
 expect "" lkvm-sev run --io-poll = ""
 expect "off on" lkvm-sev measure --sev-snp --direct-vmsa ""
+expect "off on" lkvm-sev verify --direct-vmsa ""
+expect "--id-auth-out --id-block-out --id-key" lkvm-sev measure --id-
 expect "--json" lkvm-sev caps --j
-expect "--firmware --firmware-digest-only" lkvm-sev measure --f
+expect "--family-id --firmware --firmware-digest-only" lkvm-sev measure --f
 expect "--fail-on --firmware" lkvm-sev run -m 1G --f
 expect "--sev --sev-es --sev-snp" lkvm-sev measure --sev
 expect "EPYC-Milan EPYC-Milan-v1 EPYC-Milan-v2" lkvm-sev run --cpu EPYC-Mi
@@ -77,10 +79,13 @@ expect "$dir/bzImage" lkvm-sev run --sev-snp -k "$dir/bz"
 expect "$dir/OVMF_VARS.fd" lkvm-sev run --vars "$dir/OVMF_V"
 expect "$dir/bzImage" lkvm-sev run --report "$dir/b"
 expect "$dir/bzImage" lkvm-sev inspect "$dir/b"
+expect "$dir/bzImage" lkvm-sev verify "$dir/b"
+expect "$dir/bzImage" lkvm-sev verify report.bin --vcek "$dir/b"
+expect "$dir/bzImage" lkvm-sev measure --id-key "$dir/b"
 
 # Every option each --help lists (the tokens starting with '-' on its
 # option lines) completes after "lkvm-sev CMD -".
-for cmd in run measure inspect caps; do
+for cmd in run measure inspect caps verify; do
 	opts=$("$LKVM" "$cmd" --help | grep '^  -' | tr ' \t' '\n\n' | grep '^-' |
 		sed 's/[^A-Za-z0-9_-]*$//' | grep -E '^-.+' | sort -u)
 	[ -n "$opts" ] || { echo "FAIL no options in '$cmd --help'"; fails=1; }

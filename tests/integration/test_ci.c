@@ -411,7 +411,7 @@ START_TEST(report_kinds)
 	report_run(dir, (const char *[]){ "--firmware", guest("hello"), NULL }, 0);
 	report_expect(dir, "reason", "the guest powered off");
 	report_expect(dir, "message", "null");
-	report_expect(dir, "vm.mode", "none");
+	report_expect(dir, "vm.mode", "plain");
 	report_expect(dir, "vm.vcpus", "1");
 	report_expect(dir, "vm.mem_bytes", "268435456");
 	report_expect(dir, "vm.ro_protection.requested", "auto");
@@ -515,7 +515,7 @@ static void report_signalled(int sig, int status, const char *reason)
 
 START_TEST(report_signals)
 {
-	report_signalled(SIGINT, 130, "stopped by SIGINT");
+	report_signalled(SIGINT, 130, "stopped by SIGINT or from the console (Ctrl-A x)");
 	report_signalled(SIGTERM, 143, "stopped by SIGTERM");
 }
 END_TEST
@@ -550,6 +550,11 @@ START_TEST(trace_hello)
 	ck_assert_ptr_nonnull(strstr(trace, " ioctl KVM_CREATE_VCPU(fd "));
 	ck_assert_ptr_nonnull(strstr(trace, "slot 1 flags 0x2 gpa 0xffff0000 size 0x10000) = 0"));
 	ck_assert_uint_ge(count_substr(trace, " ioctl KVM_RUN(fd "), 22);
+	/* The kernel's names for what was asked, never kvm/uapi.h's LK_ spelling. */
+	ck_assert_ptr_nonnull(strstr(trace, ", KVM_X86_DEFAULT_VM) = "));
+	ck_assert_ptr_nonnull(strstr(trace, ", KVM_CAP_READONLY_MEM) = "));
+	ck_assert_ptr_nonnull(strstr(trace, ", KVM_CAP_IRQCHIP) = "));
+	ck_assert_ptr_null(strstr(trace, "LK_"));
 	/* The bytes of "Hello", in order, as port 0x3f8 writes. */
 	at = trace;
 	for (i = 0; hello[i]; i++) {

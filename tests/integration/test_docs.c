@@ -8,6 +8,7 @@
  * firmware where /dev/kvm exists.
  */
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,7 @@ START_TEST(man_lists_every_option)
 		int min;	/* fewer tokens than this: the parsing is broken */
 	} cmds[] = {
 		{ "run", 30 }, { "measure", 15 }, { "inspect", 2 }, { "caps", 2 }, { "help", 1 },
+		{ "verify", 8 },
 	};
 	const char *man = man_text();
 	struct vmm_proc p;
@@ -321,6 +323,28 @@ START_TEST(ci_boot_script)
 }
 END_TEST
 
+/* Without DIR: a new directory under $TMPDIR, nothing written in the tree it runs from. */
+START_TEST(ci_boot_default_dir)
+{
+	char cmd[16384], out[CMD_OUT_MAX], want[PATH_MAX + 64], *at;
+	struct stat sb;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && ls -a > '%s/before' && LKVM='%s' TMPDIR='%s' "
+		 "sh examples/ci-boot.sh '%s' && ls -a | diff '%s/before' -",
+		 SRC_DIR, tmpdir, LKVM_BIN, tmpdir, guest("hello"), tmpdir);
+	st = sh(cmd, out, sizeof(out));
+	ck_assert_msg(st == 0, "ci-boot.sh: status %d:\n%s", st, out);
+	snprintf(want, sizeof(want), "ci-boot: outputs and reports in %s/ci-boot.", tmpdir);
+	at = strstr(out, want);
+	ck_assert_msg(at, "ci-boot.sh: no '%s':\n%s", want, out);
+	at += strlen("ci-boot: outputs and reports in ");
+	*strchr(at, '\n') = '\0';
+	snprintf(cmd, sizeof(cmd), "%splain.out", at);
+	ck_assert_msg(!stat(cmd, &sb) && S_ISREG(sb.st_mode), "no %s", cmd);
+}
+END_TEST
+
 Suite *docs_suite(void)
 {
 	Suite *s = suite_create("docs");
@@ -347,6 +371,7 @@ Suite *docs_suite(void)
 		tcase_add_checked_fixture(tc, setup, teardown);
 		tcase_set_timeout(tc, 120);
 		tcase_add_test(tc, ci_boot_script);
+		tcase_add_test(tc, ci_boot_default_dir);
 		suite_add_tcase(s, tc);
 	} else {
 		printf("SKIP docs ci-boot: /dev/kvm does not exist on this host\n");

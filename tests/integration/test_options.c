@@ -60,8 +60,8 @@ START_TEST(bad_options)
 	refused((const char *[]){ "run", "-nographic", NULL },
 		"-nographic is QEMU's; lkvm-sev run needs nothing of the kind: the serial console "
 		"is on stdin and stdout already (--console none for neither)");
-	refused((const char *[]){ "run", "-c", "2", "-qc", "1", NULL },
-		"unknown option -q in '-qc' (see lkvm-sev run --help)");
+	refused((const char *[]){ "run", "-c", "2", "-xc", "1", NULL },
+		"unknown option -x in '-xc' (see lkvm-sev run --help)");
 	refused((const char *[]){ "run", "--io-poll", "1001", NULL },
 		"--io-poll 1001: not a number of microseconds from 0 to 1000");
 	refused((const char *[]){ "run", "--io-poll", "-1", NULL },

@@ -43,19 +43,21 @@ static const struct launch_case cases[] = {
 	{ { "HOSTSIM_INIT2=0" }, { "--sev-es", "-c", "2" },
 	  { "--sev-es", "-c", "2", "--legacy-vm-type" } },
 	{ {}, { "--sev-es", "--legacy-vm-type" }, { "--sev-es", "--legacy-vm-type" } },
-	{ {}, { "--sev-snp", "--cpu", "EPYC-v4" }, { "--sev-snp", "--direct-vmsa", "on" },
-	  V_SNP_V4 },
-	{ {}, { "--sev-snp", "--cpu", "EPYC-v4", "-c", "2" }, { "--sev-snp", "--direct-vmsa", "on" },
-	  V_SNP_V4 },
-	{ {}, { "--sev-snp", "--cpu", "EPYC-v4", "-c", "4" }, { "--sev-snp", "--direct-vmsa", "on" },
-	  V_SNP_V4 },
+	{ {}, { "--sev-snp", "--cpu", "EPYC-v4", "--direct-vmsa", "on" },
+	  { "--sev-snp", "--direct-vmsa", "on" }, V_SNP_V4 },
+	{ {}, { "--sev-snp", "--cpu", "EPYC-v4", "-c", "2", "--direct-vmsa", "auto" },
+	  { "--sev-snp", "--direct-vmsa", "on" }, V_SNP_V4 },
+	{ {}, { "--sev-snp", "--cpu", "EPYC-v4", "-c", "4", "--direct-vmsa", "on" },
+	  { "--sev-snp", "--direct-vmsa", "on" }, V_SNP_V4 },
+	/* The defaults: the same options give run's digest and measure's (README). */
+	{ {}, { "--sev-snp", "-c", "2" }, { "--sev-snp", "-c", "2" } },
 	{ {}, { "--sev-snp", "--cpu", "EPYC-v4", "--direct-vmsa", "off" },
 	  { "--sev-snp", "--direct-vmsa", "off" }, V_SNP_V4 },
 	{ {}, { "--sev-snp", "-c", "4", "--direct-vmsa", "off" },
 	  { "--sev-snp", "-c", "4", "--direct-vmsa", "off" } },
 	{ { "HOSTSIM_DIRECT_VMSA=0" }, { "--sev-snp", "-c", "2" },
 	  { "--sev-snp", "-c", "2", "--direct-vmsa", "off" } },
-	{ {}, { "--sev-snp", "--debug-swap", "-c", "2" },
+	{ {}, { "--sev-snp", "--debug-swap", "-c", "2", "--direct-vmsa", "on" },
 	  { "--sev-snp", "--debug-swap", "--direct-vmsa", "on" } },
 	/* The direct VMSA in low RAM (reserved in the e820, not populated as RAM). */
 	{ {}, { "-m", "256M", "--sev-snp", "-c", "2", "--direct-vmsa", "on", "--direct-vmsa-gpa",
@@ -240,7 +242,7 @@ START_TEST(sev_run_report)
 }
 END_TEST
 
-/* --trace of an SEV launch on the simulated host: the launch commands by number. */
+/* --trace of an SEV launch on the simulated host: the launch commands by name. */
 START_TEST(sev_run_trace)
 {
 	static struct hs_proc p;
@@ -254,14 +256,261 @@ START_TEST(sev_run_trace)
 	trace = read_log(path);
 	unlink(path);
 	ck_assert_ptr_nonnull(strstr(trace, " ioctl KVM_CREATE_VM(fd "));
-	/* LAUNCH_START (2), LAUNCH_UPDATE_DATA (3), LAUNCH_MEASURE (6), LAUNCH_FINISH (7). */
 	ck_assert_ptr_nonnull(strstr(trace, " ioctl KVM_MEMORY_ENCRYPT_OP(fd "));
-	ck_assert_ptr_nonnull(strstr(trace, ", cmd 2) = 0\n"));
-	ck_assert_ptr_nonnull(strstr(trace, ", cmd 3) = 0\n"));
-	ck_assert_ptr_nonnull(strstr(trace, ", cmd 7) = 0\n"));
+	ck_assert_ptr_nonnull(strstr(trace, ", cmd KVM_SEV_LAUNCH_START) = 0\n"));
+	ck_assert_ptr_nonnull(strstr(trace, ", cmd KVM_SEV_LAUNCH_UPDATE_DATA) = 0\n"));
+	ck_assert_ptr_nonnull(strstr(trace, ", cmd KVM_SEV_LAUNCH_FINISH) = 0\n"));
 	ck_assert_ptr_nonnull(strstr(trace, " ioctl KVM_RUN(fd "));
 	ck_assert_ptr_nonnull(strstr(trace, " exit vcpu 0 "));
 	free(trace);
+	hs_done(&p);
+}
+END_TEST
+
+/*
+ * --trace names what it decodes as the kernel does (SEV-KVM-API.md §1,
+ * §2.2, §3.1): ioctls, capabilities, VM types, SEV and /dev/sev commands;
+ * never kvm/uapi.h's LK_ spelling, and every capability and command lkvm-sev
+ * uses has its name.
+ */
+struct trace_case {
+	const char *mode;
+	const char *names[12];
+};
+
+static const struct trace_case trace_cases[] = {
+	{ "--sev", { "KVM_CREATE_VM(fd %d, KVM_X86_SEV_VM) = ", "cmd KVM_SEV_INIT2) = 0\n",
+		     "cmd KVM_SEV_LAUNCH_START) = 0\n", "cmd KVM_SEV_LAUNCH_UPDATE_DATA) = 0\n",
+		     "cmd KVM_SEV_LAUNCH_MEASURE) = ", "cmd KVM_SEV_LAUNCH_FINISH) = 0\n",
+		     "ioctl KVM_MEMORY_ENCRYPT_REG_REGION(fd " } },
+	{ "--sev-es", { "KVM_CREATE_VM(fd %d, KVM_X86_SEV_ES_VM) = ", "cmd KVM_SEV_INIT2) = 0\n",
+			"cmd KVM_SEV_LAUNCH_UPDATE_VMSA) = 0\n",
+			"cmd KVM_SEV_LAUNCH_FINISH) = 0\n" } },
+	{ "--sev-snp", { "KVM_CREATE_VM(fd %d, KVM_X86_SNP_VM) = ", "cmd KVM_SEV_INIT2) = 0\n",
+			 "cmd KVM_SEV_SNP_LAUNCH_START) = 0\n",
+			 "cmd KVM_SEV_SNP_LAUNCH_UPDATE) = 0\n",
+			 "cmd KVM_SEV_SNP_LAUNCH_FINISH) = 0\n",
+			 "ioctl KVM_SET_USER_MEMORY_REGION2(fd ",
+			 "ioctl KVM_CREATE_GUEST_MEMFD(fd ", "ioctl KVM_SET_MEMORY_ATTRIBUTES(fd ",
+			 "KVM_ENABLE_CAP(fd %d, cap KVM_CAP_EXIT_HYPERCALL args[0] 0x1000) = 0\n",
+			 "KVM_CHECK_EXTENSION(fd %d, KVM_CAP_SNP_DIRECT_VMSA) = 1\n" } },
+};
+
+/* Every "(fd N, " in @t as "(fd %d, ": fd numbers vary, the names are what is looked for. */
+static void trace_without_fds(char *t)
+{
+	char *at = t, *end;
+
+	while ((at = strstr(at, "(fd "))) {
+		at += 4;
+		strtoul(at, &end, 10);
+		if (end > at) {
+			memmove(at + 2, end, strlen(end) + 1);
+			memcpy(at, "%d", 2);
+		}
+	}
+}
+
+/* What follows each @call in @trace is a name, not a number. */
+static void assert_named(const char *trace, const char *call, const char *mode)
+{
+	const char *at;
+
+	for (at = trace; (at = strstr(at, call)); at += strlen(call))
+		ck_assert_msg(at[strlen(call)] < '0' || at[strlen(call)] > '9', "%s: %.70s", mode,
+			      at);
+}
+
+START_TEST(sev_run_trace_names)
+{
+	static const char *const always[] = {
+		"KVM_CHECK_EXTENSION(fd %d, KVM_CAP_VM_TYPES) = 31\n",
+		"KVM_CHECK_EXTENSION(fd %d, KVM_CAP_USER_MEMORY2) = 1\n",
+		"KVM_CHECK_EXTENSION(fd %d, KVM_CAP_READONLY_MEM) = ",
+		"KVM_CHECK_EXTENSION(fd %d, KVM_CAP_IRQCHIP) = 1\n",
+		"KVM_GET_DEVICE_ATTR(fd %d, group KVM_X86_GRP_SEV attr KVM_X86_SEV_VMSA_FEATURES) "
+		"= 0\n",
+		"SEV_ISSUE_CMD(fd %d, cmd SEV_PLATFORM_STATUS) = 0\n",
+		"SEV_ISSUE_CMD(fd %d, cmd SNP_PLATFORM_STATUS) = 0\n",
+		"KVM_CREATE_VM(fd %d, KVM_X86_DEFAULT_VM) = ",
+	};
+	static const char *const named[] = {
+		"KVM_CHECK_EXTENSION(fd %d, ", "KVM_CREATE_VM(fd %d, ",
+		"KVM_MEMORY_ENCRYPT_OP(fd %d, cmd ", "SEV_ISSUE_CMD(fd %d, cmd ",
+		"KVM_ENABLE_CAP(fd %d, cap ", "KVM_GET_DEVICE_ATTR(fd %d, group ",
+	};
+	const struct trace_case *c = &trace_cases[_i];
+	static struct hs_proc p;
+	char path[128];
+	char *trace;
+	size_t i;
+
+	snprintf(path, sizeof(path), "/tmp/lkvm-sev-trace-%d-%d.txt", (int)getpid(), _i);
+	hs_spawn(&p, LKVM_BIN "-dyn", NULL, (const char *[]){ "run", c->mode, "--bios", OVMF,
+							       "--trace", path, NULL });
+	ck_assert_msg(p.status == 0, "%s: status %d\n%s", c->mode, p.status, p.err);
+	trace = read_log(path);
+	unlink(path);
+	trace_without_fds(trace);
+	for (i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+		ck_assert_msg(strstr(trace, always[i]), "%s: no '%s' in the trace", c->mode,
+			      always[i]);
+	for (i = 0; i < sizeof(c->names) / sizeof(c->names[0]) && c->names[i]; i++)
+		ck_assert_msg(strstr(trace, c->names[i]), "%s: no '%s' in the trace", c->mode,
+			      c->names[i]);
+	ck_assert_msg(!strstr(trace, "LK_") && !strstr(trace, "lk_"), "%s: an internal name",
+		      c->mode);
+	/* Names for all: no capability, VM type or command lkvm-sev uses is left a number. */
+	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		assert_named(trace, named[i], c->mode);
+	free(trace);
+	hs_done(&p);
+}
+END_TEST
+
+/* The --report of a run under the simulated host, valid for the schema; @run empty: plain. */
+static char *report_of(struct hs_proc *p, const char *const *env, const char *const *run)
+{
+	const char *args[24] = { "run", "--bios", OVMF, "--report" };
+	char path[128], cmd[512];
+	char *doc;
+	int i, n = 5;
+
+	snprintf(path, sizeof(path), "/tmp/lkvm-sev-report-%d.json", (int)getpid());
+	args[4] = path;
+	for (i = 0; run[i]; i++)
+		args[n++] = run[i];
+	hs_spawn(p, LKVM_BIN "-dyn", env, args);
+	ck_assert_msg(p->status == 0, "%s: status %d\n%s", run[0] ? run[0] : "plain",
+		      p->status, p->err);
+	snprintf(cmd, sizeof(cmd), "python3 %s/tests/report_check.py "
+		 "%s/doc/report.schema.json %s", SRC_DIR, SRC_DIR, path);
+	ck_assert_msg(system(cmd) == 0, "%s: report not valid", run[0] ? run[0] : "plain");
+	doc = read_log(path);
+	unlink(path);
+	return doc;
+}
+
+/* vm.mode names the launch as `caps --json` names the same mode. */
+START_TEST(sev_run_report_mode_as_caps)
+{
+	static const char *const modes[] = { NULL, "--sev", "--sev-es", "--sev-snp" };
+	static struct hs_proc caps, p;
+	char key[32], mode[64], want[64];
+	char *doc;
+
+	hs_spawn(&caps, LKVM_BIN "-dyn", NULL, (const char *[]){ "caps", "--json", NULL });
+	ck_assert_int_eq(caps.status, 0);
+	/* caps' rows, in order: plain, SEV, SEV-ES, SEV-ES + debug-swap, SNP, ... */
+	snprintf(key, sizeof(key), "modes.%d.mode", _i == 3 ? 4 : _i);
+	ck_assert(json_get(caps.out, key, want, sizeof(want)));
+	doc = report_of(&p, NULL, (const char *[]){ modes[_i], NULL });
+	ck_assert(json_get(doc, "vm.mode", mode, sizeof(mode)));
+	ck_assert_str_eq(mode, want);
+	free(doc);
+	hs_done(&p);
+	hs_done(&caps);
+}
+END_TEST
+
+/*
+ * vmsa_features in the report is what the host received in KVM_SEV_INIT2
+ * (the simulated host logs it), null where no INIT2 was made, and what
+ * `measure --json` says for the same options.
+ */
+struct features_case {
+	const char *env[2];
+	const char *run[6];
+	const char *measure[8];	/* after measure --firmware OVMF --cpu-sig 0xa00f11 */
+};
+
+static const struct features_case features_cases[] = {
+	{ {}, { "--sev" }, { "--sev" } },
+	{ {}, { "--sev-es", "--debug-swap" }, { "--sev-es", "--debug-swap" } },
+	{ {}, { "--sev-snp" }, { "--sev-snp" } },
+	{ {}, { "--sev-snp", "--debug-swap", "--direct-vmsa", "on" },
+	  { "--sev-snp", "--debug-swap", "--direct-vmsa", "on" } },
+	{ {}, { "--sev-es", "--legacy-vm-type" }, { "--sev-es", "--legacy-vm-type" } },
+	{ { "HOSTSIM_INIT2=0" }, { "--sev-es" }, { "--sev-es", "--legacy-vm-type" } },
+};
+
+/* KVM_SEV_INIT2's vmsa_features in the simulated host's log, "0x.." or "null". */
+static void logged_init2_features(const char *log_path, char *out, size_t size)
+{
+	char *log = read_log(log_path), *at = strstr(log, "\"cmd\":\"KVM_SEV_INIT2\"");
+	unsigned long long v;
+
+	snprintf(out, size, "null");
+	if (at) {
+		at = strstr(at, "\"vmsa_features\":\"");
+		ck_assert_ptr_nonnull(at);
+		v = strtoull(at + strlen("\"vmsa_features\":\""), NULL, 16);
+		snprintf(out, size, "0x%llx", v);
+	}
+	free(log);
+}
+
+START_TEST(sev_run_report_vmsa_features)
+{
+	const struct features_case *c = &features_cases[_i];
+	const char *margs[16] = { "measure", "--firmware", OVMF, "--cpu-sig", "0xa00f11" };
+	static struct hs_proc p, m;
+	char got[64], logged[64], measured[64];
+	int i, n = 5;
+	char *doc;
+
+	doc = report_of(&p, c->env, c->run);
+	ck_assert(json_get(doc, "vm.features.vmsa_features", got, sizeof(got)));
+	logged_init2_features(p.log, logged, sizeof(logged));
+	ck_assert_msg(!strcmp(got, logged), "case %d: the report says %s, KVM_SEV_INIT2 got %s",
+		      _i, got, logged);
+	for (i = 0; c->measure[i]; i++)
+		margs[n++] = c->measure[i];
+	margs[n++] = "--json";
+	hs_spawn(&m, LKVM_BIN, NULL, margs);
+	ck_assert_msg(m.status == 0, "measure: %s", m.err);
+	ck_assert(json_get(m.out, "options.vmsa_features", measured, sizeof(measured)));
+	ck_assert_msg(!strcmp(got, measured), "case %d: the report says %s, measure %s", _i,
+		      got, measured);
+	free(doc);
+	hs_done(&m);
+	hs_done(&p);
+}
+END_TEST
+
+/* One rule for integers in all four JSON outputs (lkvm-sev(1), JSON OUTPUT). */
+START_TEST(sev_run_json_rule)
+{
+	static struct hs_proc p;
+	char why[512];
+	char *doc;
+
+	hs_spawn(&p, LKVM_BIN "-dyn", NULL, (const char *[]){ "caps", "--json", NULL });
+	ck_assert_int_eq(p.status, 0);
+	ck_assert_msg(json_number_rule(p.out, why, sizeof(why)), "caps --json: %s", why);
+	ck_assert_int_eq(json_kind_at(p.out, "dev_sev.snp_platform_status.tcb_version"),
+			 JSON_STRING);
+	hs_done(&p);
+	hs_spawn(&p, LKVM_BIN, NULL, (const char *[]){ "inspect", "--json", OVMF, NULL });
+	ck_assert_int_eq(p.status, 0);
+	ck_assert_msg(json_number_rule(p.out, why, sizeof(why)), "inspect --json: %s", why);
+	ck_assert_int_eq(json_kind_at(p.out, "snp_metadata.sections.0.gpa"), JSON_NUMBER);
+	hs_done(&p);
+	hs_spawn(&p, LKVM_BIN, NULL, (const char *[]){ "measure", "--sev-snp", "--firmware", OVMF,
+							"--cpu", "EPYC-v4", "--direct-vmsa", "on",
+							"--json", NULL });
+	ck_assert_int_eq(p.status, 0);
+	ck_assert_msg(json_number_rule(p.out, why, sizeof(why)), "measure --json: %s", why);
+	ck_assert_int_eq(json_kind_at(p.out, "steps.0.gpa"), JSON_NUMBER);
+	ck_assert_int_eq(json_kind_at(p.out, "options.direct_vmsa_gpa"), JSON_NUMBER);
+	ck_assert_int_eq(json_kind_at(p.out, "options.cpu_sig"), JSON_STRING);
+	hs_done(&p);
+	doc = report_of(&p, NULL, (const char *[]){ "--sev-snp", "--rng", NULL });
+	ck_assert_msg(json_number_rule(doc, why, sizeof(why)), "run --report: %s", why);
+	ck_assert_int_eq(json_kind_at(doc, "vm.features.policy"), JSON_STRING);
+	ck_assert_int_eq(json_kind_at(doc, "devices.0.vendor"), JSON_STRING);
+	ck_assert_int_eq(json_kind_at(doc, "vm.mem_bytes"), JSON_NUMBER);
+	free(doc);
 	hs_done(&p);
 }
 END_TEST
@@ -502,6 +751,36 @@ START_TEST(sev_run_snp_update_retry)
 END_TEST
 
 /*
+ * A direct VMSA with APs: run warns and caps notes why stock OVMF's APs
+ * will not start on KVM (no VMSAs for them, no GHCB APIC-ID list).
+ */
+START_TEST(sev_run_direct_vmsa_aps)
+{
+	static const char why[] = "KVM creates no VMSAs for the APs; a guest must create them "
+		"(GHCB AP creation), and stock OVMF does that only where the hypervisor offers "
+		"the GHCB APIC-ID list, which KVM does not";
+	static struct hs_proc p;
+
+	hs_spawn(&p, LKVM_BIN "-dyn", NULL, (const char *[]){ "run", "--sev-snp", "-c", "2",
+							"--direct-vmsa", "on", "--firmware",
+							OVMF, NULL });
+	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
+	ck_assert_msg(strstr(p.err, "lkvm-sev: warning: direct VMSA with -c 2: with a direct "
+			     "VMSA") && strstr(p.err, why), "%s", p.err);
+	hs_done(&p);
+	hs_spawn(&p, LKVM_BIN "-dyn", NULL, (const char *[]){ "run", "--sev-snp", "-c", "2",
+							"--firmware", OVMF, NULL });
+	ck_assert_msg(p.status == 0 && !strstr(p.err, why), "default run: %d\n%s", p.status,
+		      p.err);
+	hs_done(&p);
+	hs_spawn(&p, LKVM_BIN "-dyn", NULL, (const char *[]){ "caps", NULL });
+	ck_assert_msg(p.status == 0 && strstr(p.out, "\nnote: with a direct VMSA") &&
+		      strstr(p.out, why), "caps: %d\n%s", p.status, p.out);
+	hs_done(&p);
+}
+END_TEST
+
+/*
  * A host that offers the direct-VMSA capability but refuses page type 2
  * with EINVAL: auto mode goes on with the classic launch (seed 001), whose
  * digest is measure's with --direct-vmsa off; the refusal is the only
@@ -514,7 +793,8 @@ START_TEST(sev_run_direct_vmsa_refused)
 	char printed[128], logged[128], measured[128], *log, *sum;
 
 	hs_spawn(&p, LKVM_BIN "-dyn", env,
-		 (const char *[]){ "run", "--sev-snp", "-c", "2", "--firmware", OVMF, NULL });
+		 (const char *[]){ "run", "--sev-snp", "-c", "2", "--direct-vmsa", "auto",
+				   "--firmware", OVMF, NULL });
 	ck_assert_msg(p.status == 0, "status %d\n%s", p.status, p.err);
 	ck_assert_msg(strstr(p.err, "lkvm-sev: warning: direct VMSA refused "
 			     "(KVM_SEV_SNP_LAUNCH_UPDATE failed: EINVAL (Invalid argument)): the "
@@ -647,10 +927,6 @@ START_TEST(sev_run_kernel_hashes)
 		args[n++] = margs[m++] = mode[i];
 	for (i = 5; i < 11; i++)
 		margs[m++] = args[i];
-	if (!strcmp(mode[0], "--sev-snp")) {
-		margs[m++] = "--direct-vmsa";
-		margs[m++] = "on";
-	}
 	margs[m] = NULL;
 	hs_spawn(&p, LKVM_BIN "-dyn", NULL, args);
 	ck_assert_msg(p.status == 0, "%s: status %d\n%s", mode[0], p.status, p.err);
@@ -953,12 +1229,19 @@ Suite *sev_run_suite(void)
 	tcase_add_test(tc, sev_run_mprotect_window);
 	tcase_add_test(tc, sev_run_snp_update_retry);
 	tcase_add_test(tc, sev_run_direct_vmsa_refused);
+	tcase_add_test(tc, sev_run_direct_vmsa_aps);
 	tcase_add_loop_test(tc, sev_run_readonly_hosts, 0, sizeof(ro_cases) / sizeof(ro_cases[0]));
 	tcase_add_loop_test(tc, sev_run_kernel_hashes, 0, 3);
 	tcase_add_loop_test(tc, sev_run_secret, 0, 2);
 	tcase_add_test(tc, sev_run_snp_id_block);
 	tcase_add_loop_test(tc, sev_run_report, 0, 3);
 	tcase_add_test(tc, sev_run_trace);
+	tcase_add_loop_test(tc, sev_run_trace_names, 0,
+			    sizeof(trace_cases) / sizeof(trace_cases[0]));
+	tcase_add_loop_test(tc, sev_run_report_mode_as_caps, 0, 4);
+	tcase_add_loop_test(tc, sev_run_report_vmsa_features, 0,
+			    sizeof(features_cases) / sizeof(features_cases[0]));
+	tcase_add_test(tc, sev_run_json_rule);
 	tcase_add_test(tc, sev_run_es_flash_mprotect);
 	tcase_add_test(tc, sev_run_es_flash_memslot);
 	tcase_add_test(tc, sev_run_cpuid_rejected);

@@ -9,7 +9,8 @@
 # directory says what it proves and what it cannot.
 #
 #   tests/nested/nested.sh [GROUP...]      (default: every group but the
-#                                          benchmarks, BENCH=1: peer, peer-io)
+#                                          benchmarks, BENCH=1: peer, peer-blk,
+#                                          peer-io)
 #
 # Environment: LKVM_NESTED_ATTEMPTS (L1 boots per group when QEMU hits its
 # known TCG assertion; default 4), LKVM_NESTED_JOBS (parallel L1s; default

@@ -4,9 +4,11 @@
  * test bed to time lkvm-sev and its peer, QEMU, the same way: from fork to
  * the moment the marker appears on the child's stdout or stderr.
  *
- *   timeto [-t SECONDS] [-o LOG] MARKER -- COMMAND [ARG...]
+ *   timeto [-t SECONDS] [-o LOG] [-s TEXT] MARKER -- COMMAND [ARG...]
  *
- * Prints `marker MS` when it appears (then SIGTERMs the child, unless it
+ * With -s, every line of output that contains TEXT is printed as `stamp MS
+ * LINE` as it arrives: the wall clock of the machine timeto runs on, for
+ * steps a guest announces on its console. Prints `marker MS` when it appears (then SIGTERMs the child, unless it
  * exits by itself within a second), and `exit STATUS MS` when the child
  * ends. Exit status: 0 if the marker appeared, 1 if the child ended or the
  * time ran out first (the child is killed), 2 on bad usage.
@@ -76,26 +78,49 @@ static bool scan(char *win, size_t *len, size_t keep, const char *buf, size_t n,
 	return found;
 }
 
+/* -s: complete lines containing @text, stamped; a partial line waits in @line. */
+static void stamp_lines(char *line, size_t *len, size_t max, const char *buf, size_t n,
+			const char *text, double ms)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (buf[i] != '\n') {
+			if (*len < max - 1 && buf[i] != '\r')
+				line[(*len)++] = buf[i];
+			continue;
+		}
+		line[*len] = '\0';
+		if (strstr(line, text))
+			printf("stamp %.1f %s\n", ms, line);
+		*len = 0;
+	}
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
 	double limit = 600, start, end;
-	const char *log = NULL, *marker;
+	const char *log = NULL, *marker, *stamp = NULL;
 	int opt, fd, status = 0, logfd = -1;
 	bool seen = false, eof = false;
-	char buf[4096], *win;
-	size_t win_len = 0;
+	char buf[4096], line[1024], *win;
+	size_t win_len = 0, line_len = 0;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "+t:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "+t:o:s:")) != -1) {
 		if (opt == 't')
 			limit = atof(optarg);
 		else if (opt == 'o')
 			log = optarg;
+		else if (opt == 's')
+			stamp = optarg;
 		else
 			return 2;
 	}
 	if (argc - optind < 3 || strcmp(argv[optind + 1], "--") || !argv[optind][0]) {
-		fprintf(stderr, "usage: timeto [-t SECONDS] [-o LOG] MARKER -- COMMAND [ARG...]\n");
+		fprintf(stderr, "usage: timeto [-t SECONDS] [-o LOG] [-s TEXT] MARKER -- COMMAND "
+			"[ARG...]\n");
 		return 2;
 	}
 	marker = argv[optind];
@@ -123,6 +148,9 @@ int main(int argc, char **argv)
 		}
 		if (logfd >= 0 && write(logfd, buf, (size_t)n) != n)
 			return 2;
+		if (stamp)
+			stamp_lines(line, &line_len, sizeof(line), buf, (size_t)n, stamp,
+				    now_ms() - start);
 		if (!seen && scan(win, &win_len, strlen(marker), buf, (size_t)n, marker)) {
 			seen = true;
 			printf("marker %.1f\n", now_ms() - start);

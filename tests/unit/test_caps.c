@@ -3,15 +3,24 @@
  * caps without a host: verdicts from facts set up here (above all what the
  * simulated host cannot show: no /dev/kvm, a /dev/sev that does not open, a
  * VM type that cannot be created), kvm_amd's parameters from a directory
- * made here, the JSON writer, and the tests' own JSON reader.
+ * made here, the JSON writer, and the tests' own JSON reader; the JSON
+ * outputs' rule for integers and mode names (lkvm-sev(1), JSON OUTPUT), and
+ * --trace's names for ioctls, capabilities and SEV commands.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+#include <linux/psp-sev.h>
 
+#include "cli/caps.h"
+#include "kvm/trace.h"
+#include "kvm/uapi.h"
 #include "probe/caps.h"
+#include "sev/plan.h"
 #include "tests/json_check.h"
 #include "tests/tests.h"
 #include "util/json.h"
@@ -244,6 +253,182 @@ START_TEST(json_reader)
 }
 END_TEST
 
+/* The rule's checker and the reader's kinds: a number and a string of digits differ. */
+START_TEST(json_rule_checker)
+{
+	static const char *const keep[] = {
+		"{\"gpa\": 4096, \"mask\": \"0x0\", \"policy\": \"0x30000\"}",
+		"{\"vms\": [{\"type\": 4}], \"cpu_sig\": null, \"what\": \"firmware\"}",
+		"{\"devices\": [{\"vendor\": \"0x8086\", \"device\": \"0x1237\"}]}",
+		"{\"parameters\": {\"sev\": \"Y\", \"nested\": \"1\"}}",
+	};
+	static const char *const break_it[] = {
+		"{\"gpa\": \"0xffe00000\"}", "{\"steps\": [{\"gpa\": \"0x1000\"}]}",
+		"{\"mask\": 8}", "{\"mask\": \"0x08\"}", "{\"policy\": \"0X1\"}",
+		"{\"fw_error\": \"0x7\"}", "{\"size\": \"4096\"}", "{\"what\": \"0x10\"}",
+	};
+	char why[256], val[16];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		ck_assert_msg(json_number_rule(keep[i], why, sizeof(why)), "%s: %s", keep[i], why);
+	for (i = 0; i < sizeof(break_it) / sizeof(break_it[0]); i++)
+		ck_assert_msg(!json_number_rule(break_it[i], why, sizeof(why)), "kept: %s",
+			      break_it[i]);
+	ck_assert_int_eq(json_kind_at("{\"a\": [1, \"1\", null, {}]}", "a.0"), JSON_NUMBER);
+	ck_assert_int_eq(json_kind_at("{\"a\": [1, \"1\", null, {}]}", "a.1"), JSON_STRING);
+	ck_assert_int_eq(json_kind_at("{\"a\": [1, \"1\", null, {}]}", "a.2"), JSON_NULL);
+	ck_assert_int_eq(json_kind_at("{\"a\": [1, \"1\", null, {}]}", "a.3"), JSON_OBJECT);
+	ck_assert_int_eq(json_kind_at("{\"a\": [1, \"1\", null, {}]}", "a"), JSON_ARRAY);
+	ck_assert_int_eq(json_kind_at("{\"a\": [1, \"1\", null, {}]}", "a.4"), JSON_ABSENT);
+	ck_assert(json_get("{\"a\": [1, \"1\"]}", "a.1", val, sizeof(val)));
+	ck_assert_str_eq(val, "1");
+}
+END_TEST
+
+/*
+ * caps --json of a host whose /dev/sev answers SEV_PLATFORM_STATUS with a
+ * firmware error (what the simulated host does not show): the status code
+ * is a number, as the platform state beside it; masks and the TCB "0x...".
+ */
+START_TEST(caps_json_rule)
+{
+	static struct host_caps c;
+	char *text = NULL, why[256];
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	ck_assert_ptr_nonnull(f);
+	full_host(&c);
+	c.sev_dev.sev = (struct sev_status_query){ .err = EIO, .fw_error = 0x7 };
+	c.sev_dev.snp = (struct sev_status_query){ .ok = true, .api_major = 1, .api_minor = 55,
+						   .state = 1 };
+	c.sev_dev.snp_tcb_version = 0xdb18000000000004ULL;
+	caps_print_json(&c, f);
+	fclose(f);
+	ck_assert_msg(json_number_rule(text, why, sizeof(why)), "%s", why);
+	ck_assert_int_eq(json_kind_at(text, "dev_sev.sev_platform_status.fw_error"), JSON_NUMBER);
+	ck_assert_int_eq(json_kind_at(text, "dev_sev.snp_platform_status.state"), JSON_NUMBER);
+	ck_assert_int_eq(json_kind_at(text, "dev_sev.snp_platform_status.tcb_version"),
+			 JSON_STRING);
+	ck_assert_int_eq(json_kind_at(text, "vm_types.mask"), JSON_STRING);
+	ck_assert_int_eq(json_kind_at(text, "vms.4.type"), JSON_NUMBER);
+	free(text);
+}
+END_TEST
+
+/* run --report's and measure --json's mode is one of caps' modes[].mode. */
+START_TEST(mode_names_as_caps)
+{
+	ck_assert_str_eq(sev_mode_name(SEV_MODE_NONE), caps_mode_name(CAPS_PLAIN));
+	ck_assert_str_eq(sev_mode_name(SEV_MODE_SEV), caps_mode_name(CAPS_SEV));
+	ck_assert_str_eq(sev_mode_name(SEV_MODE_SEV_ES), caps_mode_name(CAPS_SEV_ES));
+	ck_assert_str_eq(sev_mode_name(SEV_MODE_SNP), caps_mode_name(CAPS_SNP));
+}
+END_TEST
+
+/*
+ * --trace's names are the kernel's, checked here against the kernel's
+ * numbers (SEV-KVM-API.md §1.1, §1.2, §2.2, §8), written out rather than
+ * taken from kvm/uapi.h; a number without a name stays a number.
+ */
+START_TEST(trace_names)
+{
+	static const struct {
+		unsigned long req;
+		const char *macro;	/* as kvm_ioctl() passes it */
+		unsigned long long arg;	/* the capability, VM type or command */
+		const char *want;
+	} calls[] = {
+		{ KVM_CHECK_EXTENSION, "KVM_CHECK_EXTENSION", 81,
+		  "ioctl KVM_CHECK_EXTENSION(fd 3, KVM_CAP_READONLY_MEM) = 0\n" },
+		{ KVM_CHECK_EXTENSION, "KVM_CHECK_EXTENSION", 201,
+		  "ioctl KVM_CHECK_EXTENSION(fd 3, KVM_CAP_EXIT_HYPERCALL) = 0\n" },
+		{ KVM_CHECK_EXTENSION, "KVM_CHECK_EXTENSION", 231,
+		  "ioctl KVM_CHECK_EXTENSION(fd 3, KVM_CAP_USER_MEMORY2) = 0\n" },
+		{ KVM_CHECK_EXTENSION, "KVM_CHECK_EXTENSION", 235,
+		  "ioctl KVM_CHECK_EXTENSION(fd 3, KVM_CAP_VM_TYPES) = 0\n" },
+		{ KVM_CHECK_EXTENSION, "KVM_CHECK_EXTENSION", 249,
+		  "ioctl KVM_CHECK_EXTENSION(fd 3, KVM_CAP_SNP_DIRECT_VMSA) = 0\n" },
+		{ KVM_CHECK_EXTENSION, "KVM_CHECK_EXTENSION", 9999,
+		  "ioctl KVM_CHECK_EXTENSION(fd 3, 9999) = 0\n" },
+		{ KVM_CREATE_VM, "KVM_CREATE_VM", 4,
+		  "ioctl KVM_CREATE_VM(fd 3, KVM_X86_SNP_VM) = 0\n" },
+		{ KVM_CREATE_VM, "KVM_CREATE_VM", 7, "ioctl KVM_CREATE_VM(fd 3, 7) = 0\n" },
+		{ KVM_MEMORY_ENCRYPT_OP, "KVM_MEMORY_ENCRYPT_OP", 22,
+		  "ioctl KVM_MEMORY_ENCRYPT_OP(fd 3, cmd KVM_SEV_INIT2) = 0\n" },
+		{ KVM_MEMORY_ENCRYPT_OP, "KVM_MEMORY_ENCRYPT_OP", 3,
+		  "ioctl KVM_MEMORY_ENCRYPT_OP(fd 3, cmd KVM_SEV_LAUNCH_UPDATE_DATA) = 0\n" },
+		{ KVM_MEMORY_ENCRYPT_OP, "KVM_MEMORY_ENCRYPT_OP", 100,
+		  "ioctl KVM_MEMORY_ENCRYPT_OP(fd 3, cmd KVM_SEV_SNP_LAUNCH_START) = 0\n" },
+		{ KVM_MEMORY_ENCRYPT_OP, "KVM_MEMORY_ENCRYPT_OP", 101,
+		  "ioctl KVM_MEMORY_ENCRYPT_OP(fd 3, cmd KVM_SEV_SNP_LAUNCH_UPDATE) = 0\n" },
+		{ KVM_MEMORY_ENCRYPT_OP, "KVM_MEMORY_ENCRYPT_OP", 102,
+		  "ioctl KVM_MEMORY_ENCRYPT_OP(fd 3, cmd KVM_SEV_SNP_LAUNCH_FINISH) = 0\n" },
+		{ KVM_MEMORY_ENCRYPT_OP, "KVM_MEMORY_ENCRYPT_OP", 57,
+		  "ioctl KVM_MEMORY_ENCRYPT_OP(fd 3, cmd 57) = 0\n" },
+		{ SEV_ISSUE_CMD, "SEV_ISSUE_CMD", 9,
+		  "ioctl SEV_ISSUE_CMD(fd 3, cmd SNP_PLATFORM_STATUS) = 0\n" },
+		{ KVM_ENABLE_CAP, "KVM_ENABLE_CAP", 201,
+		  "ioctl KVM_ENABLE_CAP(fd 3, cap KVM_CAP_EXIT_HYPERCALL args[0] 0x1000) = 0\n" },
+		{ KVM_GET_DEVICE_ATTR, "KVM_GET_DEVICE_ATTR", 0, "ioctl KVM_GET_DEVICE_ATTR(fd 3, "
+		  "group KVM_X86_GRP_SEV attr KVM_X86_SEV_VMSA_FEATURES) = 0\n" },
+		{ LK_KVM_SET_USER_MEMORY_REGION2, "LK_KVM_SET_USER_MEMORY_REGION2", 0,
+		  "ioctl KVM_SET_USER_MEMORY_REGION2(fd 3, slot 0 flags 0x4 gpa 0x0 size 0x1000) "
+		  "= 0\n" },
+		{ LK_KVM_CREATE_GUEST_MEMFD, "LK_KVM_CREATE_GUEST_MEMFD", 0,
+		  "ioctl KVM_CREATE_GUEST_MEMFD(fd 3, " },
+	};
+	struct lk_kvm_userspace_memory_region2 region = { .flags = 4, .memory_size = 0x1000 };
+	struct kvm_enable_cap cap = { .args = { 0x1000 } };
+	struct lk_kvm_create_guest_memfd gmem = { .size = 0x1000 };
+	struct kvm_device_attr attr = { .group = 1 };
+	struct sev_issue_cmd psp = { 0 };
+	struct kvm_sev_cmd sev = { 0 };
+	char dir[64], path[128];
+	struct lk_err err;
+	unsigned int i;
+	uintptr_t arg;
+	char *trace;
+	size_t size;
+
+	test_dir_create(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/trace.txt", dir);
+	ck_assert_int_eq(kvm_trace_open(path, &err), 0);
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		unsigned long req = calls[i].req;
+
+		arg = (uintptr_t)calls[i].arg;
+		if (req == KVM_MEMORY_ENCRYPT_OP) {
+			sev.id = (uint32_t)calls[i].arg;
+			arg = (uintptr_t)&sev;
+		} else if (req == SEV_ISSUE_CMD) {
+			psp.cmd = (uint32_t)calls[i].arg;
+			arg = (uintptr_t)&psp;
+		} else if (req == KVM_ENABLE_CAP) {
+			cap.cap = (uint32_t)calls[i].arg;
+			arg = (uintptr_t)&cap;
+		} else if (req == KVM_GET_DEVICE_ATTR) {
+			attr.attr = calls[i].arg;
+			arg = (uintptr_t)&attr;
+		} else if (req == LK_KVM_SET_USER_MEMORY_REGION2) {
+			arg = (uintptr_t)&region;
+		} else if (req == LK_KVM_CREATE_GUEST_MEMFD) {
+			arg = (uintptr_t)&gmem;
+		}
+		kvm_trace_ioctl(3, calls[i].macro, req, arg, 0);
+	}
+	kvm_trace_close();
+	trace = test_read_file(path, &size);
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		ck_assert_msg(strstr(trace, calls[i].want), "no '%s' in\n%s", calls[i].want, trace);
+	ck_assert_msg(!strstr(trace, "LK_") && !strstr(trace, "lk_"), "%s", trace);
+	free(trace);
+	unlink(path);
+	test_dir_remove(dir);
+}
+END_TEST
+
 Suite *unit_caps_suite(void)
 {
 	Suite *s = suite_create("unit-caps");
@@ -259,6 +444,10 @@ Suite *unit_caps_suite(void)
 	tcase_add_test(tc, modparams_from_sysfs);
 	tcase_add_test(tc, json_writer);
 	tcase_add_test(tc, json_reader);
+	tcase_add_test(tc, json_rule_checker);
+	tcase_add_test(tc, caps_json_rule);
+	tcase_add_test(tc, mode_names_as_caps);
+	tcase_add_test(tc, trace_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

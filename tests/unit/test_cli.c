@@ -80,6 +80,43 @@ static void refused(const char *msg, ...)
 	ck_assert_str_eq(err.msg, msg);
 }
 
+/*
+ * An option given again: the last counts, so that a script's defaults can
+ * be overridden; options that choose between alternatives are not mixed.
+ */
+START_TEST(repeated_options)
+{
+	struct machine_cfg cfg;
+	struct lk_err err;
+
+	ck_assert_int_eq(parse(&cfg, &err, "-m", "64M", "-m", "128M", "-c", "2", "-c", "3",
+			       "--console", "none", "--console", "serial", "--timeout", "5",
+			       "--timeout", "0", "--firmware", "a.fd", "--firmware", "b.fd",
+			       "--sev", "--sev", "--cpu", "EPYC", "--cpu", "EPYC-Milan", NULL), CLI_OK);
+	ck_assert_uint_eq(cfg.mem_size, 128ULL << 20);
+	ck_assert_uint_eq(cfg.nr_cpus, 3);
+	ck_assert(!cfg.console_none);
+	ck_assert(cfg.timeout == 0);
+	ck_assert_str_eq(cfg.firmware, "b.fd");
+	ck_assert(!cfg.fw_as_ram);
+	ck_assert_str_eq(cfg.sev.o.cpu_model, "EPYC-Milan");
+	ck_assert_uint_eq(cfg.sev.o.cpu_sig, 0xa00f11);
+	ck_assert_int_eq(parse(&cfg, &err, "--sev-snp", "--bios", "a.fd", "--bios", "b.fd", "--cpu-sig",
+			       "0x800f12", "--cpu-sig", "0xa00f11", NULL), CLI_OK);
+	ck_assert_str_eq(cfg.firmware, "b.fd");
+	ck_assert(cfg.fw_as_ram);
+	ck_assert_uint_eq(cfg.sev.o.cpu_sig, 0xa00f11);
+	refused("--bios and --firmware: give one firmware image", "--firmware", "a.fd",
+		"--bios", "b.fd", NULL);
+	refused("--bios and --firmware: give one firmware image", "--bios", "a.fd",
+		"--firmware", "b.fd", NULL);
+	refused("--cpu and --cpu-sig: give one of them", "--sev", "--cpu", "EPYC", "--cpu-sig",
+		"0xa00f11", NULL);
+	refused("--sev-es: give only one of --sev, --sev-es, --sev-snp", "--sev", "--sev-es",
+		NULL);
+}
+END_TEST
+
 START_TEST(refusals)
 {
 	refused("-m abc: not a memory size (e.g. 512M, 4G; a bare number is MiB)",
@@ -113,6 +150,7 @@ Suite *unit_cli_suite(void)
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, all_options);
 	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, repeated_options);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -30,11 +30,9 @@ IO_PINGS=2000
 IO_ROUNDS=3
 IO_TAP=iotap0
 IO_ARGS="console=ttyS0 panic=-1 quiet lkvm.iobench=$IO_BYTES:$IO_PINGS"
-# QEMU boots the kernel on SeaBIOS, as group-peer.sh's qemu_blk does (its
-# L2 did not get through OVMF there); lkvm-sev through OVMF (-k -i -p), its
+# QEMU boots the kernel on SeaBIOS, as group-peer-blk.sh's does (its L2 did
+# not get through OVMF there); lkvm-sev through OVMF (-k -i -p), its
 # timer slowed as the linux group's (Linux calibrates its own).
-QEMU_SEABIOS="qemu-system-x86_64 -accel kvm -machine pc -cpu host -m 512M -smp 1 -nodefaults
-	-display none -monitor none -serial stdio -nic none"
 
 # io_lkvm LOG SOCK / io_qemu LOG: one boot, its console in LOG.
 io_lkvm() {
@@ -122,7 +120,7 @@ io_round() {
 }
 
 s_peer_io() {
-	local m i who l q
+	local m i who
 	for m in tun vhost_iotlb vhost vsock vmw_vsock_virtio_transport_common vhost_vsock; do
 		insmod "/lib/modules/$m.ko" || { fail "peer-io: insmod $m failed"; return 1; }
 	done
@@ -133,13 +131,7 @@ s_peer_io() {
 			io_round "$who" "$i"
 		done
 	done
-	for m in vs:vsock:mibs rr:vsock_rr:us tcp:tcp:mibs; do
-		# shellcheck disable=SC2046
-		set -- $(echo "$m" | tr : ' ')
-		[ -s "$T/lkvm.$1" ] && [ -s "$T/qemu.$1" ] || continue
-		l=$(median <"$T/lkvm.$1") q=$(median <"$T/qemu.$1")
-		metric "peer_io_$2_lkvm_$3" "$l"
-		metric "peer_io_$2_qemu_$3" "$q"
-		metric "peer_io_$2_lkvm_over_qemu" "$(awk "BEGIN { printf \"%.3f\", $l / $q }")"
-	done
+	peer_metrics vs peer_io_vsock mibs
+	peer_metrics rr peer_io_vsock_rr us
+	peer_metrics tcp peer_io_tcp mibs
 }

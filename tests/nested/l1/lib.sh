@@ -16,6 +16,12 @@ L2_KERNEL=/nested/l2/vmlinuz
 L2_INITRD=/nested/l2/initrd.gz
 INIT_MARKER="lkvm-sev-nested: init reached"
 SHELL_MARKER="UEFI Interactive Shell"
+# The benchmark peer as the peer-blk and peer-io groups boot it: the kernel
+# by -kernel on SeaBIOS, QEMU's default firmware (through OVMF its L2 did
+# not finish a disk benchmark here, BENCHMARKS.md), as lkvm-sev's guests'
+# RAM and vCPU.
+QEMU_SEABIOS="qemu-system-x86_64 -accel kvm -machine pc -cpu host -m 512M -smp 1 -nodefaults
+	-display none -monitor none -serial stdio -nic none"
 
 info() { echo "INFO $*" >&3; }
 metric() { echo "METRIC $1 $2" >&3; }
@@ -66,6 +72,18 @@ json_num() {
 median() {
 	sort -n | awk '{v[NR] = $1} END {
 		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# peer_metrics KEY NAME UNIT: the medians of $T/lkvm.KEY and $T/qemu.KEY
+# (one figure a line) and their ratio, as METRIC NAME_{lkvm_UNIT,qemu_UNIT,
+# lkvm_over_qemu}; nothing where either side has no figure.
+peer_metrics() {
+	local l q
+	[ -s "$T/lkvm.$1" ] && [ -s "$T/qemu.$1" ] || return 0
+	l=$(median <"$T/lkvm.$1") q=$(median <"$T/qemu.$1")
+	metric "$2_lkvm_$3" "$l"
+	metric "$2_qemu_$3" "$q"
+	metric "$2_lkvm_over_qemu" "$(awk "BEGIN { printf \"%.3f\", $l / $q }")"
 }
 
 run_group() {
