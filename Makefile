@@ -224,7 +224,7 @@ $(FUZZ_DIR)obj/tests/fuzz/%.o: tests/fuzz/%.c | deps-check
 		$(call pkg_cflags,$(PKGS)) -c -o $@ $<
 
 # An archive: each target links only the objects it reaches. The firmware
-# blobs are data, gcc's assembly as the program has it.
+# blobs and the ASN.1 tables are data, gcc's objects as the program has them.
 $(FUZZ_LIB): $(FUZZ_LIB_OBJS) $(O)firmware/default_blob.o $(O)firmware/calibrate.o $(ASN1_OBJ)
 	@rm -f $@
 	ar rcs $@ $^

@@ -110,8 +110,10 @@ static struct re_part re_brace(struct re_part e, unsigned long n, unsigned long 
 
 	if (open)
 		return n ? re_cat(re_rep(e, n), re_star(e)) : re_star(e);
-	if (!m)
-		return e;	/* glibc drops x{0}; counted as one x */
+	if (!m) {	/* glibc drops x{0}: counted as one x, matching nothing */
+		e.empty = true;
+		return e;
+	}
 	if (n)
 		r = re_rep(e, n);
 	if (m > n)
@@ -135,6 +137,9 @@ static enum re_verdict marker_re_cost(const char *re, unsigned long limit, unsig
 	struct re_part alt[MARKER_RE_DEPTH] = { 0 }, seq[MARKER_RE_DEPTH] = { 0 };
 	struct re_part last[MARKER_RE_DEPTH] = { 0 }, now;
 	static const struct re_part atom = { .atoms = 1, .set = true };
+	/* An anchor or a back-reference: one node, which may match nothing. */
+	static const struct re_part zero_width = { .atoms = 1, .closure = 1, .head = 1,
+						   .tail = 1, .empty = true, .set = true };
 	unsigned int d = 0;
 	const char *p;
 
@@ -146,8 +151,14 @@ static enum re_verdict marker_re_cost(const char *re, unsigned long limit, unsig
 
 		switch (*p) {
 		case '\\':
+			if (p[1] && strchr("bB<>`'123456789", p[1]))
+				part = zero_width;
 			if (p[1])
 				p++;
+			break;
+		case '^':
+		case '$':
+			part = zero_width;
 			break;
 		case '[':	/* a bracket expression is one atom; ']' first is a member */
 			p += p[1] == '^' ? 2 : 1;

@@ -6,16 +6,18 @@
  * convert guest RAM (machine_convert()); and every other exit: port I/O
  * (string I/O too) and MMIO to the machine's devices, system events,
  * shutdown, internal errors, entry failures, EFAULT without an address
- * (located by single-stepping on a plain VM), errnos. The machine is
+ * (located by single-stepping on a plain VM), errnos, and an extended
+ * report's certificate request (machine_req_certs()). The machine is
  * tests/fuzz/machine.c's on the fake /dev/kvm, with one real vCPU thread
  * (vcpu_start()); KVM_RUN comes here (fake_kvm_run), which also runs the
  * I/O loop's handlers, as that loop would meanwhile.
  *
  * Besides the sanitizers, what the loop did is checked at the next
  * KVM_RUN: a conversion it reported done (hypercall.ret 0, or a memory
- * fault it went on from) left the range shared or private as asked; the
- * launch's CPUID and secrets pages never became shared; and no device
- * touched a private page (the fake KVM makes those PROT_NONE).
+ * fault it went on from) left the range shared or private as asked;
+ * certificates said written are in shared RAM; the launch's CPUID and
+ * secrets pages never became shared; and no device touched a private page
+ * (the fake KVM makes those PROT_NONE).
  *
  * Input: a flags byte (bit 0 a plain VM instead of SNP, bit 1 RAM above
  * 4 GiB too, bit 2 the user devices, bit 3 --ro-mode mprotect); for SNP a
@@ -40,7 +42,11 @@ struct pending {
 	bool by_hypercall;	/* ... whose success is hypercall.ret == 0 */
 	uint64_t gpa, size;
 	bool to_private;
+	bool certs;		/* an extended report's certificates, into @gpa */
 };
+
+/* What --snp-certs would have loaded (sev/certs.h): 5000 bytes, two pages. */
+static uint8_t certs_table[5000];
 
 /* The input being run: set before the vCPU starts, cleared after it is joined. */
 static struct {
@@ -74,6 +80,26 @@ static void check_secrets(struct machine *m)
 			if (machine_shared(m, p, 4096))
 				fuzz_fail("a launch CPUID or secrets page became shared", p, 4096);
 	}
+}
+
+/* Certificates the loop said it wrote are in shared RAM; a short buffer learnt the size. */
+static void check_certs(struct machine *m, struct kvm_run *run)
+{
+	const struct lk_kvm_exit_snp_req_certs *rc = lk_snp_req_certs(run);
+	const uint8_t *hva;
+
+	if (!cur.last.certs)
+		return;
+	if (rc->ret == ENOSPC && rc->npages != m->certs.pages)
+		fuzz_fail("a short certificate buffer was told another size", rc->gpa,
+			  rc->npages);
+	if (rc->ret)
+		return;
+	hva = machine_gpa_to_hva(m, rc->gpa, m->certs.len);
+	if (!hva || !machine_shared(m, rc->gpa, m->certs.len) ||
+	    memcmp(hva, certs_table, sizeof(certs_table)))
+		fuzz_fail("certificates reported written are not in shared RAM", rc->gpa,
+			  m->certs.len);
 }
 
 /* A conversion the loop took as done is done. */
@@ -192,6 +218,19 @@ static void exit_debug(struct kvm_run *run, struct fz_in *in)
 		((uint8_t *)vm->ro[r]->hva)[off % vm->ro[r]->size] = v;
 }
 
+/* An extended report request (KVM_EXIT_SNP_REQ_CERTS): the guest's buffer and its pages. */
+static void exit_req_certs(struct kvm_run *run, struct fz_in *in)
+{
+	struct lk_kvm_exit_snp_req_certs *rc = lk_snp_req_certs(run);
+	unsigned int sel = (unsigned int)fz_get(in, 1);
+
+	run->exit_reason = LK_KVM_EXIT_SNP_REQ_CERTS;
+	rc->gpa = page_or_raw(in, sel & 1);
+	rc->npages = sel & 2 ? fz_get(in, 8) : fz_get(in, 1);
+	rc->ret = 0x5a5a;	/* the VMM must set it */
+	cur.last = (struct pending){ .certs = cur.m->shared != NULL };
+}
+
 static void exit_other(struct kvm_run *run, struct fz_in *in)
 {
 	unsigned int i;
@@ -223,7 +262,7 @@ static int next_exit(struct kvm_run *run, struct fz_in *in)
 		errno = EINTR;
 		return -1;
 	}
-	kind = (unsigned int)fz_get(in, 1) % 9;
+	kind = (unsigned int)fz_get(in, 1) % 10;
 	memset(run, 0, IO_DATA_OFFSET);
 	switch (kind) {
 	case 0:
@@ -252,6 +291,9 @@ static int next_exit(struct kvm_run *run, struct fz_in *in)
 		run->exit_reason = (uint32_t)fz_get(in, 1);	/* not a memory fault */
 		errno = EFAULT;
 		return -1;
+	case 8:
+		exit_req_certs(run, in);
+		return 0;
 	}
 	errno = errnos[fz_get(in, 1) % 4];
 	return -1;
@@ -262,6 +304,7 @@ static int fake_run(struct kvm_run *run, unsigned int vcpu_id)
 {
 	(void)vcpu_id;
 	check_converted(cur.m, run);
+	check_certs(cur.m, run);
 	check_secrets(cur.m);
 	cur.last = (struct pending){ 0 };
 	while (!stop_requested(&cur.m->stop) && fz_machine_pump(cur.m))
@@ -339,12 +382,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (o.snp) {
 		ctx.convert = machine_convert;
 		ctx.conv_ctx = m;
+		/* --snp-certs: the table as sev/certs.c leaves it (machine.c's teardown frees it). */
+		m->certs = (struct snp_certs){ .table = certs_table, .len = sizeof(certs_table),
+					       .pages = (sizeof(certs_table) + 4095) / 4096 };
+		ctx.req_certs = machine_req_certs;
+		ctx.certs_ctx = m;
 	}
 	cur.m = m;
 	cur.vcpu = &v;
 	cur.in = in;
 	cur.exits = 0;
 	cur.last = (struct pending){ 0 };
+	memset(certs_table, 0xce, sizeof(certs_table));
 	if (vcpu_start(&v, &ctx, &err)) {
 		fprintf(stderr, "fuzz_snp_exits: %s\n", err.msg);
 		abort();
@@ -353,6 +402,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vcpus_stop(&v, 1);
 	memset(&cur, 0, sizeof(cur));
 	vcpu_destroy(&v);
+	m->certs = (struct snp_certs){ .nr_fd = 0 };	/* not the heap's: not freed */
 	fz_machine_free(m);
 	return 0;
 }

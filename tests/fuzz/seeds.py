@@ -4,13 +4,17 @@
 # Writes the fuzz targets' seed corpora, tests/fuzz/corpus/TARGET/NAME, in
 # each target's input format (the comment at the top of its .c file): a few
 # small inputs that reach deep into what the target covers, for libFuzzer
-# to mutate from. Deterministic; run it after changing an input format:
+# to mutate from. Run it after changing an input format:
 #   tests/fuzz/seeds.py [BUILD_DIR]   (default build/: its firmware/default.bin)
-# Inputs that once crashed a target live beside these (regress-*), kept by
-# hand; this script leaves them alone.
+# Deterministic but for fuzz_attest's, which openssl makes with new keys and
+# randomised signatures: they are written only where missing (delete them to
+# make new ones). Inputs that once crashed a target live beside these
+# (regress-*), kept by hand; this script leaves them alone.
 import os
 import struct
+import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "build")
@@ -352,16 +356,105 @@ def exits_seeds():
     write("fuzz_snp_exits", "snp-devices", snp + hyper(1, 3, False)
           + io(0x510, le16(0x19), size=2) + io(0x511, count=8) + io(0x3F8, b"ok\n")
           + mmio(1, 0x10, 4) + bytes([4, 0, 1]) + le64(0x1100))
+    certs = lambda page, pages: bytes([8, 0]) + le32(page) + bytes([pages])
+    write("fuzz_snp_exits", "snp-certs", snp + hyper(1, 3, False) + certs(1, 2) + certs(1, 1)
+          + certs(0x10, 2) + certs(2, 2))
     write("fuzz_snp_exits", "snp-high-ram", bytes([2, 0]) + hyper(0x100000, 4, False)
           + fault(0x100002, 1, True) + hyper(0xC0000, 1, False))
     write("fuzz_snp_exits", "plain-efault", bytes([9]) + io(0xF4) + bytes([7, 0])
           + bytes([5, 0]) + le32(0x10) + bytes([0x90, 5, 0]) + le32(0) + bytes([0]))
     write("fuzz_snp_exits", "plain-exits", bytes([1]) + io(0x70, b"\x0f") + io(0x71)
-          + bytes([8, 0, 8, 1]) + bytes([6, 17, 1, 0, 1, 3, 0x0F, 0x0B, 0x90]) + bytes(12)
+          + bytes([9, 0, 9, 1]) + bytes([6, 17, 1, 0, 1, 3, 0x0F, 0x0B, 0x90]) + bytes(12)
           + bytes([6, 9]) + le64(0x80000021))
 
 
+# ---- fuzz_attest: flags, u16 length and report, u16 length and VCEK, chain ----
+
+def pem_der(pem):
+    import base64
+    body = b"".join(l for l in pem.splitlines() if l and not l.startswith(b"-----"))
+    return base64.b64decode(body)
+
+
+def attest_seeds():
+    """An ARK and ASK (RSA-PSS, SHA-384) and a VCEK (P-384) with AMD's
+    extensions, made by openssl, and a version 3 report that VCEK signed."""
+    d = os.path.join(HERE, "corpus", "fuzz_attest")
+    if os.path.exists(os.path.join(d, "chain-pem")):
+        return
+    hwid = bytes(range(64))
+    with tempfile.TemporaryDirectory() as t:
+        def ssl(*args):
+            subprocess.run(("openssl",) + args, cwd=t, check=True, capture_output=True)
+        pss = ("-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:48")
+        ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ark.key", "-out",
+            "ark.pem", "-subj", "/CN=ARK-Milan", "-sha384", "-days", "3650", *pss)
+        ssl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "ask.key", "-out",
+            "ask.csr", "-subj", "/CN=SEV-Milan")
+        ssl("x509", "-req", "-in", "ask.csr", "-CA", "ark.pem", "-CAkey", "ark.key", "-out",
+            "ask.pem", "-set_serial", "1", "-sha384", "-days", "3650", *pss)
+        ssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:secp384r1",
+            "-nodes", "-keyout", "vcek.key", "-out", "vcek.csr", "-subj", "/CN=SEV-VCEK")
+        with open(os.path.join(t, "ext"), "w") as f:
+            f.write("1.3.6.1.4.1.3704.1.1 = ASN1:INTEGER:0\n"
+                    "1.3.6.1.4.1.3704.1.2 = ASN1:IA5STRING:Milan-B0\n"
+                    "1.3.6.1.4.1.3704.1.3.1 = ASN1:INTEGER:3\n"
+                    "1.3.6.1.4.1.3704.1.3.2 = ASN1:INTEGER:0\n"
+                    "1.3.6.1.4.1.3704.1.3.3 = ASN1:INTEGER:8\n"
+                    "1.3.6.1.4.1.3704.1.3.8 = ASN1:INTEGER:115\n"
+                    "1.3.6.1.4.1.3704.1.4 = DER:" + hwid.hex() + "\n")
+        ssl("x509", "-req", "-in", "vcek.csr", "-CA", "ask.pem", "-CAkey", "ask.key", "-out",
+            "vcek.der", "-outform", "DER", "-set_serial", "2", "-sha384", "-days", "3650",
+            "-extfile", "ext", *pss)
+        tcb = bytes([3, 0, 0, 0, 0, 0, 8, 115])
+        r = bytearray(1184)
+        r[0x000:0x004] = le32(3)
+        r[0x008:0x010] = le64(0x30000)
+        r[0x034:0x038] = le32(1)
+        r[0x038:0x040] = tcb
+        r[0x090:0x0C0] = bytes(range(0x30))
+        r[0x180:0x188] = tcb
+        r[0x188:0x18B] = bytes([0x19, 0x01, 0x01])
+        r[0x1A0:0x1E0] = hwid
+        r[0x1E0:0x1E8] = tcb
+        r[0x1F0:0x1F8] = tcb
+        with open(os.path.join(t, "body"), "wb") as f:
+            f.write(bytes(r[:0x2A0]))
+        ssl("dgst", "-sha384", "-sign", "vcek.key", "-out", "sig", "body")
+        with open(os.path.join(t, "sig"), "rb") as f:
+            sig = f.read()
+        # ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }, short lengths.
+        rlen = sig[3]
+        rv = int.from_bytes(sig[4:4 + rlen], "big")
+        sv = int.from_bytes(sig[6 + rlen:6 + rlen + sig[5 + rlen]], "big")
+        r[0x2A0:0x2E8] = rv.to_bytes(72, "little")
+        r[0x2E8:0x330] = sv.to_bytes(72, "little")
+        with open(os.path.join(t, "vcek.der"), "rb") as f:
+            vcek = f.read()
+        with open(os.path.join(t, "ask.pem"), "rb") as f:
+            ask = f.read()
+        with open(os.path.join(t, "ark.pem"), "rb") as f:
+            ark = f.read()
+    report = bytes(r)
+    head = le16(len(report)) + report + le16(len(vcek)) + vcek
+    # A --snp-certs table file: VCEK, ASK, ARK entries, the all-zero one, the DER.
+    ders = [vcek] + [pem_der(p) for p in (ask, ark)]
+    guids = [bytes.fromhex("63da758de6644564adc5f4b93be8accd"),
+             bytes.fromhex("4ab7b379bbac4fe4a02f05aef327c782"),
+             bytes.fromhex("c0b406a4a80349529743" "3fb6014cd0ae")]
+    table, off = b"", 24 * 4
+    for g, der in zip(guids, ders):
+        table += g + le32(off) + le32(len(der))
+        off += len(der)
+    table += bytes(24) + b"".join(ders)
+    write("fuzz_attest", "certs-table", bytes([0x21]) + head + table)
+    write("fuzz_attest", "chain-pem", bytes([0x1F]) + head + ask + ark)
+    write("fuzz_attest", "vcek-only", bytes([0x05]) + head)
+    write("fuzz_attest", "report-only", bytes([0x00]) + le16(len(report)) + report)
+
+
 def main():
+    attest_seeds()
     ovmf_seeds()
     options_seeds()
     marker_seeds()

@@ -9,9 +9,10 @@
  * or gigabytes to compile, although marker_cfg_check() is there to refuse
  * such ones before the VM starts: x+ copies x, so x++++ doubles it four
  * times; an unmatched ')' is a literal, not the end of the expression;
- * a repetition of a part that may match nothing ((x?)+, x????++++++++)
- * costs glibc's closures time exponential in the nesting; and a run of
- * such parts (x?x?x?...) costs memory with the square of its length.
+ * a repetition of a part that may match nothing ((x?)+, x????++++++++,
+ * ($|y)+: an anchor matches nothing) costs glibc's closures time
+ * exponential in the nesting; and a run of such parts (x?x?x?...) costs
+ * memory with the square of its length.
  */
 #include <stdio.h>
 #include <string.h>
@@ -105,6 +106,22 @@ START_TEST(marker_empty_repeated)
 }
 END_TEST
 
+/*
+ * corpus/fuzz_marker/regress-anchor-repeated: an anchor matches nothing
+ * too, so ($|yz)+ repeats a part that may; glibc took minutes on this one.
+ */
+START_TEST(marker_anchor_repeated)
+{
+	refused("\\x\ng(log/n+($|yz)+{024}*\x06&\xc0g\n|yz)+{012}*\x06^l\xd0\xff\xff\xff++\x08",
+		EMPTY_REPEATED);
+	refused("($|yz)+", EMPTY_REPEATED);
+	refused("(a|\\<)*", EMPTY_REPEATED);
+	refused("(a\\1?)*(\\1)+", EMPTY_REPEATED);
+	accepted("^login: *$");
+	accepted("(^a|b$)+");
+}
+END_TEST
+
 /* A run of optional parts: 3000 in a row is 4.5 million closure entries (70 MB). */
 START_TEST(marker_optional_run)
 {
@@ -128,6 +145,7 @@ Suite *unit_fuzz_regress_suite(void)
 	tcase_add_test(tc, marker_plus_doubles);
 	tcase_add_test(tc, marker_unmatched_paren);
 	tcase_add_test(tc, marker_empty_repeated);
+	tcase_add_test(tc, marker_anchor_repeated);
 	tcase_add_test(tc, marker_optional_run);
 	suite_add_tcase(s, tc);
 	return s;
