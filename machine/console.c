@@ -27,8 +27,9 @@ static void console_say(const char *msg)
 }
 
 static const char console_keys[] =
-	"console keys, Ctrl-A then: x quit (status 130), z suspend lkvm-sev (fg resumes), "
-	"c the monitor (none yet), Ctrl-A send Ctrl-A, h this list";
+	"console keys, Ctrl-A then: x quit (status 130), z suspend lkvm-sev as Ctrl-Z does "
+	"(fg resumes), c the monitor (none yet), Ctrl-A or Ctrl-Z send that key to the guest, "
+	"h this list";
 
 static void console_command(struct console *c, uint8_t key)
 {
@@ -62,13 +63,18 @@ size_t console_filter(struct console *c, uint8_t *buf, size_t n)
 
 	for (i = 0; i < n; i++) {
 		if (c->esc) {
+			/* Ctrl-A Ctrl-A and Ctrl-A Ctrl-Z: the key itself, for the guest. */
 			c->esc = false;
-			if (buf[i] != CONSOLE_ESCAPE) {
+			if (buf[i] != CONSOLE_ESCAPE && buf[i] != CONSOLE_SUSPEND) {
 				console_command(c, buf[i]);
 				continue;
 			}
 		} else if (buf[i] == CONSOLE_ESCAPE) {
 			c->esc = true;
+			continue;
+		} else if (buf[i] == CONSOLE_SUSPEND) {
+			/* As in a shell: the job stops, and fg takes it back. */
+			console_command(c, 'z');
 			continue;
 		}
 		buf[out++] = buf[i];

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The console's input: stdin, to the UART or the virtio console. Where
- * stdin is a terminal, lkvm-sev owns it as QEMU's -nographic does: raw
- * mode, every key the guest's (Ctrl-C and Ctrl-Z too) except the escape
- * key, Ctrl-A, whose next key is a command (x quits, z suspends, h lists
- * them, Ctrl-A sends Ctrl-A); a job in the background leaves the terminal
- * alone until it is brought to the foreground, and a suspended one
- * restores the terminal and takes it back on fg. Elsewhere (a file, a
- * pipe) stdin's bytes go to the guest unchanged.
+ * stdin is a terminal, lkvm-sev owns it much as QEMU's -nographic does: raw
+ * mode, every key the guest's (Ctrl-C too) except two. Ctrl-Z suspends
+ * lkvm-sev as it would any job (the terminal restored; fg takes it back
+ * raw), and Ctrl-A, the escape key, makes the next key a command (x quits,
+ * z suspends, h lists them; Ctrl-A and Ctrl-Z send themselves to the
+ * guest). A job in the background leaves the terminal alone until it is
+ * brought to the foreground. Elsewhere (a file, a pipe) stdin's bytes go to
+ * the guest unchanged.
  */
 #ifndef LKVM_MACHINE_CONSOLE_H
 #define LKVM_MACHINE_CONSOLE_H
@@ -19,6 +20,7 @@
 #include "util/ioloop.h"
 
 #define CONSOLE_ESCAPE	0x01	/* Ctrl-A, as QEMU's */
+#define CONSOLE_SUSPEND	0x1a	/* Ctrl-Z */
 
 struct console {
 	struct ioloop *loop;

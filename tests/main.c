@@ -56,7 +56,8 @@ int main(void)
 		srunner_add_suite(sr, console_suite());
 		srunner_add_suite(sr, messages_suite());
 	} else {
-		printf("SKIP kvm-core, guests, caps-kvm, ci, console, messages: /dev/kvm does not exist on this host\n");
+		printf("SKIP kvm-core, guests, caps-kvm, ci, console, messages: /dev/kvm does not "
+		       "exist on this host\n");
 	}
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

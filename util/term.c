@@ -37,10 +37,10 @@ bool term_raw_begin(void)
 		return false;
 	t = term_saved;
 	/*
-	 * Every key is the guest's, Ctrl-C and Ctrl-Z included, as in QEMU's
-	 * -nographic: the console's escape key (machine/console.c) is how
-	 * the user reaches lkvm-sev. Output processing stays, so that a
-	 * lone '\n' from the guest still starts a new line.
+	 * No key makes a signal: Ctrl-C is the guest's, as in QEMU's
+	 * -nographic, and the console (machine/console.c) reads Ctrl-Z and
+	 * its escape key itself. Output processing stays, so that a lone
+	 * '\n' from the guest still starts a new line.
 	 */
 	cfmakeraw(&t);
 	t.c_oflag |= OPOST | ONLCR;

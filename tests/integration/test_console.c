@@ -206,9 +206,10 @@ static void echo_start(struct pty_job *j, bool fg)
 }
 
 /*
- * Every key is the guest's, Ctrl-C and Ctrl-Z included, but for Ctrl-A:
- * Ctrl-A Ctrl-A sends one, Ctrl-A h lists the keys, Ctrl-A c says there is
- * no monitor, Ctrl-A x quits with status 130 and the terminal as it was.
+ * Every key is the guest's, Ctrl-C included, but for Ctrl-Z and Ctrl-A:
+ * Ctrl-A Ctrl-A and Ctrl-A Ctrl-Z send theirs, Ctrl-A h lists the keys,
+ * Ctrl-A c says there is no monitor, Ctrl-A x quits with status 130 and
+ * the terminal as it was.
  */
 START_TEST(console_escape_keys)
 {
@@ -219,7 +220,7 @@ START_TEST(console_escape_keys)
 	job_wait_raw(&j, true);
 	job_keys(&j, "\003");
 	job_wait_out(&j, "rx 03");
-	job_keys(&j, "\032");
+	job_keys(&j, "\001\032");
 	job_wait_out(&j, "rx 1a");
 	job_keys(&j, "\001\001");
 	job_wait_out(&j, "rx 01");
@@ -247,8 +248,8 @@ END_TEST
 /*
  * Started in the background ('&'): the terminal stays the shell's and the
  * job keeps running (no SIGTTIN/SIGTTOU stop); fg makes it raw and the
- * keys the guest's; Ctrl-A z suspends with the terminal given back; fg
- * again takes it raw again.
+ * keys the guest's; Ctrl-Z suspends with the terminal given back, fg takes
+ * it raw again, and so do Ctrl-A z and fg.
  */
 START_TEST(console_job_control)
 {
@@ -264,13 +265,23 @@ START_TEST(console_job_control)
 	job_wait_raw(&j, true);
 	job_keys(&j, "k");
 	job_wait_out(&j, "rx 6b");
-	job_keys(&j, "\001z");
+	job_keys(&j, "\032");
 	job_wait_event(&j, "stop");
 	job_wait_raw(&j, false);
 	job_ctl(&j, 'f');
 	job_wait_raw(&j, true);
 	job_keys(&j, "m");
 	job_wait_out(&j, "rx 6d");
+	j.ev_len = 0;
+	j.ev[0] = '\0';
+	job_keys(&j, "\001z");
+	job_wait_event(&j, "stop");
+	job_wait_raw(&j, false);
+	job_ctl(&j, 'f');
+	job_wait_raw(&j, true);
+	job_keys(&j, "n");
+	job_wait_out(&j, "rx 6e");
+	ck_assert_msg(!strstr(j.out, "rx 1a"), "Ctrl-Z reached the guest: %s", j.out);
 	job_keys(&j, "\001x");
 	job_wait_event(&j, "exit 130");
 	ck_assert_msg(!tty_raw(&j), "the terminal was left raw");
@@ -278,16 +289,16 @@ START_TEST(console_job_control)
 }
 END_TEST
 
-/* Not a terminal: stdin's bytes go to the guest as they are, Ctrl-A included. */
+/* Not a terminal: stdin's bytes go to the guest as they are, Ctrl-A and Ctrl-Z included. */
 START_TEST(console_pipe_unfiltered)
 {
 	struct vmm_proc p;
 
 	vmm_spawn(&p, (const char *[]){ "run", "--firmware", guest("echo"), "--until", "rx 63",
 					"--timeout", "20", NULL });
-	ck_assert_int_eq(write(p.in_fd, "\001x\001\001c", 5), 5);
+	ck_assert_int_eq(write(p.in_fd, "\001x\001\001\032c", 6), 6);
 	ck_assert_int_eq(vmm_finish(&p, CON_TIMEOUT), 0);
-	ck_assert_str_eq(p.out, "echo: ready\nrx 01\nrx 78\nrx 01\nrx 01\nrx 63");
+	ck_assert_str_eq(p.out, "echo: ready\nrx 01\nrx 78\nrx 01\nrx 01\nrx 1a\nrx 63");
 }
 END_TEST
 

@@ -8,10 +8,11 @@
  *
  * With -s, every line of output that contains TEXT is printed as `stamp MS
  * LINE` as it arrives: the wall clock of the machine timeto runs on, for
- * steps a guest announces on its console. Prints `marker MS` when it appears (then SIGTERMs the child, unless it
- * exits by itself within a second), and `exit STATUS MS` when the child
- * ends. Exit status: 0 if the marker appeared, 1 if the child ended or the
- * time ran out first (the child is killed), 2 on bad usage.
+ * steps a guest announces on its console. Prints `marker MS` when it
+ * appears (then SIGTERMs the child, unless it exits by itself within a
+ * second), and `exit STATUS MS` when the child ends. Exit status: 0 if
+ * the marker appeared, 1 if the child ended or the time ran out first (the
+ * child is killed), 2 on bad usage.
  */
 #include <errno.h>
 #include <fcntl.h>
