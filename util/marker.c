@@ -184,7 +184,10 @@ static enum re_verdict marker_re_cost(const char *re, unsigned long limit, unsig
 			d--;
 			break;
 		case '|':
-			alt[d] = re_alt(alt[d], re_cat(seq[d], last[d]));
+			now = re_cat(seq[d], last[d]);
+			if (!now.set)	/* an empty branch, (|a): the level may match nothing */
+				now = (struct re_part){ .empty = true, .set = true };
+			alt[d] = re_alt(alt[d], now);
 			seq[d] = last[d] = (struct re_part){ 0 };
 			continue;
 		case '{':

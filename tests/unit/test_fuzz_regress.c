@@ -122,6 +122,23 @@ START_TEST(marker_anchor_repeated)
 }
 END_TEST
 
+/*
+ * corpus/fuzz_marker/regress-empty-first-branch (CI's 60 s run): an empty
+ * first branch, (|a), was not seen to match nothing; (|a)+{543} took glibc
+ * 2 s to compile (7 under ASan), longer ones more.
+ */
+START_TEST(marker_empty_first_branch)
+{
+	refused("(|a)+", EMPTY_REPEATED);
+	refused("(|$lo+nyz)+{543}", EMPTY_REPEATED);
+	refused("(b||a)*", EMPTY_REPEATED);
+	refused("x(|a){2}", EMPTY_REPEATED);
+	accepted("(|a)");
+	accepted("(a|b)+{543}");
+	accepted("|a");
+}
+END_TEST
+
 /* A run of optional parts: 3000 in a row is 4.5 million closure entries (70 MB). */
 START_TEST(marker_optional_run)
 {
@@ -146,6 +163,7 @@ Suite *unit_fuzz_regress_suite(void)
 	tcase_add_test(tc, marker_unmatched_paren);
 	tcase_add_test(tc, marker_empty_repeated);
 	tcase_add_test(tc, marker_anchor_repeated);
+	tcase_add_test(tc, marker_empty_first_branch);
 	tcase_add_test(tc, marker_optional_run);
 	suite_add_tcase(s, tc);
 	return s;
