@@ -208,23 +208,6 @@ static int certs_lock(int fd, const char *opt, const char *path, struct lk_err *
 		       path, strerror(errno));
 }
 
-static bool read_all(int fd, uint8_t *p, size_t size)
-{
-	size_t done = 0;
-	uint8_t extra;
-
-	while (done < size) {
-		ssize_t n = read(fd, p + done, size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		done += (size_t)n;
-	}
-	return read(fd, &extra, 1) == 0;
-}
-
 /*
  * Opens @path and takes its OFD read lock, before anything of it is read:
  * the descriptor stays in @c, open and locked, until snp_certs_release().
@@ -264,7 +247,7 @@ static int certs_read(struct snp_certs *c, const char *opt, const char *path, ui
 	if (!*data)
 		return err_sys(err, "%s %s: %lld bytes", opt, path, (long long)st.st_size);
 	*len = (size_t)st.st_size;
-	if (read_all(fd, *data, *len))
+	if (file_read_exact(fd, *data, *len))
 		return 0;
 	free(*data);
 	*data = NULL;

@@ -10,9 +10,9 @@
 
 #include "util/file.h"
 
-/* All of @fd's @size bytes into @p; false if the file ended early or a read failed. */
-static bool file_read_all(int fd, uint8_t *p, size_t size)
+bool file_read_exact(int fd, void *buf, size_t size)
 {
+	uint8_t *p = buf, extra;
 	size_t done = 0;
 
 	while (done < size) {
@@ -24,7 +24,7 @@ static bool file_read_all(int fd, uint8_t *p, size_t size)
 			return false;
 		done += (size_t)n;
 	}
-	return true;
+	return read(fd, &extra, 1) == 0;
 }
 
 /*
@@ -55,7 +55,6 @@ int file_load(const char *opt, const char *path, int prot, void **data, size_t *
 	      struct lk_err *err)
 {
 	struct stat st;
-	uint8_t extra;
 	void *p;
 	int fd;
 
@@ -82,7 +81,7 @@ int file_load(const char *opt, const char *path, int prot, void **data, size_t *
 		return err_sys(err, "%s %s: no memory for its %lld bytes", opt, path,
 			       (long long)st.st_size);
 	}
-	if (!file_read_all(fd, p, (size_t)st.st_size) || read(fd, &extra, 1) != 0) {
+	if (!file_read_exact(fd, p, (size_t)st.st_size)) {
 		close(fd);
 		munmap(p, (size_t)st.st_size);
 		return err_set(err, LK_EXIT_USAGE, "%s %s: it changed size while it was read",

@@ -20,6 +20,12 @@
 int file_load(const char *opt, const char *path, int prot, void **data, size_t *size,
 	      struct lk_err *err);
 void file_unload(void *data, size_t size);
+/*
+ * Reads exactly @size bytes of @fd into @buf, and then finds its end: false
+ * if the file ended early, went on past @size (it changed size since it was
+ * sized) or a read failed.
+ */
+bool file_read_exact(int fd, void *buf, size_t size);
 
 /*
  * Creates (or truncates) the output file @path of option @opt for writing:

@@ -31,6 +31,27 @@ const char *hs_shared(const char *rel)
 	return path;
 }
 
+const char *hs_snp_vector(const char *name)
+{
+	static char path[8][4200];
+	static int next;
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "vectors/snp/%s", name);
+	next = (next + 1) % 8;
+	snprintf(path[next], sizeof(path[next]), "%s", hs_shared(rel));
+	return path[next];
+}
+
+bool hs_have_snp_vectors(const char *what)
+{
+	if (!access(hs_snp_vector("report_milan.bin"), R_OK))
+		return true;
+	tests_skip(what, "%s is missing: ../shared (beside the clone) holds the SNP vectors",
+		   hs_snp_vector(""));
+	return false;
+}
+
 /* The child's environment: ours without HOSTSIM_*, then @env, the log, the preload. */
 static void child_env(struct hs_proc *p, const char *const *env)
 {

@@ -2,12 +2,14 @@
 /*
  * What the simulated host's two test files share: running hs-drive (or
  * another dynamically linked program) with the library preloaded and a
- * controlled HOSTSIM_* environment, capturing its output.
+ * controlled HOSTSIM_* environment, capturing its output; and where the
+ * ../shared vectors are.
  */
 #ifndef HOSTSIM_TEST_H
 #define HOSTSIM_TEST_H
 
 #include <check.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define HS_OUT_MAX (256 * 1024)
@@ -31,6 +33,10 @@ void hs_spawn(struct hs_proc *p, const char *prog, const char *const *env,
 void hs_done(struct hs_proc *p);
 /* A path under ../shared (the directory beside the clone). */
 const char *hs_shared(const char *rel);
+/* A file of ../shared/vectors/snp (the last eight names stay valid at once). */
+const char *hs_snp_vector(const char *name);
+/* Whether the SNP vectors are there; if not, a SKIP line for @what that names ../shared. */
+bool hs_have_snp_vectors(const char *what);
 /* hs-drive rule NAME under @env: its whole output must be @expected. */
 void hs_expect_rule(const char *name, const char *const *env, const char *expected);
 

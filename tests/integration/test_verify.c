@@ -56,36 +56,21 @@
 
 static char dir[64], report[4200], vcek[4200], chain[4200], amdsev[4200];
 
-static const char *snp(const char *name)
-{
-	static char path[4][4200];
-	static int next;
-	char rel[256];
-
-	snprintf(rel, sizeof(rel), "vectors/snp/%s", name);
-	next = (next + 1) % 4;
-	snprintf(path[next], sizeof(path[next]), "%s", hs_shared(rel));
-	return path[next];
-}
-
+/* Whether the vectors are here; if not, a SKIP line that names ../shared. */
 static bool have_vectors(const char *test)
 {
 	char what[128];
 
-	if (!access(snp("report_milan.bin"), R_OK))
-		return true;
 	snprintf(what, sizeof(what), "verify %s", test);
-	tests_skip(what, "%s is missing: ../shared (beside the clone) holds the SNP vectors",
-		   snp(""));
-	return false;
+	return hs_have_snp_vectors(what);
 }
 
 static void setup(void)
 {
 	test_dir_create(dir, sizeof(dir));
-	snprintf(report, sizeof(report), "%s", snp("report_milan.bin"));
-	snprintf(vcek, sizeof(vcek), "%s", snp("vcek_milan.der"));
-	snprintf(chain, sizeof(chain), "%s", snp("cert_chain_milan.pem"));
+	snprintf(report, sizeof(report), "%s", hs_snp_vector("report_milan.bin"));
+	snprintf(vcek, sizeof(vcek), "%s", hs_snp_vector("vcek_milan.der"));
+	snprintf(chain, sizeof(chain), "%s", hs_snp_vector("cert_chain_milan.pem"));
 	snprintf(amdsev, sizeof(amdsev), "%s", hs_shared("vectors/ovmf_AmdSev_suffix.bin"));
 }
 
@@ -292,7 +277,7 @@ START_TEST(signed_by_another_key)
 	if (!have_vectors("signed_by_another_key"))
 		return;
 	raw = test_read_file(report, &size);
-	ck_assert_msg(!p384_key_read("--id-key", snp("test_id_key.pem"), &k, &err), "%s", err.msg);
+	ck_assert_msg(!p384_key_read("--id-key", hs_snp_vector("test_id_key.pem"), &k, &err), "%s", err.msg);
 	ck_assert(!p384_sign(&k, raw, SNP_REPORT_SIGNED_LEN, r, s, &err));
 	p384_key_free(&k);
 	sev_num_from_be(raw + SNP_REPORT_SIG_R, r);
@@ -331,16 +316,16 @@ START_TEST(wrong_chain)
 	if (!have_vectors("wrong_chain"))
 		return;
 	/* The ARK twice: the VCEK's issuer is missing. */
-	snprintf(cmd, sizeof(cmd), "cat '%s' '%s' > '%s'", snp("ark_milan.pem"),
-		 snp("ark_milan.pem"), tmp("arkark.pem"));
+	snprintf(cmd, sizeof(cmd), "cat '%s' '%s' > '%s'", hs_snp_vector("ark_milan.pem"),
+		 hs_snp_vector("ark_milan.pem"), tmp("arkark.pem"));
 	ck_assert_int_eq(system(cmd), 0);
 	run(&p, (const char *[]){ "verify", report, "--vcek", vcek, "--chain", tmp("arkark.pem"),
 				  NULL }, LK_EXIT_CHECK, "");
 	ck_assert_msg(strstr(p.out, "\nchain: FAIL: 'SEV-VCEK' was issued by 'SEV-Milan', not by "
 			     "'ARK-Milan'\n"), "%s", p.out);
 	/* An ASK whose signature was changed: the ARK did not sign it. */
-	snprintf(bad, sizeof(bad), "%s", pem_with_bad_signature(snp("ask_milan.pem"), "ask.pem"));
-	snprintf(cmd, sizeof(cmd), "cat '%s' '%s' > '%s'", bad, snp("ark_milan.pem"),
+	snprintf(bad, sizeof(bad), "%s", pem_with_bad_signature(hs_snp_vector("ask_milan.pem"), "ask.pem"));
+	snprintf(cmd, sizeof(cmd), "cat '%s' '%s' > '%s'", bad, hs_snp_vector("ark_milan.pem"),
 		 tmp("badask.pem"));
 	ck_assert_int_eq(system(cmd), 0);
 	run(&p, (const char *[]){ "verify", report, "--vcek", vcek, "--chain", tmp("badask.pem"),
@@ -349,16 +334,16 @@ START_TEST(wrong_chain)
 			     "with the key of 'ARK-Milan'\n"), "%s", p.out);
 	ck_assert_ptr_nonnull(strstr(p.out, LINE_SIGNATURE));
 	/* ARK then ASK: the order is found; the ASK alone is not a chain. */
-	snprintf(cmd, sizeof(cmd), "cat '%s' '%s' > '%s'", snp("ark_milan.pem"),
-		 snp("ask_milan.pem"), tmp("arkask.pem"));
+	snprintf(cmd, sizeof(cmd), "cat '%s' '%s' > '%s'", hs_snp_vector("ark_milan.pem"),
+		 hs_snp_vector("ask_milan.pem"), tmp("arkask.pem"));
 	ck_assert_int_eq(system(cmd), 0);
 	run(&p, (const char *[]){ "verify", report, "--vcek", vcek, "--chain", tmp("arkask.pem"),
 				  NULL }, 0, "");
 	ck_assert_ptr_nonnull(strstr(p.out, LINE_CHAIN));
 	snprintf(cmd, sizeof(cmd), "lkvm-sev: --chain %s: 1 certificate, but a chain is the ASK "
-		 "and the ARK\n", snp("ask_milan.pem"));
+		 "and the ARK\n", hs_snp_vector("ask_milan.pem"));
 	run(&p, (const char *[]){ "verify", report, "--vcek", vcek, "--chain",
-				  snp("ask_milan.pem"), NULL }, 2, cmd);
+				  hs_snp_vector("ask_milan.pem"), NULL }, 2, cmd);
 }
 END_TEST
 
@@ -438,8 +423,8 @@ START_TEST(refusals)
 		 "error near element 'ROOT')\n", report);
 	run(&p, (const char *[]){ "verify", report, "--vcek", report, NULL }, 2, want);
 	snprintf(want, sizeof(want), "lkvm-sev: --vcek %s: no certificate in it\n",
-		 snp("test_id_key.pem"));
-	run(&p, (const char *[]){ "verify", report, "--vcek", snp("test_id_key.pem"), NULL }, 2,
+		 hs_snp_vector("test_id_key.pem"));
+	run(&p, (const char *[]){ "verify", report, "--vcek", hs_snp_vector("test_id_key.pem"), NULL }, 2,
 	    want);
 }
 END_TEST
@@ -455,8 +440,8 @@ START_TEST(measure_signs_id_block)
 	if (!have_vectors("measure_signs_id_block"))
 		return;
 	run(&p, (const char *[]){ "measure", "--sev-snp", "--firmware", amdsev, "--cpu", "EPYC-v4",
-				  "--id-key", snp("test_id_key.pem"), "--author-key",
-				  snp("test_author_key.pem"), "--family-id",
+				  "--id-key", hs_snp_vector("test_id_key.pem"), "--author-key",
+				  hs_snp_vector("test_author_key.pem"), "--family-id",
 				  "00112233445566778899aabbccddeeff", "--guest-svn", "7",
 				  "--id-block-out", tmp("block"), "--id-auth-out", tmp("auth"),
 				  NULL }, 0, "");
@@ -474,7 +459,7 @@ START_TEST(measure_signs_id_block)
 	ck_assert_uint_eq(block[0x50], 1);
 	ck_assert_uint_eq(block[0x54], 7);
 	ck_assert_uint_eq(block[0x5a], 3);
-	want = test_read_file(snp("id_auth_expected.bin"), &auth_size);
+	want = test_read_file(hs_snp_vector("id_auth_expected.bin"), &auth_size);
 	ck_assert(!memcmp(auth + ID_AUTH_ID_KEY, want + ID_AUTH_ID_KEY, SEV_PUBKEY_SIZE));
 	ck_assert(!memcmp(auth + ID_AUTH_AUTHOR_KEY, want + ID_AUTH_AUTHOR_KEY, SEV_PUBKEY_SIZE));
 	ck_assert_msg(id_auth_check(block, auth, why, sizeof(why)), "%s", why);
@@ -484,7 +469,7 @@ START_TEST(measure_signs_id_block)
 
 	/* Without an author key: no author fields, and no author_key_digest. */
 	run(&p, (const char *[]){ "measure", "--sev-snp", "--firmware", amdsev, "--cpu", "EPYC-v4",
-				  "--id-key", snp("test_id_key.pem"), "--id-block-out",
+				  "--id-key", hs_snp_vector("test_id_key.pem"), "--id-block-out",
 				  tmp("block"), "--id-auth-out", tmp("auth"), "--json", NULL },
 	    0, "");
 	ck_assert_ptr_nonnull(strstr(p.out, "\"id_key_digest\": \"" ID_KEY_DIGEST "\""));
@@ -520,10 +505,10 @@ START_TEST(run_takes_id_files)
 	for (with_author = 0; with_author < 2; with_author++) {
 		/* Without an author, the NULL ends the arguments before --author-key's. */
 		run(&m, (const char *[]){ "measure", "--sev-snp", "--firmware", ovmf, "--cpu",
-					  "EPYC-v4", "--id-key", snp("test_id_key.pem"),
+					  "EPYC-v4", "--id-key", hs_snp_vector("test_id_key.pem"),
 					  "--id-block-out", tmp("block"), "--id-auth-out", tmp("auth"),
 					  with_author ? "--author-key" : NULL,
-					  snp("test_author_key.pem"), NULL }, 0, "");
+					  hs_snp_vector("test_author_key.pem"), NULL }, 0, "");
 		hs_spawn(&p, LKVM_BIN "-dyn", NULL, (const char *[]){ "run", "--sev-snp",
 			 "--firmware", ovmf, "--cpu", "EPYC-v4", "--id-block", tmp("block"),
 			 "--id-auth", tmp("auth"), "--timeout", "30", NULL });
@@ -559,22 +544,22 @@ START_TEST(measure_id_refusals)
 	MEASURE_REFUSED("--image-id 12: not 16 bytes as 32 hex digits", "--image-id", "12");
 	MEASURE_REFUSED("--guest-svn -1: not a number from 0 to 4294967295", "--guest-svn", "-1");
 	MEASURE_REFUSED("--id-key needs --id-block-out FILE and --id-auth-out FILE: where the ID "
-			"block and its signature go", "--id-key", snp("test_id_key.pem"));
+			"block and its signature go", "--id-key", hs_snp_vector("test_id_key.pem"));
 	MEASURE_REFUSED("--policy 0x1: an SNP policy must set bit 17 (reserved, must be one; "
-			"QEMU's default is 0x30000)", "--id-key", snp("test_id_key.pem"),
+			"QEMU's default is 0x30000)", "--id-key", hs_snp_vector("test_id_key.pem"),
 			"--id-block-out", tmp("b"), "--id-auth-out", tmp("a"), "--policy", "0x1");
 	MEASURE_REFUSED("--id-key cannot go with --firmware-digest-only: the ID block carries the "
-			"whole launch's digest", "--id-key", snp("test_id_key.pem"),
+			"whole launch's digest", "--id-key", hs_snp_vector("test_id_key.pem"),
 			"--id-block-out", tmp("b"), "--id-auth-out", tmp("a"),
 			"--firmware-digest-only");
 	run(&p, (const char *[]){ "measure", "--sev", "--firmware", amdsev, "--id-key",
-				  snp("test_id_key.pem"), "--id-block-out", tmp("b"),
+				  hs_snp_vector("test_id_key.pem"), "--id-block-out", tmp("b"),
 				  "--id-auth-out", tmp("a"), NULL }, 2,
 	    "lkvm-sev: --id-key: an ID block is for an SNP launch (--sev-snp)\n");
 	snprintf(want, sizeof(want), "lkvm-sev: --id-key %s: no private key in it (a PEM block "
-		 "PRIVATE KEY or EC PRIVATE KEY)\n", snp("ark_milan.pem"));
+		 "PRIVATE KEY or EC PRIVATE KEY)\n", hs_snp_vector("ark_milan.pem"));
 	run(&p, (const char *[]){ "measure", "--sev-snp", "--firmware", amdsev, "--cpu", "EPYC",
-				  "--id-key", snp("ark_milan.pem"), "--id-block-out", tmp("b"),
+				  "--id-key", hs_snp_vector("ark_milan.pem"), "--id-block-out", tmp("b"),
 				  "--id-auth-out", tmp("a"), NULL }, 2, want);
 	ck_assert_int_ne(access(tmp("b"), F_OK), 0);	/* nothing written */
 }

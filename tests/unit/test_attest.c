@@ -29,30 +29,13 @@
 
 static char dir[64];
 
-/* A file of ../shared/vectors/snp. */
-static const char *snp(const char *name)
-{
-	static char path[8][4200];
-	static int next;
-	char rel[256];
-
-	snprintf(rel, sizeof(rel), "vectors/snp/%s", name);
-	next = (next + 1) % 8;
-	snprintf(path[next], sizeof(path[next]), "%s", hs_shared(rel));
-	return path[next];
-}
-
 /* Whether the vectors are here; if not, a SKIP line that names ../shared. */
 static bool have_vectors(const char *test)
 {
 	char what[128];
 
-	if (!access(snp("report_milan.bin"), R_OK))
-		return true;
 	snprintf(what, sizeof(what), "attest %s", test);
-	tests_skip(what, "%s is missing: ../shared (beside the clone) holds the SNP vectors",
-		   snp(""));
-	return false;
+	return hs_have_snp_vectors(what);
 }
 
 static bool have_openssl(const char *test)
@@ -98,7 +81,7 @@ static void write_bytes(const char *path, const void *data, size_t len)
 static void *vector(const char *name, size_t want)
 {
 	size_t size;
-	void *data = test_read_file(snp(name), &size);
+	void *data = test_read_file(hs_snp_vector(name), &size);
 
 	ck_assert_msg(size == want, "%s: %zu bytes, not %zu", name, size, want);
 	return data;
@@ -128,7 +111,7 @@ START_TEST(report_fields)
 
 	if (!have_vectors("report_fields"))
 		return;
-	ck_assert_msg(!snp_report_read(snp("report_milan.bin"), &r, &err), "%s", err.msg);
+	ck_assert_msg(!snp_report_read(hs_snp_vector("report_milan.bin"), &r, &err), "%s", err.msg);
 	ck_assert_uint_eq(r.version, 2);
 	ck_assert_uint_eq(r.policy, 0x30000);
 	ck_assert_uint_eq(r.vmpl, 0);
@@ -187,7 +170,7 @@ START_TEST(vcek_fields)
 
 	if (!have_vectors("vcek_fields"))
 		return;
-	ck_assert_msg(!x509_read_file("--vcek", snp("vcek_milan.der"), &v, 1, &n, &err), "%s",
+	ck_assert_msg(!x509_read_file("--vcek", hs_snp_vector("vcek_milan.der"), &v, 1, &n, &err), "%s",
 		      err.msg);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(v.subject_cn, "SEV-VCEK");
@@ -219,8 +202,8 @@ START_TEST(chain_signatures)
 
 	if (!have_vectors("chain_signatures"))
 		return;
-	ck_assert(!x509_read_file("--vcek", snp("vcek_milan.der"), &vcek, 1, &n, &err));
-	ck_assert_msg(!x509_read_file("--chain", snp("cert_chain_milan.pem"), chain, 2, &n, &err),
+	ck_assert(!x509_read_file("--vcek", hs_snp_vector("vcek_milan.der"), &vcek, 1, &n, &err));
+	ck_assert_msg(!x509_read_file("--chain", hs_snp_vector("cert_chain_milan.pem"), chain, 2, &n, &err),
 		      "%s", err.msg);
 	ck_assert_int_eq(n, 2);
 	ck_assert_str_eq(chain[0].subject_cn, "SEV-Milan");
@@ -271,8 +254,8 @@ START_TEST(id_auth_matches_vector)
 		return;
 	block = vector("id_block_expected.bin", ID_BLOCK_SIZE);
 	want = vector("id_auth_expected.bin", ID_AUTH_SIZE);
-	read_key(snp("test_id_key.pem"), &id);
-	read_key(snp("test_author_key.pem"), &author);
+	read_key(hs_snp_vector("test_id_key.pem"), &id);
+	read_key(hs_snp_vector("test_author_key.pem"), &author);
 	ck_assert_msg(!id_auth_build(auth, block, &id, &author, &err), "%s", err.msg);
 	/* The algorithms and both public-key structures, byte for byte. */
 	ck_assert(!memcmp(auth, want, 8));
@@ -332,7 +315,7 @@ START_TEST(id_auth_without_author)
 
 	if (!have_vectors("id_auth_without_author"))
 		return;
-	read_key(snp("test_id_key.pem"), &id);
+	read_key(hs_snp_vector("test_id_key.pem"), &id);
 	ck_assert(!id_auth_build(auth, block, &id, NULL, &err));
 	ck_assert(!id_auth_has_author_key(auth));
 	ck_assert(!memcmp(auth + ID_AUTH_AUTHOR_KEY, zero, SEV_PUBKEY_SIZE));
@@ -366,13 +349,13 @@ START_TEST(key_formats)
 
 	if (!have_vectors("key_formats") || !have_openssl("key_formats"))
 		return;
-	read_key(snp("test_id_key.pem"), &k);
+	read_key(hs_snp_vector("test_id_key.pem"), &k);
 	sev_pubkey_build(want, &k);
 	p384_key_free(&k);
-	ck_assert_int_eq(sh("openssl ec -in '%s' -out '%s' 2>/dev/null", snp("test_id_key.pem"),
+	ck_assert_int_eq(sh("openssl ec -in '%s' -out '%s' 2>/dev/null", hs_snp_vector("test_id_key.pem"),
 			    tmp("sec1.pem")), 0);
 	ck_assert_int_eq(sh("openssl ec -in '%s' -outform der -out '%s' 2>/dev/null",
-			    snp("test_id_key.pem"), tmp("sec1.der")), 0);
+			    hs_snp_vector("test_id_key.pem"), tmp("sec1.der")), 0);
 	ck_assert_int_eq(sh("openssl pkcs8 -topk8 -nocrypt -in '%s' -out '%s'", tmp("sec1.pem"),
 			    tmp("pkcs8.pem")), 0);
 	ck_assert_int_eq(sh("openssl pkcs8 -topk8 -nocrypt -in '%s' -outform der -out '%s'",
@@ -390,7 +373,7 @@ START_TEST(key_formats)
 	ck_assert_int_eq(p384_key_read("--id-key", tmp("p256.pem"), &k, &err), -1);
 	ck_assert_msg(strstr(err.msg, "a key on 1.2.840.10045.3.1.7, not P-384 (secp384r1, "
 			     "1.3.132.0.34)"), "%s", err.msg);
-	ck_assert_int_eq(p384_key_read("--id-key", snp("ark_milan.pem"), &k, &err), -1);
+	ck_assert_int_eq(p384_key_read("--id-key", hs_snp_vector("ark_milan.pem"), &k, &err), -1);
 	ck_assert_msg(strstr(err.msg, "no private key in it"), "%s", err.msg);
 }
 END_TEST
@@ -425,17 +408,17 @@ START_TEST(openssl_verifies)
 	if (!have_vectors("openssl_verifies") || !have_openssl("openssl_verifies"))
 		return;
 	block = vector("id_block_expected.bin", ID_BLOCK_SIZE);
-	read_key(snp("test_id_key.pem"), &id);
-	read_key(snp("test_author_key.pem"), &author);
+	read_key(hs_snp_vector("test_id_key.pem"), &id);
+	read_key(hs_snp_vector("test_author_key.pem"), &author);
 	ck_assert(!id_auth_build(auth, block, &id, &author, &err));
 	write_bytes(tmp("block"), block, ID_BLOCK_SIZE);
 	write_bytes(tmp("idkey"), auth + ID_AUTH_ID_KEY, SEV_PUBKEY_SIZE);
 	sig_to_der(auth + ID_AUTH_ID_BLOCK_SIG, tmp("block.sig"));
 	sig_to_der(auth + ID_AUTH_ID_KEY_SIG, tmp("idkey.sig"));
-	ck_assert_int_eq(sh("openssl pkey -in '%s' -pubout -out '%s'", snp("test_id_key.pem"),
+	ck_assert_int_eq(sh("openssl pkey -in '%s' -pubout -out '%s'", hs_snp_vector("test_id_key.pem"),
 			    tmp("id.pub")), 0);
 	ck_assert_int_eq(sh("openssl pkey -in '%s' -pubout -out '%s'",
-			    snp("test_author_key.pem"), tmp("author.pub")), 0);
+			    hs_snp_vector("test_author_key.pem"), tmp("author.pub")), 0);
 	ck_assert_int_eq(sh("openssl dgst -sha384 -verify '%s' -signature '%s' '%s' >/dev/null",
 			    tmp("id.pub"), tmp("block.sig"), tmp("block")), 0);
 	ck_assert_int_eq(sh("openssl dgst -sha384 -verify '%s' -signature '%s' '%s' >/dev/null",
@@ -449,7 +432,7 @@ START_TEST(openssl_verifies)
 	write_bytes(tmp("signed"), block, SNP_REPORT_SIGNED_LEN);
 	sig_to_der(block + SNP_REPORT_SIG_R, tmp("report.sig"));
 	ck_assert_int_eq(sh("openssl x509 -inform der -in '%s' -pubkey -noout > '%s'",
-			    snp("vcek_milan.der"), tmp("vcek.pub")), 0);
+			    hs_snp_vector("vcek_milan.der"), tmp("vcek.pub")), 0);
 	ck_assert_int_eq(sh("openssl dgst -sha384 -verify '%s' -signature '%s' '%s' >/dev/null",
 			    tmp("vcek.pub"), tmp("report.sig"), tmp("signed")), 0);
 	p384_key_free(&id);
@@ -471,14 +454,14 @@ START_TEST(report_signed_by_another_key)
 	if (!have_vectors("report_signed_by_another_key"))
 		return;
 	raw = vector("report_milan.bin", SNP_REPORT_SIZE);
-	read_key(snp("test_id_key.pem"), &k);
+	read_key(hs_snp_vector("test_id_key.pem"), &k);
 	ck_assert(!p384_sign(&k, raw, SNP_REPORT_SIGNED_LEN, r, s, &err));
 	sev_num_from_be(raw + SNP_REPORT_SIG_R, r);
 	sev_num_from_be(raw + SNP_REPORT_SIG_S, s);
 	write_bytes(tmp("report"), raw, SNP_REPORT_SIZE);
 	in.report = tmp("report");
-	in.vcek = snp("vcek_milan.der");
-	in.chain = snp("cert_chain_milan.pem");
+	in.vcek = hs_snp_vector("vcek_milan.der");
+	in.chain = hs_snp_vector("cert_chain_milan.pem");
 	ck_assert_msg(!verify_report(&in, &out, &err), "%s", err.msg);
 	ck_assert(!out.pass);
 	for (i = 0; i < out.nr_checks; i++)
